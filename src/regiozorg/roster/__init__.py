@@ -1,0 +1,1 @@
+"""The rostering engine: domain-free shift rostering on OR-Tools CP-SAT."""
