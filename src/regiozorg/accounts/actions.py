@@ -1,0 +1,168 @@
+"""Use cases of accounts. Each owns its transaction and writes its audit row inside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from regiozorg import audit
+from regiozorg.accounts import rules
+from regiozorg.accounts.models import ApiToken, LoginFailure, MembershipRow, User, WebSession
+from regiozorg.auth import Actor, Permission, Role, ensure_allowed
+from regiozorg.clock import utcnow
+from regiozorg.config import Settings
+from regiozorg.db import unit_of_work
+from regiozorg.errors import ConflictError, DomainError, NotFoundError, TooManyAttemptsError
+
+LOGIN_REFUSED = "E-mailadres of wachtwoord onjuist."
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    csrf_token: str
+    user_id: UUID
+    locale: str
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    memberships: list[tuple[UUID, Role]],
+    locale: str = "nl",
+) -> UUID:
+    with unit_of_work(session):
+        if not memberships:
+            raise DomainError("Een gebruiker hoort bij minstens één organisatie.")
+        for organisation_id, role in memberships:
+            required = (
+                Permission.NETWORK_MANAGE if role is Role.NETWORK_ADMIN else Permission.USERS_MANAGE
+            )
+            ensure_allowed(actor, required, organisation_id)
+        email = email.strip().lower()
+        if "@" not in email:
+            raise DomainError("Ongeldig e-mailadres.")
+        if session.scalar(select(User.id).where(User.email == email)) is not None:
+            raise ConflictError("Er bestaat al een gebruiker met dit e-mailadres.")
+        rules.check_password_policy(password)
+        user = User(
+            email=email,
+            name=name.strip(),
+            password_hash=rules.hash_password(password),
+            locale=locale if locale in rules.LOCALES else "nl",
+        )
+        session.add(user)
+        session.flush()
+        for organisation_id, role in memberships:
+            session.add(MembershipRow(user_id=user.id, organisation_id=organisation_id, role=role))
+        audit.record(
+            session,
+            actor,
+            "users.create",
+            obj=("user", user.id),
+            organisation_id=memberships[0][0],
+            detail=", ".join(sorted({str(role) for _, role in memberships})),
+        )
+    return user.id
+
+
+def log_in(
+    session: Session, settings: Settings, *, email: str, password: str, address: str | None
+) -> NewSession:
+    """Check a password and open a web session. Whatever went wrong, the message is the same."""
+    email = email.strip().lower()
+    keys = (rules.email_key(email), rules.address_key(address))
+    anonymous = Actor(user_id=None, email=email[:254], address=address)
+    with unit_of_work(session):
+        since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+        counts = dict(
+            session.execute(
+                select(LoginFailure.key, func.count())
+                .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
+                .group_by(LoginFailure.key)
+            )
+            .tuples()
+            .all()
+        )
+        if rules.login_blocked(
+            counts.get(keys[0], 0),
+            counts.get(keys[1], 0),
+            per_email=settings.login_max_failures,
+            per_address=settings.login_max_failures_per_ip,
+        ):
+            audit.record(
+                session, anonymous, "auth.login", outcome=audit.Outcome.DENIED, detail="throttled"
+            )
+            session.commit()
+            raise TooManyAttemptsError(
+                "Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.",
+                minutes=settings.login_window_minutes,
+            )
+        user = session.scalar(select(User).where(User.email == email))
+        valid = rules.password_matches(user.password_hash if user else None, password)
+        if user is None or not user.active or not valid:
+            now = utcnow()
+            session.add_all(LoginFailure(key=key, at=now) for key in keys)
+            audit.record(session, anonymous, "auth.login", outcome=audit.Outcome.FAILURE)
+            session.commit()
+            raise DomainError(LOGIN_REFUSED)
+        session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
+        token, csrf = rules.new_secret(), rules.new_secret()
+        session.add(
+            WebSession(
+                token_hash=rules.digest(token),
+                user_id=user.id,
+                csrf_token=csrf,
+                expires_at=utcnow() + timedelta(hours=settings.session_hours),
+            )
+        )
+        actor = Actor(user_id=user.id, email=user.email, address=address)
+        audit.record(session, actor, "auth.login", obj=("user", user.id))
+    return NewSession(token=token, csrf_token=csrf, user_id=user.id, locale=user.locale)
+
+
+def log_out(session: Session, actor: Actor, *, token: str) -> None:
+    with unit_of_work(session):
+        session.execute(delete(WebSession).where(WebSession.token_hash == rules.digest(token)))
+        audit.record(session, actor, "auth.logout", obj=("user", actor.user_id))
+
+
+def create_api_token(session: Session, actor: Actor, *, user_email: str, name: str) -> str:
+    """Create a token for a system acting as ``user_email``; the only time it is ever shown."""
+    with unit_of_work(session):
+        user = session.scalar(select(User).where(User.email == user_email.strip().lower()))
+        if user is None:
+            raise NotFoundError("Gebruiker {email} bestaat niet.", email=user_email)
+        organisations = session.scalars(
+            select(MembershipRow.organisation_id).where(MembershipRow.user_id == user.id)
+        ).all()
+        if actor.user_id != user.id:
+            for organisation_id in organisations:
+                ensure_allowed(actor, Permission.USERS_MANAGE, organisation_id)
+        token = rules.new_api_token()
+        row = ApiToken(
+            user_id=user.id, name=name, prefix=token[:10], token_hash=rules.digest(token)
+        )
+        session.add(row)
+        session.flush()
+        audit.record(session, actor, "tokens.create", obj=("api_token", row.id), detail=name)
+    return token
+
+
+def set_locale(session: Session, actor: Actor, *, locale: str) -> None:
+    if locale not in rules.LOCALES:
+        raise DomainError("Onbekende taal.")
+    with unit_of_work(session):
+        user = session.get(User, actor.user_id)
+        if user is None:
+            raise NotFoundError("Gebruiker bestaat niet.")
+        user.locale = locale
+        audit.record(session, actor, "users.locale", obj=("user", user.id), detail=locale)

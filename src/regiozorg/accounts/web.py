@@ -1,0 +1,141 @@
+"""Login, logout, language and the users admin page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from regiozorg.accounts import actions, queries
+from regiozorg.auth import Permission, Role, ensure_allowed
+from regiozorg.errors import DomainError
+from regiozorg.network import queries as network
+from regiozorg.web.deps import (
+    LANGUAGE_COOKIE,
+    SESSION_COOKIE,
+    CurrentActor,
+    MaybeSignedIn,
+    SessionDep,
+    SettingsDep,
+    client_address,
+)
+from regiozorg.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site, never an open redirect elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@router.get("/login")
+def login_page(request: Request, who: MaybeSignedIn, next: str = "/") -> Response:  # noqa: A002
+    if who is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "accounts/login.html", {"next": _safe_next(next)})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form()] = "/",  # noqa: A002
+) -> Response:
+    try:
+        opened = actions.log_in(
+            session, settings, email=email, password=password, address=client_address(request)
+        )
+    except DomainError as refused:
+        context = {"next": _safe_next(next), "error": refused, "email": email}
+        return render(
+            request,
+            "accounts/login.html",
+            context,
+            status_code=refused.status_code if refused.status_code == 429 else 401,
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        opened.token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    actions.log_out(session, actor, token=request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/settings/language")
+def choose_language(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    who: MaybeSignedIn,
+    locale: Annotated[str, Form()],
+) -> Response:
+    if who is not None:
+        actions.set_locale(session, who.actor, locale=locale)
+    referer = request.headers.get("referer", "/")
+    path = "/" + referer.split("://", 1)[-1].partition("/")[2] if "://" in referer else "/"
+    response = RedirectResponse(_safe_next(path), status_code=303)
+    if locale in ("nl", "en"):
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            locale,
+            samesite="lax",
+            secure=settings.cookie_secure,
+            max_age=365 * 24 * 3600,
+        )
+    return response
+
+
+@router.get("/admin/users")
+def users_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.USERS_MANAGE)
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "users": queries.users(session, actor),
+            "organisations": network.organisations(session),
+            "roles": list(Role),
+        },
+    )
+
+
+@router.post("/admin/users")
+def create_user(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    email: Annotated[str, Form(max_length=254)],
+    name: Annotated[str, Form(max_length=160)],
+    password: Annotated[str, Form(max_length=200)],
+    organisation_id: Annotated[UUID, Form()],
+    role: Annotated[Role, Form()],
+) -> Response:
+    actions.create_user(
+        session,
+        actor,
+        email=email,
+        name=name,
+        password=password,
+        memberships=[(organisation_id, role)],
+    )
+    return RedirectResponse("/admin/users", status_code=303)

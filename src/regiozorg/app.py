@@ -1,0 +1,133 @@
+"""The FastAPI application factory: mounts each feature's routes and maps errors to HTTP once."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from sqlalchemy import Engine, text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from regiozorg.accounts.web import router as accounts_router
+from regiozorg.auth import AccessDeniedError, Decision
+from regiozorg.config import Settings, get_settings
+from regiozorg.db import make_engine, make_sessionmaker
+from regiozorg.errors import DomainError
+from regiozorg.network.web import router as network_router
+from regiozorg.web.audit_routes import router as audit_router
+from regiozorg.web.deps import NotSignedInError, csrf_protect
+from regiozorg.web.i18n import translate
+from regiozorg.web.pages import PACKAGE, render
+
+log = logging.getLogger("regiozorg")
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+}
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="regiozorg",
+        version="0.1.0",
+        description="Shared beds, night care and on-call rosters for regional care networks.",
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+
+    app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
+    if settings.static_vendor_dir.is_dir():
+        app.mount("/vendor", StaticFiles(directory=settings.static_vendor_dir), name="vendor")
+
+    app.include_router(accounts_router)
+    app.include_router(network_router)
+    app.include_router(audit_router)
+
+    @app.get("/api/v1/health", tags=["system"])
+    def health() -> JSONResponse:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            log.exception("health check: database unreachable")
+            return JSONResponse({"status": "degraded", "database": "error"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    _map_errors(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _error(
+    request: Request, status: int, message: str, details: list[dict[str, object]] | None = None
+) -> Response:
+    if _wants_json(request):
+        body: dict[str, object] = {"detail": message}
+        if details:
+            body["problems"] = details
+        return JSONResponse(body, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
+def _map_errors(app: FastAPI) -> None:
+    def locale(request: Request) -> str:
+        chosen: str = getattr(request.state, "locale", None) or app.state.settings.default_locale
+        return chosen
+
+    @app.exception_handler(NotSignedInError)
+    async def not_signed_in(request: Request, _exc: NotSignedInError) -> Response:
+        if _wants_json(request):
+            message = translate(locale(request), "Niet ingelogd.")
+            return JSONResponse(
+                {"detail": message}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+    @app.exception_handler(AccessDeniedError)
+    async def denied(request: Request, exc: AccessDeniedError) -> Response:
+        log.info("access denied: %s", exc)
+        if exc.decision is Decision.NOT_FOUND:
+            return _error(request, 404, translate(locale(request), "Niet gevonden."))
+        return _error(request, 403, translate(locale(request), "Geen toegang."))
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        log.info("refused: %s", exc)
+        message = translate(locale(request), exc.message, **exc.params)
+        return _error(request, exc.status_code, message, exc.details)
+
+    @app.exception_handler(ValidationError)
+    async def invalid_input(request: Request, exc: ValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        message = translate(locale(request), "Ongeldige invoer: {problems}", problems=problems)
+        return _error(request, 422, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "Niet gevonden.", 405: "Methode niet toegestaan."}
+        text_ = translate(locale(request), messages.get(exc.status_code, "Er ging iets mis."))
+        return _error(request, exc.status_code, text_)

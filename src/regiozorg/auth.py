@@ -1,0 +1,172 @@
+"""Who may do what: the one place access is decided, as pure functions.
+
+Every route and action asks ``ensure_allowed`` (or ``decide``) with a permission and, where the
+target belongs to an organisation, that organisation. A refusal is either 403 (the thing is not
+secret, you just may not do this) or 404 (for client data of an organisation you have no part in,
+whose very existence is not yours to learn).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from uuid import UUID
+
+
+class Role(StrEnum):
+    NETWORK_ADMIN = "network_admin"
+    ORG_ADMIN = "org_admin"
+    COORDINATOR = "coordinator"
+    NIGHT_CARER = "night_carer"
+    PHYSICIAN = "physician"
+    PLANNER = "planner"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    NETWORK_VIEW = "network.view"
+    NETWORK_MANAGE = "network.manage"
+    ORGANISATION_MANAGE = "organisation.manage"
+    CLIENTS_READ = "clients.read"
+    CLIENTS_MANAGE = "clients.manage"
+    USERS_MANAGE = "users.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+class Decision(StrEnum):
+    ALLOW = "allow"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+
+
+ALL_ROLES = frozenset(Role)
+CARE_ROLES = frozenset({Role.ORG_ADMIN, Role.COORDINATOR, Role.NIGHT_CARER, Role.PHYSICIAN})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``anywhere``: roles that grant the permission whichever organisation they hold it in.
+    ``own``: roles that grant it only for the organisation they are held in.
+    ``hidden``: refusals about another organisation's things are answered as "not found"."""
+
+    anywhere: frozenset[Role] = frozenset()
+    own: frozenset[Role] = frozenset()
+    hidden: bool = False
+
+
+RULES: dict[Permission, Rule] = {
+    Permission.NETWORK_VIEW: Rule(anywhere=ALL_ROLES),
+    Permission.NETWORK_MANAGE: Rule(anywhere=frozenset({Role.NETWORK_ADMIN})),
+    Permission.ORGANISATION_MANAGE: Rule(
+        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
+    ),
+    # Client details stay inside the client's own organisation; the network admin runs the
+    # network, not the care, and gets no client data from that role alone.
+    Permission.CLIENTS_READ: Rule(own=CARE_ROLES, hidden=True),
+    Permission.CLIENTS_MANAGE: Rule(own=frozenset({Role.ORG_ADMIN}), hidden=True),
+    Permission.USERS_MANAGE: Rule(
+        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
+    ),
+    Permission.AUDIT_VIEW: Rule(
+        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Membership:
+    organisation_id: UUID
+    role: Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Whoever asks: a signed-in person, an API token's owner, or the command line."""
+
+    user_id: UUID | None
+    email: str
+    memberships: frozenset[Membership] = field(default_factory=frozenset)
+    channel: str = "web"
+    address: str | None = None
+    locale: str = "nl"
+
+    def roles(self) -> frozenset[Role]:
+        return frozenset(m.role for m in self.memberships)
+
+    def roles_in(self, organisation_id: UUID) -> frozenset[Role]:
+        return frozenset(m.role for m in self.memberships if m.organisation_id == organisation_id)
+
+    def organisation_ids(self) -> frozenset[UUID]:
+        return frozenset(m.organisation_id for m in self.memberships)
+
+    def acting_organisation(self, target: UUID | None = None) -> UUID | None:
+        """The organisation on whose behalf this actor acts on ``target``, for the audit trail."""
+        if target is not None and target in self.organisation_ids():
+            return target
+        ids = sorted(self.organisation_ids(), key=str)
+        return ids[0] if ids else None
+
+
+SYSTEM = Actor(user_id=None, email="system", channel="cli")
+
+
+class AccessDeniedError(Exception):
+    """Raised by ``ensure_allowed``; the web layer maps it to 403 or 404, once."""
+
+    def __init__(
+        self,
+        actor: Actor,
+        permission: Permission,
+        decision: Decision,
+        *,
+        organisation_id: UUID | None = None,
+        client_id: UUID | None = None,
+    ) -> None:
+        super().__init__(f"{actor.email} may not {permission} ({decision})")
+        self.actor = actor
+        self.permission = permission
+        self.decision = decision
+        self.organisation_id = organisation_id
+        self.client_id = client_id
+
+
+def decide(actor: Actor, permission: Permission, organisation_id: UUID | None = None) -> Decision:
+    """May ``actor`` do ``permission``, on a thing of ``organisation_id`` if one is named?
+
+    Without an organisation the question is "anywhere at all" (a list the query then scopes).
+    """
+    if actor is SYSTEM:
+        return Decision.ALLOW
+    rule = RULES[permission]
+    if actor.roles() & rule.anywhere:
+        return Decision.ALLOW
+    if organisation_id is None:
+        if actor.roles() & rule.own:
+            return Decision.ALLOW
+    elif actor.roles_in(organisation_id) & rule.own:
+        return Decision.ALLOW
+    if rule.hidden and organisation_id is not None and actor.roles() & rule.own:
+        return Decision.NOT_FOUND
+    return Decision.FORBIDDEN
+
+
+def ensure_allowed(
+    actor: Actor,
+    permission: Permission,
+    organisation_id: UUID | None = None,
+    *,
+    client_id: UUID | None = None,
+) -> None:
+    decision = decide(actor, permission, organisation_id)
+    if decision is not Decision.ALLOW:
+        raise AccessDeniedError(
+            actor, permission, decision, organisation_id=organisation_id, client_id=client_id
+        )
+
+
+def scope(actor: Actor, permission: Permission) -> frozenset[UUID] | None:
+    """The organisations whose things ``actor`` may see under ``permission``; None means all."""
+    if actor is SYSTEM or actor.roles() & RULES[permission].anywhere:
+        return None
+    own = RULES[permission].own
+    return frozenset(m.organisation_id for m in actor.memberships if m.role in own)

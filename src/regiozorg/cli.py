@@ -1,0 +1,184 @@
+"""The ``regiozorg`` command line: registers each feature's commands; no logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from sqlalchemy.orm import Session, sessionmaker
+
+from regiozorg import demo as demo_region
+from regiozorg.accounts import actions as accounts
+from regiozorg.auth import SYSTEM, Role
+from regiozorg.config import get_settings
+from regiozorg.db import make_engine, make_sessionmaker
+from regiozorg.errors import DomainError
+from regiozorg.migrate import upgrade
+from regiozorg.network import actions as network_actions
+from regiozorg.network import exchange
+from regiozorg.network import queries as network_queries
+
+app = typer.Typer(
+    help="regiozorg: shared beds, night care and on-call rosters for a region.",
+    no_args_is_help=True,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens for systems.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+console = Console(stderr=True)
+
+
+def _sessions() -> sessionmaker[Session]:
+    return make_sessionmaker(make_engine(get_settings().database_url))
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    console.print(f"[red]{error}[/red]")
+    for problem in error.details:
+        console.print(f"  regel {problem['line']}, veld {problem['field']}: {problem['message']}")
+    return typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the latest migration."""
+    upgrade(get_settings().database_url)
+    console.print("database up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the web app."""
+    import uvicorn  # noqa: PLC0415 - only the server needs it
+
+    from regiozorg.app import create_app  # noqa: PLC0415
+
+    console.print(f"regiozorg on http://{'localhost' if host == '127.0.0.1' else host}:{port}/")
+    uvicorn.run(create_app(), host=host, port=port, proxy_headers=False, log_level="info")
+
+
+@app.command()
+def demo(
+    scale: Annotated[demo_region.Scale, typer.Option(help="How big.")] = demo_region.Scale.SMALL,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same region.")] = 2026,
+) -> None:
+    """Create the demo region (after bringing the database to the latest migration)."""
+    upgrade(get_settings().database_url)
+    with Progress(console=console) as progress, _sessions()() as session:
+        task = progress.add_task("demo region", total=None)
+
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = demo_region.seed(session, scale=scale, seed_value=seed, progress=step)
+    if not summary.created:
+        console.print("a region exists already: demo data left as it was")
+        return
+    console.print(
+        f"demo region: {summary.organisations} organisations, {summary.locations} locations, "
+        f"{summary.units} units, {summary.staff} staff, {summary.clients} clients; "
+        f"logins *@{demo_region.DEMO_DOMAIN}, password {demo_region.DEMO_PASSWORD}"
+    )
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    organisation: Annotated[str, typer.Option(help="Organisation name.")],
+    role: Annotated[Role, typer.Option()],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create a user (the command line acts with full rights: it runs on the server)."""
+    with _sessions()() as session:
+        ids = {o.name: o.id for o in network_queries.organisations(session)}
+        if organisation not in ids:
+            console.print(f"[red]unknown organisation {organisation!r}[/red]")
+            raise typer.Exit(code=1)
+        try:
+            accounts.create_user(
+                session,
+                SYSTEM,
+                email=email,
+                name=name,
+                password=password,
+                memberships=[(ids[organisation], role)],
+            )
+        except DomainError as error:
+            raise _fail(error) from None
+    console.print(f"user {email} created")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    user: Annotated[str, typer.Option(help="E-mail address of the user the system acts as.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")],
+) -> None:
+    """Create an API token; it is printed once, as the last line, and stored only hashed."""
+    with _sessions()() as session:
+        try:
+            token = accounts.create_api_token(session, SYSTEM, user_email=user, name=name)
+        except DomainError as error:
+            raise _fail(error) from None
+    console.print("store this token now: it cannot be shown again")
+    typer.echo(token)
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    kind: Annotated[
+        str | None,
+        typer.Option(help="For CSV: organisations, locations, units, staff or travel_times."),
+    ] = None,
+) -> None:
+    """Import master data from a JSON document or a CSV file; all or nothing."""
+    text = path.read_text(encoding="utf-8-sig")
+    with _sessions()() as session:
+        try:
+            if path.suffix.lower() == ".json":
+                batch = exchange.parse_json(text)
+            else:
+                batch = exchange.parse_csv(kind or path.stem, text)
+            summary = network_actions.import_network(session, SYSTEM, batch=batch)
+        except DomainError as error:
+            raise _fail(error) from None
+    console.print(f"imported {summary.counts}")
+
+
+@app.command("export")
+def export(
+    kind: Annotated[str | None, typer.Option(help="CSV of one kind; JSON of all without.")] = None,
+) -> None:
+    """Export master data to standard output."""
+    with _sessions()() as session:
+        document = network_queries.export_document(session)
+    if kind is None:
+        sys.stdout.write(exchange.to_json(document) + "\n")
+    else:
+        sys.stdout.write(exchange.to_csv(kind, getattr(document, kind)))
+
+
+def _register_roster() -> None:
+    try:
+        from regiozorg.roster.cli import roster_app  # noqa: PLC0415
+    except ImportError:  # the rostering engine is optional while it is being built
+        return
+    app.add_typer(roster_app, name="roster")
+
+
+_register_roster()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,35 @@
+"""All settings, read from the environment (prefix ``REGIOZORG_``) in this one place."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REGIOZORG_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'regiozorg.sqlite3'}"
+    secret_key: str = Field(default="dev-only-change-me", min_length=16)
+    # Browsers treat http://localhost as a secure context, so Secure cookies work for the demo too.
+    cookie_secure: bool = True
+    session_hours: int = 12
+    default_locale: str = "nl"
+    # Login throttling: failures allowed per e-mail address and per client address in the window.
+    login_max_failures: int = 5
+    login_max_failures_per_ip: int = 30
+    login_window_minutes: int = 15
+    # Travel-time estimate from coordinates: great-circle km x detour factor / speed.
+    travel_detour_factor: float = 1.3
+    travel_speed_kmh: float = 60.0
+    static_vendor_dir: Path = PROJECT_ROOT / "node_modules"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

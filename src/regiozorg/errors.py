@@ -1,0 +1,30 @@
+"""Domain errors: a Dutch message for the user (translated on screen), English for the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule said no. ``message`` is a Dutch msgid with ``{placeholders}`` filled from ``params``
+    after translation, so the English catalog can translate it too."""
+
+    status_code = 422
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message.format(**params))
+        self.message = message
+        self.params = params
+        self.details: list[dict[str, Any]] = []
+
+
+class NotFoundError(DomainError):
+    status_code = 404
+
+
+class ConflictError(DomainError):
+    status_code = 409
+
+
+class TooManyAttemptsError(DomainError):
+    status_code = 429

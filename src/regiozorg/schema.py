@@ -1,0 +1,8 @@
+"""Every feature's tables, imported so that ``Base.metadata`` is complete (for Alembic)."""
+
+from regiozorg import audit
+from regiozorg.accounts import models as accounts_models
+from regiozorg.db import Base
+from regiozorg.network import models as network_models
+
+__all__ = ["Base", "accounts_models", "audit", "network_models"]

@@ -1,0 +1,35 @@
+"""The audit log page and its CSV export, for network and organisation admins."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from regiozorg import audit
+from regiozorg.auth import Permission, ensure_allowed
+from regiozorg.clock import utcnow
+from regiozorg.network import queries as network
+from regiozorg.web.deps import CurrentActor, SessionDep
+from regiozorg.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/audit")
+def audit_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.AUDIT_VIEW)
+    names = {o.id: o.name for o in network.organisations(session)}
+    entries = audit.entries_for(actor, session, limit=300)
+    return render(request, "audit.html", {"entries": entries, "names": names})
+
+
+@router.get("/audit.csv")
+def audit_csv(session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.AUDIT_VIEW)
+    rows = audit.entries_for(actor, session, limit=100_000)
+    filename = f"auditlog-{utcnow():%Y%m%d-%H%M}.csv"
+    return Response(
+        audit.to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

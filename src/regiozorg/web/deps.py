@@ -1,0 +1,119 @@
+"""FastAPI dependencies shared by every feature: the database session, who is asking, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from regiozorg.accounts import queries as accounts
+from regiozorg.auth import Actor
+from regiozorg.config import Settings
+from regiozorg.errors import DomainError
+
+SESSION_COOKIE = "rz_session"
+CSRF_COOKIE = "rz_csrf"
+LANGUAGE_COOKIE = "rz_lang"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class NotSignedInError(Exception):
+    """No valid session or token: pages redirect to the login page, the API answers 401."""
+
+
+class CsrfError(DomainError):
+    status_code = 403
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def signed_in(request: Request, session: SessionDep) -> accounts.SignedIn | None:
+    """Who is asking, from the bearer token or the session cookie (once per request)."""
+    if hasattr(request.state, "signed_in"):
+        cached: accounts.SignedIn | None = request.state.signed_in
+        return cached
+    found: accounts.SignedIn | None = None
+    token = bearer_token(request)
+    if token is not None:
+        actor = accounts.token_actor(session, token, address=client_address(request))
+        found = accounts.SignedIn(actor=actor, name=actor.email, csrf_token="") if actor else None
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        found = accounts.signed_in(session, cookie, address=client_address(request))
+    session.rollback()  # end the read transaction: actions open their own
+    request.state.signed_in = found
+    request.state.locale = found.actor.locale if found else request_locale(request)
+    return found
+
+
+def request_locale(request: Request) -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in ("nl", "en") else request.app.state.settings.default_locale
+
+
+MaybeSignedIn = Annotated[accounts.SignedIn | None, Depends(signed_in)]
+
+
+def current_actor(who: MaybeSignedIn) -> Actor:
+    if who is None:
+        raise NotSignedInError
+    return who.actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+async def csrf_protect(request: Request, session: SessionDep) -> None:
+    """Every unsafe request made with a cookie carries the CSRF token, as form field
+    ``csrf_token`` or header ``X-CSRF-Token`` (HTMX). Bearer-token calls carry no cookie, so
+    they cannot be forged from another site and need none."""
+    if request.method not in UNSAFE_METHODS or bearer_token(request) is not None:
+        return
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    expected = expected_csrf(request, session)
+    if not sent or not expected or not hmac.compare_digest(sent, expected):
+        raise CsrfError("De pagina is verlopen of het formulier is ongeldig. Probeer het opnieuw.")
+
+
+def expected_csrf(request: Request, session: Session) -> str | None:
+    """The session's token once signed in; before that (the login form) the CSRF cookie."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        who = accounts.signed_in(session, cookie, address=client_address(request))
+        session.rollback()
+        if who is not None:
+            return who.csrf_token
+    return request.cookies.get(CSRF_COOKIE)

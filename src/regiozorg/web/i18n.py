@@ -1,0 +1,37 @@
+"""Translations: the UI is written in Dutch; ``locale/en`` translates it to English.
+
+Catalogs are read from their ``.po`` source at start-up, so there is no compile step to forget.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from gettext import NullTranslations
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+SUPPORTED = ("nl", "en")
+SOURCE_LOCALE = "nl"
+
+
+@lru_cache(maxsize=len(SUPPORTED))
+def translations(locale: str) -> NullTranslations:
+    if locale == SOURCE_LOCALE or locale not in SUPPORTED:
+        return NullTranslations()
+    with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        catalog = read_po(source, locale=locale)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def translate(locale: str, message: str, **params: Any) -> str:
+    text = translations(locale).gettext(message)
+    return text.format(**params) if params else text

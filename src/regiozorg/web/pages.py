@@ -1,0 +1,79 @@
+"""Rendering pages: one Jinja environment over every feature's ``templates`` folder."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from regiozorg.auth import Decision, Permission, decide
+from regiozorg.clock import local
+from regiozorg.web.deps import CSRF_COOKIE
+from regiozorg.web.i18n import translate
+from regiozorg.web.labels import label
+
+PACKAGE = Path(__file__).resolve().parents[1]
+TEMPLATE_DIRS = [PACKAGE / "web" / "templates", *sorted(PACKAGE.glob("*/templates"))]
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(sorted({str(path) for path in TEMPLATE_DIRS})),
+        autoescape=select_autoescape(["html"]),
+        auto_reload=False,
+    )
+    env.filters["local"] = lambda moment: local(moment).strftime("%d-%m-%Y %H:%M:%S")
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """A page in the reader's language, with the CSRF token its forms need."""
+    locale: str = (
+        getattr(request.state, "locale", None) or request.app.state.settings.default_locale
+    )
+    who = getattr(request.state, "signed_in", None)
+    csrf = who.csrf_token if who else request.cookies.get(CSRF_COOKIE)
+    new_csrf_cookie = None
+    if not csrf:
+        csrf = new_csrf_cookie = secrets.token_urlsafe(32)
+
+    def _(message: str, **params: Any) -> str:
+        return translate(locale, message, **params)
+
+    def can(permission: str) -> bool:
+        return who is not None and decide(who.actor, Permission(permission)) is Decision.ALLOW
+
+    page = (
+        environment()
+        .get_template(template)
+        .render(
+            {
+                "request": request,
+                "who": who,
+                "csrf_token": csrf,
+                "locale": locale,
+                "_": _,
+                "can": can,
+                "label": lambda code: _(label(code)),
+            }
+            | (context or {})
+        )
+    )
+    response = HTMLResponse(page, status_code=status_code)
+    if new_csrf_cookie:
+        response.set_cookie(
+            CSRF_COOKIE,
+            new_csrf_cookie,
+            httponly=True,
+            samesite="strict",
+            secure=request.app.state.settings.cookie_secure,
+        )
+    return response
