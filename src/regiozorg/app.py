@@ -25,6 +25,7 @@ from regiozorg.web.pages import PACKAGE, render
 
 log = logging.getLogger("regiozorg")
 
+HTTP_MESSAGES = {404: "Niet gevonden.", 405: "Methode niet toegestaan.", 500: "Er ging iets mis."}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -128,6 +129,5 @@ def _map_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        messages = {404: "Niet gevonden.", 405: "Methode niet toegestaan."}
-        text_ = translate(locale(request), messages.get(exc.status_code, "Er ging iets mis."))
+        text_ = translate(locale(request), HTTP_MESSAGES.get(exc.status_code, HTTP_MESSAGES[500]))
         return _error(request, exc.status_code, text_)

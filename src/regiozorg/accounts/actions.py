@@ -88,9 +88,7 @@ def log_in(
                 select(LoginFailure.key, func.count())
                 .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
                 .group_by(LoginFailure.key)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         if rules.login_blocked(
             counts.get(keys[0], 0),

@@ -167,6 +167,9 @@ class ClientDetail:
 def view_client(session: Session, actor: Actor, *, client_id: UUID) -> ClientDetail:
     """A client's personal details; the read itself is audited, also when it is refused."""
     with unit_of_work(session):
+        # Asked first without the organisation, so that whoever may read no client data at all
+        # gets the same 403 for every id and cannot probe which clients exist.
+        ensure_allowed(actor, Permission.CLIENTS_READ)
         row = session.execute(
             select(Client, Organisation.name, Location.name)
             .join(Organisation, Organisation.id == Client.organisation_id)

@@ -92,7 +92,7 @@ class Overview:
 def _count_by(
     session: Session, column: InstrumentedAttribute[Any], group: InstrumentedAttribute[Any]
 ) -> dict[UUID, int]:
-    rows = session.execute(select(group, func.count(column)).group_by(group)).tuples()
+    rows = session.execute(select(group, func.count(column)).group_by(group)).all()
     return {key: count for key, count in rows if key is not None}
 
 
@@ -126,7 +126,7 @@ def overview(session: Session) -> Overview:
         .group_by(Location.town)
         .order_by(func.count(Location.id).desc(), Location.town)
         .limit(40)
-    ).tuples()
+    ).all()
     return Overview(
         region=", ".join(regions),
         organisations=organisations(session),
@@ -164,7 +164,7 @@ def locations(
             units=units.get(loc.id, 0),
             staff=staff.get(loc.id, 0),
         )
-        for loc, org in session.execute(query).tuples()
+        for loc, org in session.execute(query).all()
     ]
 
 
@@ -177,7 +177,7 @@ def units(session: Session, *, limit: int = 500) -> Sequence[UnitRow]:
     )
     return [
         UnitRow(id=u.id, location=loc, organisation_id=org, name=u.name, ward_type=u.ward_type)
-        for u, loc, org in session.execute(query).tuples()
+        for u, loc, org in session.execute(query).all()
     ]
 
 
@@ -199,7 +199,7 @@ def staff(session: Session, *, limit: int = 500) -> Sequence[StaffRow]:
             fte=s.fte,
             base_location=base,
         )
-        for s, org, base in session.execute(query).tuples()
+        for s, org, base in session.execute(query).all()
     ]
 
 
@@ -239,8 +239,8 @@ def travel_minutes(
 
 def export_document(session: Session) -> NetworkDocument:
     """All master data as one document that ``import`` reads back unchanged."""
-    org_names = dict(session.execute(select(Organisation.id, Organisation.name)).tuples().all())
-    codes = dict(session.execute(select(Location.id, Location.code)).tuples().all())
+    org_names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
+    codes = dict(session.execute(select(Location.id, Location.code)).all())
     orgs = session.scalars(select(Organisation).order_by(Organisation.name)).all()
     locs = session.scalars(select(Location).order_by(Location.code)).all()
     unit_rows = session.scalars(select(Unit).order_by(Unit.location_id, Unit.name)).all()

@@ -1,0 +1,28 @@
+"""The named cast of the tests: the demo region Zuidwest-Drenthe and its demo logins."""
+
+from regiozorg.demo import DEMO_PASSWORD, HOME_ORGANISATION, NETWORK_OFFICE, demo_email
+
+PASSWORD = DEMO_PASSWORD
+LINDEHOF = HOME_ORGANISATION  # the demo users' own organisation
+HEIDEZICHT = "Stichting Heidezicht"  # another organisation: its clients stay private
+OFFICE = NETWORK_OFFICE
+
+NETWORK_ADMIN = demo_email("networkadmin")
+ORG_ADMIN = demo_email("orgadmin")
+COORDINATOR = demo_email("coordinator")
+NIGHT_CARER = demo_email("nightcarer")
+PHYSICIAN = demo_email("physician")
+PLANNER = demo_email("planner")
+VIEWER = demo_email("viewer")
+HEIDEZICHT_ADMIN = demo_email("orgadmin.heidezicht")
+HEIDEZICHT_PHYSICIAN = demo_email("physician.heidezicht")
+
+ROLES = {
+    "network_admin": NETWORK_ADMIN,
+    "org_admin": ORG_ADMIN,
+    "coordinator": COORDINATOR,
+    "night_carer": NIGHT_CARER,
+    "physician": PHYSICIAN,
+    "planner": PLANNER,
+    "viewer": VIEWER,
+}

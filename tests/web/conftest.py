@@ -1,0 +1,63 @@
+"""The app under test on the test's own rolled-back connection, and a way to log in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from regiozorg.app import create_app
+from regiozorg.config import Settings
+from tests.cast import PASSWORD
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Browser(TestClient):
+    """A test client that knows the CSRF token of the last page it loaded."""
+
+    csrf: str = ""
+
+    def page(self, path: str) -> str:
+        response = self.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        found = CSRF_FIELD.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response.text
+
+    def submit(self, path: str, data: dict[str, str]) -> object:
+        return self.post(path, data={"csrf_token": self.csrf, **data}, follow_redirects=False)
+
+    def login(self, email: str, password: str = PASSWORD) -> None:
+        self.page("/login")
+        response = self.post(
+            "/login",
+            data={"csrf_token": self.csrf, "email": email, "password": password},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+        self.page("/")
+
+
+@pytest.fixture
+def app_client(
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session]
+) -> Iterator[Browser]:
+    app = create_app(settings, engine)
+    app.state.sessions = sessions
+    with Browser(app, base_url="https://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def login_as(app_client: Browser):  # type: ignore[no-untyped-def]
+    def log_in(email: str) -> Browser:
+        app_client.login(email)
+        return app_client
+
+    return log_in
