@@ -65,7 +65,9 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(app_client: Browser
         response = app_client.post(
             "/login", data={"csrf_token": app_client.csrf, "email": email, "password": password}
         )
-        answers.append((response.status_code, "E-mailadres of wachtwoord onjuist." in response.text))
+        answers.append(
+            (response.status_code, "E-mailadres of wachtwoord onjuist." in response.text)
+        )
     assert answers == [(401, True), (401, True)]
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from regiozorg.network.models import Client, Organisation
+from regiozorg.network.models import Client, Location, Organisation
 from tests.cast import HEIDEZICHT, LINDEHOF, ROLES
 from tests.web.conftest import Browser
 
@@ -33,13 +33,13 @@ MATRIX: dict[str, tuple[set[str], dict[str, int]]] = {
     "/clients": (CARE, {}),
     "/clients/{own_client}": (CARE, {}),
     # another organisation's client is hidden from care roles, refused to the rest
-    "/clients/{other_client}": (set(), {role: 404 for role in CARE}),
+    "/clients/{other_client}": (set(), dict.fromkeys(CARE, 404)),
     "/audit": (ADMINS, {}),
     "/audit.csv": (ADMINS, {}),
     "/api/v1/organisations": (ALL, {}),
     "/api/v1/locations": (ALL, {}),
     "/api/v1/clients/{own_client}": (CARE, {}),
-    "/api/v1/clients/{other_client}": (set(), {role: 404 for role in CARE}),
+    "/api/v1/clients/{other_client}": (set(), dict.fromkeys(CARE, 404)),
     "/api/v1/network/export": (NETWORK_ADMIN, {}),
     "/api/v1/travel-time?origin=7941&destination={own_location}": (ALL, {}),
 }
@@ -59,8 +59,6 @@ def _client_of(session: Session, organisation: str) -> str:
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_every_route_for_role(role: str, login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
     client: Browser = login_as(ROLES[role])
-    from regiozorg.network.models import Location
-
     names = {
         "own_client": _client_of(session, LINDEHOF),
         "other_client": _client_of(session, HEIDEZICHT),

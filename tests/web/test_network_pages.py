@@ -1,0 +1,142 @@
+"""The network through the web: overview, admin forms, client pages and their audit rows, API."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from regiozorg.accounts import actions as accounts
+from regiozorg.audit import AuditEntry
+from regiozorg.auth import SYSTEM
+from regiozorg.network.models import Client, Location, Organisation
+from tests.cast import HEIDEZICHT, LINDEHOF, NETWORK_ADMIN, ORG_ADMIN, PHYSICIAN, VIEWER
+from tests.web.conftest import Browser
+
+
+def test_health_and_openapi(app_client: Browser) -> None:
+    assert app_client.get("/api/v1/health").json() == {"status": "ok", "database": "ok"}
+    spec = app_client.get("/openapi.json").json()
+    assert "/api/v1/health" in spec["paths"]
+    assert "/api/v1/organisations" in spec["paths"]
+
+
+def test_overview_lists_the_demo_region(login_as) -> None:  # type: ignore[no-untyped-def]
+    page = login_as(VIEWER).page("/")
+    assert "Zuidwest-Drenthe (demo)" in page
+    assert LINDEHOF in page
+    assert "Meppel" in page
+    assert "Hoogeveen" in page
+
+
+def test_org_admin_adds_a_location_to_its_own_organisation_only(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+    client: Browser = login_as(ORG_ADMIN)
+    client.page("/admin/locations")
+    form = {
+        "code": "ZL-TEST-1", "name": "Lindehof Ruinerwold", "address": "Dokter Larijweg 1",
+        "postcode": "7961 ab", "town": "Ruinerwold", "latitude": "52.7233",
+        "longitude": "6.2483", "care_offered": "pg;somatiek",
+    }  # fmt: skip
+    assert client.submit("/admin/locations", form | {"organisation": LINDEHOF}).status_code == 303
+    stored = session.scalars(select(Location).where(Location.code == "ZL-TEST-1")).one()
+    assert (stored.postcode, stored.care_offered) == ("7961 AB", ["pg", "somatiek"])
+    refused = client.submit(
+        "/admin/locations", form | {"organisation": HEIDEZICHT, "code": "ZL-TEST-2"}
+    )
+    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert session.scalar(select(Location).where(Location.code == "ZL-TEST-2")) is None
+
+
+def test_invalid_form_input_gets_a_clear_dutch_error(login_as) -> None:  # type: ignore[no-untyped-def]
+    client: Browser = login_as(ORG_ADMIN)
+    client.page("/admin/locations")
+    response = client.submit(
+        "/admin/locations",
+        {"organisation": LINDEHOF, "code": "X1", "name": "X", "address": "Straat 1",
+         "postcode": "ABCD", "town": "Meppel", "latitude": "52.7", "longitude": "6.2"},
+    )  # fmt: skip
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert "Ongeldige invoer" in response.text  # type: ignore[attr-defined]
+    assert "postcode" in response.text  # type: ignore[attr-defined]
+
+
+def test_viewing_a_client_page_is_audited(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+    client: Browser = login_as(PHYSICIAN)
+    own = session.scalars(
+        select(Client)
+        .join(Organisation, Organisation.id == Client.organisation_id)
+        .where(Organisation.name == LINDEHOF)
+    ).first()
+    assert own is not None
+    page = client.page(f"/clients/{own.id}")
+    assert own.name in page
+    reads = session.scalar(
+        select(func.count(AuditEntry.id)).where(
+            AuditEntry.client_id == own.id,
+            AuditEntry.action == "clients.read",
+            AuditEntry.user_email == PHYSICIAN,
+            AuditEntry.channel == "web",
+        )
+    )
+    assert reads == 1
+
+
+def test_org_admin_exports_the_audit_log_as_csv(login_as) -> None:  # type: ignore[no-untyped-def]
+    client: Browser = login_as(ORG_ADMIN)
+    client.page("/clients")
+    response = client.get("/audit.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "clients.list" in response.text
+
+
+def test_network_admin_imports_a_file_all_or_nothing(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+    client: Browser = login_as(NETWORK_ADMIN)
+    client.page("/admin/import")
+    bad = (
+        "organisation,code,name,address,postcode,town,latitude,longitude\n"
+        f"{LINDEHOF},NEW-1,Nieuw,Weg 1,7941 AB,Meppel,52.69,6.19\n"
+        f"{LINDEHOF},NEW-2,Nieuw 2,Weg 2,99999,Meppel,52.69,6.19\n"
+    )
+    response = client.post(
+        "/admin/import",
+        data={"csrf_token": client.csrf, "kind": "locations"},
+        files={"file": ("locations.csv", bad.encode(), "text/csv")},
+    )
+    assert response.status_code == 422
+    assert "regel 3" in response.text and "postcode" in response.text
+    assert session.scalar(select(Location).where(Location.code == "NEW-1")) is None
+
+
+def test_api_with_bearer_token_and_no_csrf(app_client: Browser, session: Session) -> None:
+    token = accounts.create_api_token(session, SYSTEM, user_email=NETWORK_ADMIN, name="test")
+    headers = {"Authorization": f"Bearer {token}"}
+    organisations = app_client.get("/api/v1/organisations", headers=headers)
+    assert organisations.status_code == 200
+    assert LINDEHOF in {o["name"] for o in organisations.json()}
+    document = app_client.get("/api/v1/network/export", headers=headers).json()
+    document["organisations"].append({"name": "Zorggroep Nieuw", "kind": "vvt"})
+    imported = app_client.post(
+        "/api/v1/network/import", content=json.dumps(document), headers=headers
+    )
+    assert imported.status_code == 200, imported.text
+    broken = app_client.post(
+        "/api/v1/network/import", content=b'{"region": "x", "units": [{"location": 1}]}',
+        headers=headers,
+    )  # fmt: skip
+    assert broken.status_code == 422
+    assert broken.json()["problems"][0]["line"] == "units[0]"
+    assert (
+        app_client.get(
+            "/api/v1/organisations", headers={"Authorization": "Bearer nope"}
+        ).status_code
+        == 401
+    )
+
+
+def test_travel_time_api_estimates_from_a_postcode(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+    client: Browser = login_as(VIEWER)
+    hoogeveen = session.scalars(select(Location.code).where(Location.town == "Hoogeveen")).first()
+    minutes = client.get(f"/api/v1/travel-time?origin=7941AB&destination={hoogeveen}").json()
+    assert 15 <= minutes["minutes"] <= 40  # Meppel to Hoogeveen is about 19 km as the crow flies
