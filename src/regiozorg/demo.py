@@ -437,7 +437,7 @@ def seed(
             if progress:
                 progress(done, len(specs))
         session.flush()
-        ids = dict(session.execute(select(Organisation.name, Organisation.id)).tuples().all())
+        ids = dict(session.execute(select(Organisation.name, Organisation.id)).all())
         password_hash = hash_password(DEMO_PASSWORD)
         for handle, role, organisation_name in DEMO_USERS:
             user = User(
