@@ -286,6 +286,7 @@ def upgrade() -> None:
         "staff_members",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
+        sa.Column("staff_number", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=160), nullable=False),
         sa.Column(
             "profession",
@@ -320,6 +321,9 @@ def upgrade() -> None:
             name=op.f("fk_staff_members_organisation_id_organisations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_members")),
+        sa.UniqueConstraint(
+            "organisation_id", "staff_number", name=op.f("uq_staff_members_organisation_id")
+        ),
     )
     with op.batch_alter_table("staff_members", schema=None) as batch_op:
         batch_op.create_index(

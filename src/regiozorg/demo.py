@@ -352,6 +352,7 @@ class _Builder:
                         StaffMember(
                             id=self.uid(),
                             organisation_id=organisation.id,
+                            staff_number=f"{code}-P{self.counts['staff'] + 1:05d}",
                             name=self.person(),
                             profession=profession,
                             fte=self.rng.choice((0.56, 0.67, 0.78, 0.89, 1.0)),

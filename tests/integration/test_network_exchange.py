@@ -87,12 +87,6 @@ def test_importing_the_exported_region_changes_nothing(session: Session) -> None
         assert getattr(again, kind) == getattr(exported, kind), kind
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: staff are matched on (organisation, name), which is not unique; "
-    "two namesakes in one organisation are merged into one on import "
-    "(network/actions.py _upsert_staff)",
-)
 def test_importing_the_exported_region_leaves_every_staff_member_as_it_was(
     session: Session,
 ) -> None:

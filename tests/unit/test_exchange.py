@@ -98,13 +98,14 @@ def test_units_csv_is_read() -> None:
 def test_staff_csv_reads_an_empty_base_location_as_none() -> None:
     batch = parse_csv(
         "staff",
-        "organisation,name,profession,fte,base_location\n"
-        "Zorggroep Lindehof,Anna Bakker,so,0.89,ZL-MEPP-1\n"
-        "Zorggroep Lindehof,Bram Bos,verpleegkundige,1.0,\n",
+        "organisation,staff_number,name,profession,fte,base_location\n"
+        "Zorggroep Lindehof,P1,Anna Bakker,so,0.89,ZL-MEPP-1\n"
+        "Zorggroep Lindehof,P2,Bram Bos,verpleegkundige,1.0,\n",
     )
     assert [record for _, record in batch.items["staff"]] == [
         StaffIn(
             organisation="Zorggroep Lindehof",
+            staff_number="P1",
             name="Anna Bakker",
             profession=Profession.SO,
             fte=0.89,
@@ -112,6 +113,7 @@ def test_staff_csv_reads_an_empty_base_location_as_none() -> None:
         ),
         StaffIn(
             organisation="Zorggroep Lindehof",
+            staff_number="P2",
             name="Bram Bos",
             profession=Profession.VERPLEEGKUNDIGE,
             fte=1.0,
@@ -310,6 +312,7 @@ ROUND_TRIP = {
     "staff": [
         StaffIn(
             organisation="Zorggroep Lindehof",
+            staff_number="P1",
             name="Anna Bakker",
             profession=Profession.SO,
             fte=0.89,
@@ -317,6 +320,7 @@ ROUND_TRIP = {
         ),
         StaffIn(
             organisation="Zorggroep Lindehof",
+            staff_number="P2",
             name="Bram Bos",
             profession=Profession.PLANNER,
             fte=0.5,

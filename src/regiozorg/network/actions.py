@@ -98,8 +98,17 @@ def create_staff_member(session: Session, actor: Actor, *, record: StaffIn) -> U
         base = _location_coded(session, record.base_location) if record.base_location else None
         if base is not None and base.organisation_id != organisation.id:
             raise DomainError("De standplaats hoort niet bij deze organisatie.")
+        taken = session.scalar(
+            select(StaffMember.id).where(
+                StaffMember.organisation_id == organisation.id,
+                StaffMember.staff_number == record.staff_number,
+            )
+        )
+        if taken is not None:
+            raise ConflictError("Personeelsnummer {number} bestaat al.", number=record.staff_number)
         member = StaffMember(
             organisation_id=organisation.id,
+            staff_number=record.staff_number,
             name=record.name,
             profession=record.profession,
             fte=record.fte,
@@ -239,7 +248,7 @@ def import_network(session: Session, actor: Actor, *, batch: Batch) -> ImportSum
     """Create or update master data from a parsed file, all or nothing.
 
     Records are matched on their natural keys (organisation name within the region, location
-    code, unit name within its location, staff name within the organisation), so importing the
+    code, unit name within its location, staff number within the organisation), so importing the
     same file twice changes nothing.
     """
     with unit_of_work(session):
@@ -382,12 +391,14 @@ def _upsert_staff(session: Session, region_id: UUID, record: StaffIn) -> StaffMe
     base = _location_coded(session, record.base_location) if record.base_location else None
     member = session.scalar(
         select(StaffMember).where(
-            StaffMember.organisation_id == organisation.id, StaffMember.name == record.name
+            StaffMember.organisation_id == organisation.id,
+            StaffMember.staff_number == record.staff_number,
         )
     )
     if member is None:
-        member = StaffMember(organisation_id=organisation.id, name=record.name)
+        member = StaffMember(organisation_id=organisation.id, staff_number=record.staff_number)
         session.add(member)
+    member.name = record.name
     member.profession = record.profession
     member.fte = record.fte
     member.base_location_id = base.id if base else None

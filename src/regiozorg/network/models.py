@@ -86,10 +86,15 @@ class Unit(Base):
 
 class StaffMember(Base):
     __tablename__ = "staff_members"
-    __table_args__ = (CheckConstraint("fte > 0 AND fte <= 1.5", name="fte"),)
+    __table_args__ = (
+        CheckConstraint("fte > 0 AND fte <= 1.5", name="fte"),
+        # Namesakes exist; the organisation's own staff number tells them apart.
+        UniqueConstraint("organisation_id", "staff_number"),
+    )
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     organisation_id: Mapped[UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    staff_number: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(160))
     profession: Mapped[Profession] = mapped_column(_enum(Profession))
     fte: Mapped[float] = mapped_column(Float)

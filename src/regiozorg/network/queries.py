@@ -74,6 +74,7 @@ class StaffRow:
     id: UUID
     organisation_id: UUID
     organisation: str
+    staff_number: str
     name: str
     profession: str
     fte: float
@@ -194,6 +195,7 @@ def staff(session: Session, *, limit: int = 500) -> Sequence[StaffRow]:
             id=s.id,
             organisation_id=s.organisation_id,
             organisation=org,
+            staff_number=s.staff_number,
             name=s.name,
             profession=s.profession,
             fte=s.fte,
@@ -245,7 +247,7 @@ def export_document(session: Session) -> NetworkDocument:
     locs = session.scalars(select(Location).order_by(Location.code)).all()
     unit_rows = session.scalars(select(Unit).order_by(Unit.location_id, Unit.name)).all()
     members = session.scalars(
-        select(StaffMember).order_by(StaffMember.organisation_id, StaffMember.name)
+        select(StaffMember).order_by(StaffMember.organisation_id, StaffMember.staff_number)
     ).all()
     travel = session.scalars(
         select(TravelTime).order_by(TravelTime.origin, TravelTime.destination)
@@ -275,6 +277,7 @@ def export_document(session: Session) -> NetworkDocument:
         staff=[
             StaffIn(
                 organisation=org_names[m.organisation_id],
+                staff_number=m.staff_number,
                 name=m.name,
                 profession=m.profession,
                 fte=m.fte,

@@ -87,6 +87,7 @@ class UnitIn(Record):
 
 class StaffIn(Record):
     organisation: Text
+    staff_number: Annotated[str, Field(min_length=1, max_length=32)]
     name: Text
     profession: Profession
     fte: Annotated[float, Field(gt=0, le=1.5)]

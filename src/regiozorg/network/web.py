@@ -150,6 +150,7 @@ def add_staff(
     session: SessionDep,
     actor: CurrentActor,
     organisation: Annotated[str, Form()],
+    staff_number: Annotated[str, Form()],
     name: Annotated[str, Form()],
     profession: Annotated[str, Form()],
     fte: Annotated[float, Form()],
