@@ -10,12 +10,12 @@ import uuid
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from regiozorg.auth import Role
 from regiozorg.clock import utcnow
-from regiozorg.db import Base, UTCDateTime
+from regiozorg.db import Base, UTCDateTime, string_enum
 
 
 class User(Base):
@@ -37,15 +37,7 @@ class MembershipRow(Base):
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            native_enum=False,
-            create_constraint=True,
-            length=32,
-            values_callable=lambda members: [m.value for m in members],
-        )
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role))
 
 
 class WebSession(Base):

@@ -11,7 +11,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    Enum,
     Float,
     ForeignKey,
     Integer,
@@ -22,18 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from regiozorg.clock import utcnow
-from regiozorg.db import Base, UTCDateTime
+from regiozorg.db import Base, UTCDateTime, string_enum
 from regiozorg.network.rules import OrganisationKind, Profession, WardType
-
-
-def _enum(kind: type[OrganisationKind | WardType | Profession]) -> Enum:
-    return Enum(
-        kind,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class Region(Base):
@@ -50,7 +39,7 @@ class Organisation(Base):
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     region_id: Mapped[UUID] = mapped_column(ForeignKey("regions.id"), index=True)
     name: Mapped[str] = mapped_column(String(160))
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
+    kind: Mapped[OrganisationKind] = mapped_column(string_enum(OrganisationKind))
     agb_code: Mapped[str | None] = mapped_column(String(8), unique=True)
 
 
@@ -81,7 +70,7 @@ class Unit(Base):
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     location_id: Mapped[UUID] = mapped_column(ForeignKey("locations.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    ward_type: Mapped[WardType] = mapped_column(_enum(WardType))
+    ward_type: Mapped[WardType] = mapped_column(string_enum(WardType))
 
 
 class StaffMember(Base):
@@ -96,7 +85,7 @@ class StaffMember(Base):
     organisation_id: Mapped[UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     staff_number: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(160))
-    profession: Mapped[Profession] = mapped_column(_enum(Profession))
+    profession: Mapped[Profession] = mapped_column(string_enum(Profession))
     fte: Mapped[float] = mapped_column(Float)
     base_location_id: Mapped[UUID | None] = mapped_column(ForeignKey("locations.id"), index=True)
 
