@@ -11,7 +11,7 @@ assumption core names the rules that clash.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,17 +55,32 @@ class RosterModel:
     _guard_index: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Shifts a person can never work (fixed days off, a maximum of zero) get no variable at
+        # all, which shrinks the largest instances by a third; when explaining infeasibility
+        # they stay, so that the rules forbidding them can be relaxed.
         problem = self.problem
         for p, person in enumerate(problem.staff):
+            banned = {
+                s
+                for s, shift in enumerate(problem.shift_types)
+                if person.max_shifts.get(shift.id) == 0 and not self.explain
+            }
             for d in range(problem.days):
+                fixed_off = d in person.days_off and not self.explain
                 day_vars = []
                 for s, shift in enumerate(problem.shift_types):
+                    if fixed_off or s in banned:
+                        continue
                     var = self.model.new_bool_var(f"x[{person.id},{d},{shift.id}]")
                     self.x[p, d, s] = var
                     day_vars.append(var)
                 works = self.model.new_bool_var(f"works[{person.id},{d}]")
-                self.model.add(sum(day_vars) == works)
+                self.model.add(cp_model.LinearExpr.sum(day_vars) == works)
                 self.works[p, d] = works
+
+    def shifts_on(self, p: int, d: int, shifts: Iterable[int]) -> list[Any]:
+        """The variables of person p on day d for the given shift indices that can be worked."""
+        return [self.x[p, d, s] for s in shifts if (p, d, s) in self.x]
 
     def guard(self, rule: str, person: Staff) -> list[Any]:
         """Enforcement literals for a hard rule of one person: none, unless explaining."""
@@ -100,19 +115,28 @@ def fixed_days_off(m: RosterModel) -> None:
 
 
 def forbidden_successions(m: RosterModel) -> None:
-    """A shift may not be followed the next day by one of its forbidden successors. Since a person
-    works at most one shift a day, all successors fit in one constraint (stronger than pairs)."""
+    """A shift may not be followed the next day by one of its forbidden successors.
+
+    Posted as cliques: for each distinct forbidden set F, every shift that forbids all of F today
+    plus every shift of F tomorrow sum to at most one. That is valid because a person works at
+    most one shift a day, covers every forbidden pair, and needs a handful of constraints per
+    person and day instead of one per pair.
+    """
     problem = m.problem
+    forbidden = [{m.shift_index(f) for f in shift.forbidden_next} for shift in problem.shift_types]
+    groups = sorted({frozenset(f) for f in forbidden if f}, key=sorted)
+    cliques = [
+        ([s for s, theirs in enumerate(forbidden) if group <= theirs], sorted(group))
+        for group in groups
+    ]
     for p, person in enumerate(problem.staff):
-        for s, shift in enumerate(problem.shift_types):
-            followers = [m.shift_index(f) for f in sorted(shift.forbidden_next)]
-            if not followers:
-                continue
-            for d in range(problem.days - 1):
-                terms = [m.x[p, d + 1, f] for f in followers]
-                m.model.add(m.x[p, d, s] + sum(terms) <= 1).only_enforce_if(
-                    m.guard("forbidden-succession", person)
-                )
+        for d in range(problem.days - 1):
+            for before, after in cliques:
+                today, tomorrow = m.shifts_on(p, d, before), m.shifts_on(p, d + 1, after)
+                if today and tomorrow:
+                    m.model.add(cp_model.LinearExpr.sum(today + tomorrow) <= 1).only_enforce_if(
+                        m.guard("forbidden-succession", person)
+                    )
 
 
 def max_shifts_per_type(m: RosterModel) -> None:
@@ -122,18 +146,24 @@ def max_shifts_per_type(m: RosterModel) -> None:
             s = m.shift_index(shift_id)
             if limit >= problem.days:
                 continue
-            total = sum(m.x[p, d, s] for d in range(problem.days))
-            m.model.add(total <= limit).only_enforce_if(m.guard("max-shifts-of-type", person))
+            worked = [m.x[p, d, s] for d in range(problem.days) if (p, d, s) in m.x]
+            if len(worked) <= limit:
+                continue
+            m.model.add(cp_model.LinearExpr.sum(worked) <= limit).only_enforce_if(
+                m.guard("max-shifts-of-type", person)
+            )
 
 
 def total_minutes(m: RosterModel) -> None:
     problem = m.problem
     for p, person in enumerate(problem.staff):
-        minutes = sum(
-            shift.minutes * m.x[p, d, s]
+        worked = [
+            (m.x[p, d, s], shift.minutes)
             for d in range(problem.days)
             for s, shift in enumerate(problem.shift_types)
-        )
+            if (p, d, s) in m.x
+        ]
+        minutes = cp_model.LinearExpr.weighted_sum([v for v, _ in worked], [w for _, w in worked])
         if person.min_minutes > 0:
             m.model.add(minutes >= person.min_minutes).only_enforce_if(
                 m.guard("min-total-minutes", person)
@@ -151,7 +181,7 @@ def max_consecutive_shifts(m: RosterModel) -> None:
         limit = person.max_consecutive_shifts
         for start in range(problem.days - limit):
             window = [m.works[p, d] for d in range(start, start + limit + 1)]
-            m.model.add(sum(window) <= limit).only_enforce_if(
+            m.model.add(cp_model.LinearExpr.sum(window) <= limit).only_enforce_if(
                 m.guard("max-consecutive-shifts", person)
             )
 
@@ -220,8 +250,9 @@ def shift_requests(m: RosterModel) -> None:
     problem = m.problem
     index = {person.id: p for p, person in enumerate(problem.staff)}
     for request in problem.requests:
-        var = m.x[index[request.staff], request.day, m.shift_index(request.shift)]
+        key = (index[request.staff], request.day, m.shift_index(request.shift))
         subject = f"of {request.staff} for {request.shift} on {problem.day_label(request.day)}"
+        var = m.x.get(key, 0)  # a shift the person can never work is never assigned
         if request.on:
             m.penalise("unmet on-request", subject, request.weight, 1 - var)
         else:
@@ -236,7 +267,9 @@ def cover(m: RosterModel) -> None:
     staff_count = len(problem.staff)
     for c in problem.covers:
         s = m.shift_index(c.shift)
-        assigned = sum(m.x[p, c.day, s] for p in range(staff_count))
+        assigned = cp_model.LinearExpr.sum(
+            [m.x[p, c.day, s] for p in range(staff_count) if (p, c.day, s) in m.x]
+        )
         subject = f"on {problem.day_label(c.day)} {c.shift}"
         under = m.model.new_int_var(0, max(c.requirement, 0), f"under[{c.day},{c.shift}]")
         over = m.model.new_int_var(
@@ -273,5 +306,9 @@ def build(
     for rule in rules:
         rule(m)
     if m.penalties:
-        m.model.minimize(sum(term.weight * term.expr for term in m.penalties))
+        m.model.minimize(
+            cp_model.LinearExpr.weighted_sum(
+                [term.expr for term in m.penalties], [term.weight for term in m.penalties]
+            )
+        )
     return m

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +12,15 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from regiozorg.roster import rules
+from regiozorg.roster.neighbourhoods import NEIGHBOURHOODS
 from regiozorg.roster.problem import CostLine, Problem, Roster
+
+# Tuned on Instances 2-10 (see benchmarks/results/nrp.md): the first search gets this share of
+# the time before neighbourhood search takes over.
+FIRST_SEARCH_SHARE = 0.25
+INITIAL_FREE_CELLS = 400
+GROW, SHRINK = 1.15, 0.85
+MIN_STEP_SECONDS, MAX_STEP_SECONDS, STEPS_PER_RUN = 1.0, 10.0, 40
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,8 @@ def read_roster(m: rules.RosterModel, value: Callable[[Any], int]) -> Roster:
         for d in range(problem.days):
             shift = ""
             for s, shift_type in enumerate(problem.shift_types):
-                if value(m.x[p, d, s]):
+                var = m.x.get((p, d, s))
+                if var is not None and value(var):
                     shift = shift_type.id
                     break
             days.append(shift)
@@ -70,31 +81,45 @@ def read_roster(m: rules.RosterModel, value: Callable[[Any], int]) -> Roster:
 
 def read_cost_lines(m: rules.RosterModel, value: Callable[[Any], int]) -> tuple[CostLine, ...]:
     lines = (
-        CostLine(term.rule, term.subject, int(value(term.expr)), term.weight)
+        CostLine(
+            term.rule,
+            term.subject,
+            term.expr if isinstance(term.expr, int) else int(value(term.expr)),
+            term.weight,
+        )
         for term in m.penalties
     )
     return tuple(line for line in lines if line.cost)
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, m: rules.RosterModel, on_progress: ProgressCallback, started: float) -> None:
+    """Passes each better roster of the first search on, and notes whether one exists."""
+
+    def __init__(
+        self, m: rules.RosterModel, on_progress: ProgressCallback | None, started: float
+    ) -> None:
         super().__init__()
         self._m = m
-        self._on_progress = on_progress
-        self._started = started
+        self.on_progress = on_progress
+        self.started = started
+        self.found = False
+        self.done = threading.Event()
 
     def on_solution_callback(self) -> None:
-        self._on_progress(
+        self.found = True
+        if self.on_progress is None:
+            return
+        self.on_progress(
             Progress(
                 objective=round(self.objective_value),
                 best_bound=round(self.best_objective_bound),
-                seconds=time.monotonic() - self._started,
+                seconds=time.monotonic() - self.started,
                 roster=read_roster(self._m, self.value),
             )
         )
 
 
-_STATUS = {
+_STATUS: dict[Any, str] = {
     cp_model.OPTIMAL: "OPTIMAL",
     cp_model.FEASIBLE: "FEASIBLE",
     cp_model.INFEASIBLE: "INFEASIBLE",
@@ -102,32 +127,148 @@ _STATUS = {
     cp_model.UNKNOWN: "UNKNOWN",
 }
 
+_FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    return solver
+
+
+def _stop_when_found(solver: cp_model.CpSolver, reporter: _Reporter, deadline: float) -> None:
+    """From `deadline` on, stop the first search as soon as it holds a roster: the rest of the
+    time goes to neighbourhood search."""
+
+    def watch() -> None:
+        while not reporter.done.wait(0.2):
+            if time.monotonic() >= deadline and reporter.found:
+                solver.stop_search()
+                return
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+@dataclass
+class _Incumbent:
+    objective: int
+    values: list[int]
+    solver: cp_model.CpSolver
+    """The solver whose response holds this roster; it answers value() for any expression."""
+
 
 def solve(
     problem: Problem, limits: Limits, on_progress: ProgressCallback | None = None
 ) -> Solution:
+    """Solve within `limits`: one CP-SAT search over the whole problem, then (unless plain)
+    large-neighbourhood search from its best roster for the rest of the time."""
     started = time.monotonic()
+    deadline = started + limits.seconds
     m = rules.build(problem)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = limits.seconds
-    solver.parameters.num_workers = limits.workers
-    solver.parameters.random_seed = limits.seed
-    reporter = _Reporter(m, on_progress, started) if on_progress else None
+    first_share = 1.0 if limits.plain else FIRST_SEARCH_SHARE
+    solver = _solver(deadline - time.monotonic(), limits.workers, limits.seed)
+    reporter = _Reporter(m, on_progress, started)
+    if not limits.plain:
+        _stop_when_found(solver, reporter, started + first_share * limits.seconds)
     status = solver.solve(m.model, reporter)
-    seconds = time.monotonic() - started
-    name = _STATUS.get(status, "UNKNOWN")
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution(
-            status=name,
-            objective=round(solver.objective_value),
-            best_bound=round(solver.best_objective_bound),
-            seconds=seconds,
-            roster=read_roster(m, solver.value),
-            cost_lines=read_cost_lines(m, solver.value),
-        )
+    reporter.done.set()
+    if status not in _FOUND:
+        return _no_roster(problem, limits, status, time.monotonic() - started)
+    best_bound = round(solver.best_objective_bound)
+    incumbent = _Incumbent(
+        round(solver.objective_value), list(solver.response_proto.solution), solver
+    )
+    if status != cp_model.OPTIMAL and not limits.plain:
+        incumbent = _improve(m, limits, incumbent, best_bound, deadline, reporter)
+    final = incumbent.solver
+    optimal = status == cp_model.OPTIMAL or incumbent.objective == best_bound
+    return Solution(
+        status="OPTIMAL" if optimal else "FEASIBLE",
+        objective=incumbent.objective,
+        best_bound=best_bound,
+        seconds=time.monotonic() - started,
+        roster=read_roster(m, final.value),
+        cost_lines=read_cost_lines(m, final.value),
+    )
+
+
+def _no_roster(
+    problem: Problem, limits: Limits, status: cp_model.CpSolverStatus, seconds: float
+) -> Solution:
     explanation: tuple[str, ...] = ()
     if status == cp_model.INFEASIBLE:
         from regiozorg.roster.explain import explain_infeasible  # noqa: PLC0415
 
         explanation = explain_infeasible(problem, seconds=max(limits.seconds - seconds, 5.0))
-    return Solution(name, None, None, seconds, None, explanation=explanation)
+    return Solution(
+        _STATUS.get(status, "UNKNOWN"), None, None, seconds, None, explanation=explanation
+    )
+
+
+def _improve(
+    m: rules.RosterModel,
+    limits: Limits,
+    incumbent: _Incumbent,
+    best_bound: int,
+    deadline: float,
+    reporter: _Reporter,
+) -> _Incumbent:
+    """Large-neighbourhood search: free a set of cells, fix the rest to the incumbent, solve the
+    rest exactly with the incumbent as hint; keep equal or better rosters. Each neighbourhood's
+    size grows when its sub-problems are solved to optimality fast and shrinks when they time
+    out, so sub-solves stay just hard enough."""
+    rng = random.Random(limits.seed)  # noqa: S311 - reproducible search, not cryptography
+    problem = m.problem
+    cells = len(problem.staff) * problem.days
+    size: dict[str, float] = dict.fromkeys(NEIGHBOURHOODS, float(min(cells, INITIAL_FREE_CELLS)))
+    proto = m.model.proto
+    # Domains are edited in place in the model (and restored after each step): copying the
+    # model of a 364-day instance for every step would cost more than the step itself.
+    cell_vars: dict[tuple[int, int], list[tuple[int, Any]]] = {}
+    for (p, d, _), var in m.x.items():
+        cell_vars.setdefault((p, d), []).append((var.index, proto.variables[var.index].domain))
+    step_seconds = min(MAX_STEP_SECONDS, max(MIN_STEP_SECONDS, limits.seconds / STEPS_PER_RUN))
+    iteration = 0
+    while incumbent.objective > best_bound:
+        remaining = deadline - time.monotonic()
+        if remaining < MIN_STEP_SECONDS / 2:
+            break
+        iteration += 1
+        kind = rng.choice(list(NEIGHBOURHOODS))
+        free = NEIGHBOURHOODS[kind](rng, problem, size[kind])
+        fixed = [
+            var for cell, cell_var in cell_vars.items() if cell not in free for var in cell_var
+        ]
+        for index, domain in fixed:
+            domain[0] = domain[1] = incumbent.values[index]
+        proto.clear_solution_hint()
+        proto.solution_hint.vars.extend(range(len(incumbent.values)))
+        proto.solution_hint.values.extend(incumbent.values)
+        sub = _solver(min(step_seconds, remaining), limits.workers, limits.seed + iteration)
+        step_started = time.monotonic()
+        status = sub.solve(m.model)
+        for _, domain in fixed:
+            domain[0], domain[1] = 0, 1
+        took = time.monotonic() - step_started
+        if status == cp_model.OPTIMAL and took < step_seconds / 2:
+            size[kind] = min(cells, size[kind] * GROW)
+        elif status != cp_model.OPTIMAL:
+            size[kind] = max(2 * problem.days, size[kind] * SHRINK)
+        if status in _FOUND and round(sub.objective_value) <= incumbent.objective:
+            better = round(sub.objective_value) < incumbent.objective
+            incumbent = _Incumbent(
+                round(sub.objective_value), list(sub.response_proto.solution), sub
+            )
+            if better and reporter.on_progress:
+                reporter.on_progress(
+                    Progress(
+                        incumbent.objective,
+                        best_bound,
+                        time.monotonic() - reporter.started,
+                        read_roster(m, sub.value),
+                    )
+                )
+    proto.clear_solution_hint()
+    return incumbent

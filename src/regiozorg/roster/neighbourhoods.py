@@ -1,0 +1,46 @@
+"""Neighbourhoods for large-neighbourhood search: which cells (person, day) to set free.
+
+Everything outside the chosen cells keeps the incumbent roster; CP-SAT then re-optimises the
+free part exactly. Three shapes, because rostering costs interact along both axes: a person's
+whole schedule (contract totals, weekends), a stretch of days for everybody (cover), and a block
+of a few people over a few weeks (large instances, where neither of the first fits in a
+sub-solve).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from regiozorg.roster.problem import Problem
+
+Cells = set[tuple[int, int]]
+
+
+def some_staff(rng: random.Random, problem: Problem, size: float) -> Cells:
+    count = min(len(problem.staff), max(2, round(size / problem.days)))
+    chosen = rng.sample(range(len(problem.staff)), count)
+    return {(p, d) for p in chosen for d in range(problem.days)}
+
+
+def some_days(rng: random.Random, problem: Problem, size: float) -> Cells:
+    width = min(problem.days, max(2, round(size / len(problem.staff))))
+    start = rng.randrange(problem.days - width + 1)
+    return {(p, d) for p in range(len(problem.staff)) for d in range(start, start + width)}
+
+
+def staff_block(rng: random.Random, problem: Problem, size: float) -> Cells:
+    width = min(problem.days, rng.choice([7, 14, 21, 28, 42]))
+    count = min(len(problem.staff), max(2, round(size / width)))
+    start = rng.randrange(problem.days - width + 1)
+    chosen = rng.sample(range(len(problem.staff)), count)
+    return {(p, d) for p in chosen for d in range(start, start + width)}
+
+
+Neighbourhood = Callable[[random.Random, Problem, float], Cells]
+
+NEIGHBOURHOODS: dict[str, Neighbourhood] = {
+    "staff": some_staff,
+    "days": some_days,
+    "block": staff_block,
+}
