@@ -27,7 +27,9 @@ class PenaltyTerm:
     rule: str
     subject: str
     weight: int
-    expr: Any  # a CP-SAT linear expression; ortools ships no type stubs
+    expr: Any  # a CP-SAT linear expression
+    day: int | None = None
+    """The day the term is about, if any: search looks for improvements around costly days."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,11 @@ class RosterModel:
             self.guards.append(Guard(rule, person.id, literal))
         return [self._guard_index[key]]
 
-    def penalise(self, rule: str, subject: str, weight: int, expr: Any) -> None:
+    def penalise(
+        self, rule: str, subject: str, weight: int, expr: Any, day: int | None = None
+    ) -> None:
         if weight:
-            self.penalties.append(PenaltyTerm(rule, subject, weight, expr))
+            self.penalties.append(PenaltyTerm(rule, subject, weight, expr, day))
 
     def shift_index(self, shift_id: str) -> int:
         for s, shift in enumerate(self.problem.shift_types):
@@ -254,9 +258,9 @@ def shift_requests(m: RosterModel) -> None:
         subject = f"of {request.staff} for {request.shift} on {problem.day_label(request.day)}"
         var = m.x.get(key, 0)  # a shift the person can never work is never assigned
         if request.on:
-            m.penalise("unmet on-request", subject, request.weight, 1 - var)
+            m.penalise("unmet on-request", subject, request.weight, 1 - var, request.day)
         else:
-            m.penalise("met off-request", subject, request.weight, var)
+            m.penalise("met off-request", subject, request.weight, var, request.day)
 
 
 def cover(m: RosterModel) -> None:
@@ -279,8 +283,8 @@ def cover(m: RosterModel) -> None:
         short = m.model.new_bool_var(f"short[{c.day},{c.shift}]")
         m.model.add(over == 0).only_enforce_if(short)
         m.model.add(under == 0).only_enforce_if(short.Not())
-        m.penalise("under-cover", subject, c.under_weight, under)
-        m.penalise("over-cover", subject, c.over_weight, over)
+        m.penalise("under-cover", subject, c.under_weight, under, c.day)
+        m.penalise("over-cover", subject, c.over_weight, over, c.day)
 
 
 Rule = Callable[[RosterModel], None]

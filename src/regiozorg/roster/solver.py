@@ -17,10 +17,10 @@ from regiozorg.roster.problem import CostLine, Problem, Roster
 
 # Tuned on Instances 2-10 (see benchmarks/results/nrp.md): the first search gets this share of
 # the time before neighbourhood search takes over.
-FIRST_SEARCH_SHARE = 0.25
-INITIAL_FREE_CELLS = 400
+FIRST_SEARCH_SHARE = 0.3
+INITIAL_FREE_CELLS = 150
 GROW, SHRINK = 1.15, 0.85
-MIN_STEP_SECONDS, MAX_STEP_SECONDS, STEPS_PER_RUN = 1.0, 10.0, 40
+MIN_STEP_SECONDS, MAX_STEP_SECONDS, STEPS_PER_RUN = 0.5, 10.0, 60
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,16 @@ def _no_roster(
     )
 
 
+def hot_days(m: rules.RosterModel, solver: cp_model.CpSolver) -> list[tuple[int, int]]:
+    costs: dict[int, int] = {}
+    for term in m.penalties:
+        if term.day is not None and not isinstance(term.expr, int):
+            cost = term.weight * int(solver.value(term.expr))
+            if cost:
+                costs[term.day] = costs.get(term.day, 0) + cost
+    return sorted(costs.items())
+
+
 def _improve(
     m: rules.RosterModel,
     limits: Limits,
@@ -231,13 +241,16 @@ def _improve(
         cell_vars.setdefault((p, d), []).append((var.index, proto.variables[var.index].domain))
     step_seconds = min(MAX_STEP_SECONDS, max(MIN_STEP_SECONDS, limits.seconds / STEPS_PER_RUN))
     iteration = 0
+    successes = dict.fromkeys(NEIGHBOURHOODS, 0)
+    hot = hot_days(m, incumbent.solver)
     while incumbent.objective > best_bound:
         remaining = deadline - time.monotonic()
         if remaining < MIN_STEP_SECONDS / 2:
             break
         iteration += 1
-        kind = rng.choice(list(NEIGHBOURHOODS))
-        free = NEIGHBOURHOODS[kind](rng, problem, size[kind])
+        kinds = list(NEIGHBOURHOODS)
+        (kind,) = rng.choices(kinds, weights=[1 + successes[k] for k in kinds])
+        free = NEIGHBOURHOODS[kind](rng, problem, size[kind], hot)
         fixed = [
             var for cell, cell_var in cell_vars.items() if cell not in free for var in cell_var
         ]
@@ -261,6 +274,8 @@ def _improve(
             incumbent = _Incumbent(
                 round(sub.objective_value), list(sub.response_proto.solution), sub
             )
+            hot = hot_days(m, sub)
+            successes[kind] += better
             if better and reporter.on_progress:
                 reporter.on_progress(
                     Progress(
