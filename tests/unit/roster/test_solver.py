@@ -1,0 +1,25 @@
+"""The solver as a whole: on a benchmark instance too hard to prove optimal in seconds, the
+neighbourhood search runs, and every roster it reports is lawful and costs what it says."""
+
+from __future__ import annotations
+
+from regiozorg.roster import nrp
+from regiozorg.roster.evaluator import evaluate
+from regiozorg.roster.solver import Limits, Progress, solve
+
+
+def test_every_reported_roster_on_a_hard_instance_is_lawful_and_priced_right() -> None:
+    problem = nrp.load("Instance5")
+    seen: list[Progress] = []
+    solution = solve(problem, Limits(seconds=4, workers=2), on_progress=seen.append)
+    assert solution.status == "FEASIBLE"
+    assert solution.roster is not None
+    assert [p.objective for p in seen] == sorted((p.objective for p in seen), reverse=True)
+    assert seen[-1].objective == solution.objective
+    for found in (seen[0], seen[-1]):
+        evaluation = evaluate(problem, found.roster)
+        assert evaluation.violations == ()
+        assert evaluation.objective == found.objective
+    assert sum(line.cost for line in solution.cost_lines) == solution.objective
+    assert solution.best_bound is not None
+    assert solution.best_bound <= solution.objective
