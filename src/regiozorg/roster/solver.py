@@ -15,8 +15,8 @@ from regiozorg.roster import rules
 from regiozorg.roster.neighbourhoods import NEIGHBOURHOODS
 from regiozorg.roster.problem import CostLine, Problem, Roster
 
-# Tuned on Instances 2-10 (see benchmarks/results/nrp.md): the first search gets this share of
-# the time before neighbourhood search takes over.
+# Chosen from single 30-60 s runs on Instances 5, 8 and 14 (see benchmarks/results/nrp.md): the
+# first search gets this share of the time before neighbourhood search takes over.
 FIRST_SEARCH_SHARE = 0.3
 INITIAL_FREE_CELLS = 150
 GROW, SHRINK = 1.15, 0.85
