@@ -31,6 +31,11 @@ class Permission(StrEnum):
     CLIENTS_MANAGE = "clients.manage"
     USERS_MANAGE = "users.manage"
     AUDIT_VIEW = "audit.view"
+    BEDS_VIEW = "beds.view"
+    BEDS_REQUEST = "beds.request"
+    BEDS_COORDINATE = "beds.coordinate"
+    BEDS_PROVIDE = "beds.provide"
+    BEDS_REPORTS = "beds.reports"
 
 
 class Decision(StrEnum):
@@ -41,6 +46,8 @@ class Decision(StrEnum):
 
 ALL_ROLES = frozenset(Role)
 CARE_ROLES = frozenset({Role.ORG_ADMIN, Role.COORDINATOR, Role.NIGHT_CARER, Role.PHYSICIAN})
+# The regional bed coordinator works for the whole network, whichever organisation employs them.
+BED_COORDINATORS = frozenset({Role.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,14 @@ RULES: dict[Permission, Rule] = {
     Permission.AUDIT_VIEW: Rule(
         anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
     ),
+    # Everyone sees the bed board: free, held and occupied counts, no patient in sight.
+    Permission.BEDS_VIEW: Rule(anywhere=ALL_ROLES),
+    # GPs and hospital physicians refer; the coordination point takes requests by phone too.
+    Permission.BEDS_REQUEST: Rule(anywhere=BED_COORDINATORS | {Role.PHYSICIAN}),
+    Permission.BEDS_COORDINATE: Rule(anywhere=BED_COORDINATORS),
+    # The people of the organisation that owns a bed keep it up to date and accept offers.
+    Permission.BEDS_PROVIDE: Rule(own=CARE_ROLES),
+    Permission.BEDS_REPORTS: Rule(anywhere=BED_COORDINATORS | {Role.NETWORK_ADMIN, Role.PLANNER}),
 }
 
 
@@ -170,3 +185,17 @@ def scope(actor: Actor, permission: Permission) -> frozenset[UUID] | None:
         return None
     own = RULES[permission].own
     return frozenset(m.organisation_id for m in actor.memberships if m.role in own)
+
+
+def decide_patient_access(
+    actor: Actor, *, referrer_user_id: UUID | None, offered_to: frozenset[UUID]
+) -> Decision:
+    """A bed request's patient details: for the coordinator, the referrer, and the people of
+    the organisation a bed was offered to; every other organisation sees anonymous demand."""
+    if actor is SYSTEM or actor.roles() & BED_COORDINATORS:
+        return Decision.ALLOW
+    if actor.user_id is not None and actor.user_id == referrer_user_id:
+        return Decision.ALLOW
+    if any(actor.roles_in(organisation) & CARE_ROLES for organisation in offered_to):
+        return Decision.ALLOW
+    return Decision.NOT_FOUND

@@ -86,7 +86,8 @@ def demo(
         return
     console.print(
         f"demo region: {summary.organisations} organisations, {summary.locations} locations, "
-        f"{summary.units} units, {summary.staff} staff, {summary.clients} clients; "
+        f"{summary.units} units, {summary.beds} beds, {summary.staff} staff, "
+        f"{summary.clients} clients; "
         f"logins *@{demo_region.DEMO_DOMAIN}, password {demo_region.DEMO_PASSWORD}"
     )
 

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # Travel-time estimate from coordinates: great-circle km x detour factor / speed.
     travel_detour_factor: float = 1.3
     travel_speed_kmh: float = 60.0
+    # Bed coordination: how long a hold lasts, and when a location's bed data counts as stale.
+    bed_hold_minutes: int = 15
+    bed_stale_hours: int = 12
     static_vendor_dir: Path = PROJECT_ROOT / "node_modules"
 
 

@@ -59,6 +59,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Every feature's tables must be known before the first flush resolves foreign keys.
+    import regiozorg.schema  # noqa: F401, PLC0415
+
     if url.startswith("sqlite"):
         connect_args = {"check_same_thread": False, "timeout": 30}
         engine = create_engine(url, connect_args=connect_args, **kwargs)

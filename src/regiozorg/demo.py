@@ -21,6 +21,7 @@ from regiozorg import audit
 from regiozorg.accounts.models import MembershipRow, User
 from regiozorg.accounts.rules import hash_password
 from regiozorg.auth import SYSTEM, Role
+from regiozorg.beds.demo import seed_beds
 from regiozorg.db import unit_of_work
 from regiozorg.network.models import (
     Client,
@@ -287,6 +288,7 @@ class DemoSummary:
     units: int
     staff: int
     clients: int
+    beds: int
 
 
 class _Builder:
@@ -295,7 +297,14 @@ class _Builder:
     def __init__(self, session: Session, rng: random.Random) -> None:
         self.session = session
         self.rng = rng
-        self.counts = {"organisations": 0, "locations": 0, "units": 0, "staff": 0, "clients": 0}
+        self.counts = {
+            "organisations": 0,
+            "locations": 0,
+            "units": 0,
+            "staff": 0,
+            "clients": 0,
+            "beds": 0,
+        }
 
     def uid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -413,7 +422,7 @@ def seed(
     """Create the demo region unless a region already exists (then change nothing)."""
     with unit_of_work(session):
         if session.scalar(select(func.count(Region.id))):
-            return DemoSummary(False, 0, 0, 0, 0, 0)
+            return DemoSummary(False, 0, 0, 0, 0, 0, 0)
         rng = random.Random(seed_value)
         builder = _Builder(session, rng)
         region = Region(id=builder.uid(), name=REGION_NAME)
@@ -438,6 +447,8 @@ def seed(
             if progress:
                 progress(done, len(specs))
         session.flush()
+        per_unit = {Scale.SMALL: 10, Scale.REGION: 12, Scale.NATIONAL: 18}[scale]
+        builder.counts["beds"] = seed_beds(session, rng, builder.uid, beds_per_unit=per_unit)
         ids = dict(session.execute(select(Organisation.name, Organisation.id)).all())
         password_hash = hash_password(DEMO_PASSWORD)
         for handle, role, organisation_name in DEMO_USERS:

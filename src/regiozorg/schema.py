@@ -2,7 +2,8 @@
 
 from regiozorg import audit
 from regiozorg.accounts import models as accounts_models
+from regiozorg.beds import models as beds_models
 from regiozorg.db import Base
 from regiozorg.network import models as network_models
 
-__all__ = ["Base", "accounts_models", "audit", "network_models"]
+__all__ = ["Base", "accounts_models", "audit", "beds_models", "network_models"]

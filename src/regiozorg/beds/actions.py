@@ -1,0 +1,511 @@
+"""Use cases of the coordination point: each owns its transaction, audits itself and
+publishes its event after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from regiozorg import audit, events
+from regiozorg.auth import (
+    AccessDeniedError,
+    Actor,
+    Decision,
+    Permission,
+    decide,
+    decide_patient_access,
+    ensure_allowed,
+)
+from regiozorg.beds import rules
+from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest, BedRequestEvent
+from regiozorg.beds.rules import AssignmentStatus, BedStatus, Party, RequestStatus
+from regiozorg.beds.schemas import BedRequestIn
+from regiozorg.clock import utcnow
+from regiozorg.db import unit_of_work
+from regiozorg.errors import ConflictError, DomainError, NotFoundError
+
+HOLD_TTL = timedelta(minutes=15)
+BED_TAKEN = "Dit bed is net door een ander bezet of gereserveerd. Kies een ander bed."
+
+
+def _patient(request: BedRequest) -> rules.Patient:
+    return rules.Patient(
+        initials=request.patient_initials,
+        birth_year=request.patient_birth_year,
+        sex=request.patient_sex,
+        postcode=request.patient_postcode,
+        needs=frozenset(request.needs),
+        has_wlz_indication=request.has_wlz_indication,
+        life_expectancy_under_3_months=request.life_expectancy_under_3_months,
+        consents_outside_region=request.consents_outside_region,
+        expects_return_home=request.expects_return_home,
+    )
+
+
+def _facts(request: BedRequest) -> rules.RequestFacts:
+    return rules.RequestFacts(request.care_type, _patient(request), request.wanted_from)
+
+
+def _lock_for_writing(session: Session) -> None:
+    """Take the database's write lock before reading what the write depends on.
+
+    PostgreSQL locks rows (``with_for_update`` below); SQLite has one writer at a time, and a
+    transaction that read first and writes later fails instead of waiting. A no-op write at the
+    start makes it wait its turn, so the check and the write are serialised.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM bed_request_events WHERE 0 = 1"))
+
+
+def _move(
+    session: Session,
+    actor: Actor,
+    request: BedRequest,
+    target: RequestStatus,
+    party: Party,
+    note: str | None = None,
+) -> None:
+    refusal = rules.transition_refusal(request.status, target, party)
+    if refusal is not None:
+        raise ConflictError(refusal)
+    session.add(
+        BedRequestEvent(
+            request_id=request.id,
+            from_status=request.status,
+            to_status=target,
+            by_user_id=actor.user_id,
+            note=note,
+        )
+    )
+    request.status = target
+    request.updated_at = utcnow()
+    if target is RequestStatus.ADMITTED:
+        request.placed_at = request.updated_at
+    if note and target in (RequestStatus.NOT_ELIGIBLE, RequestStatus.CANCELLED):
+        request.outcome_reason = note[:500]
+
+
+def _locked_request(session: Session, request_id: UUID) -> BedRequest:
+    request = session.get(BedRequest, request_id, with_for_update=True)
+    if request is None:
+        raise NotFoundError("Aanvraag niet gevonden.")
+    return request
+
+
+def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedRequest:
+    """Take in a request and triage it at once: eligible requests go to searching."""
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.BEDS_REQUEST)
+        _lock_for_writing(session)
+        patient = rules.Patient(
+            initials=data.patient_initials.replace(" ", "").upper(),
+            birth_year=data.patient_birth_year,
+            sex=data.patient_sex,
+            postcode=data.patient_postcode,
+        )
+        open_one = session.scalar(
+            select(BedRequest.id).where(
+                BedRequest.patient_key == patient.key(),
+                BedRequest.status.in_(list(rules.OPEN_STATUSES)),
+            )
+        )
+        if open_one is not None:
+            raise ConflictError("Voor deze patiënt loopt al een aanvraag.")
+        request = BedRequest(
+            care_type=data.care_type,
+            status=RequestStatus.RECEIVED,
+            urgent=data.urgent,
+            wanted_from=data.wanted_from or utcnow(),
+            patient_key=patient.key(),
+            patient_initials=patient.initials,
+            patient_birth_year=data.patient_birth_year,
+            patient_sex=data.patient_sex,
+            patient_postcode=data.patient_postcode,
+            needs=list(data.needs),
+            has_wlz_indication=data.has_wlz_indication,
+            life_expectancy_under_3_months=data.life_expectancy_under_3_months,
+            consents_outside_region=data.consents_outside_region,
+            expects_return_home=data.expects_return_home,
+            preferred_location_id=data.preferred_location_id,
+            referrer_kind=data.referrer_kind,
+            referrer_name=data.referrer_name,
+            referrer_phone=data.referrer_phone,
+            referrer_user_id=actor.user_id,
+            referrer_organisation_id=actor.acting_organisation(),
+        )
+        session.add(request)
+        try:
+            session.flush()
+        except IntegrityError:  # another request for the same patient won the race
+            raise ConflictError("Voor deze patiënt loopt al een aanvraag.") from None
+        session.add(
+            BedRequestEvent(
+                request_id=request.id, to_status=RequestStatus.RECEIVED, by_user_id=actor.user_id
+            )
+        )
+        # The coordination point triages every request on arrival; the rules are explicit.
+        _move(session, actor, request, RequestStatus.TRIAGE, Party.COORDINATOR)
+        problems = rules.eligibility_problems(_facts(request))
+        if problems:
+            _move(
+                session,
+                actor,
+                request,
+                RequestStatus.NOT_ELIGIBLE,
+                Party.COORDINATOR,
+                " ".join(problems),
+            )
+        else:
+            _move(session, actor, request, RequestStatus.SEARCHING, Party.COORDINATOR)
+        audit.record(
+            session,
+            actor,
+            "beds.request",
+            obj=("bed_request", request.id),
+            detail=f"{request.care_type} -> {request.status}",
+        )
+    events.publish("beds", "request.changed", request_id=str(request.id), status=request.status)
+    return request
+
+
+def change_request(
+    session: Session, actor: Actor, *, request_id: UUID, target: RequestStatus, note: str = ""
+) -> RequestStatus:
+    """Coordinator or referrer steps: on hold, back to searching, confirm, cancel."""
+    with unit_of_work(session):
+        _lock_for_writing(session)
+        request = _locked_request(session, request_id)
+        party = _party_for_request(actor, request)
+        if party is Party.COORDINATOR and target in (
+            RequestStatus.CANCELLED,
+            RequestStatus.SEARCHING,
+        ):
+            _release_assignments(session, request.id, AssignmentStatus.CANCELLED)
+        _move(session, actor, request, target, party, note or None)
+        audit.record(
+            session,
+            actor,
+            f"beds.request.{target}",
+            obj=("bed_request", request.id),
+            detail=note or None,
+        )
+    events.publish("beds", "request.changed", request_id=str(request_id), status=target)
+    return target
+
+
+def _party_for_request(actor: Actor, request: BedRequest) -> Party:
+    if decide(actor, Permission.BEDS_COORDINATE) is Decision.ALLOW:
+        return Party.COORDINATOR
+    if actor.user_id is not None and actor.user_id == request.referrer_user_id:
+        return Party.REFERRER
+    raise AccessDeniedError(actor, Permission.BEDS_COORDINATE, Decision.FORBIDDEN)
+
+
+def _release_assignments(session: Session, request_id: UUID, to: AssignmentStatus) -> None:
+    session.execute(
+        update(BedAssignment)
+        .where(
+            BedAssignment.request_id == request_id,
+            BedAssignment.status.in_([AssignmentStatus.HELD, AssignmentStatus.ACCEPTED]),
+        )
+        .values(status=to, decided_at=utcnow())
+    )
+
+
+@dataclass(frozen=True)
+class Hold:
+    hold_id: UUID
+    bed_id: UUID
+    request_id: UUID
+    expires_at: datetime
+
+
+def hold_bed(
+    session: Session,
+    actor: Actor,
+    *,
+    request_id: UUID,
+    bed_id: UUID,
+    ttl: timedelta = HOLD_TTL,
+) -> Hold:
+    """Reserve a bed for a request until the provider decides or the hold expires.
+
+    The check here gives a clear message; the database's exclusion constraint (PostgreSQL) or
+    trigger (SQLite) is what makes a double booking impossible, whatever the timing.
+    """
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.BEDS_COORDINATE)
+        _lock_for_writing(session)
+        request = _locked_request(session, request_id)
+        bed = session.get(Bed, bed_id, with_for_update=True)
+        if bed is None:
+            raise NotFoundError("Bed niet gevonden.")
+        if not _offers(session, bed, request):
+            raise DomainError("Dit bed biedt niet de gevraagde zorg of voorzieningen.")
+        now = utcnow()
+        _expire_holds(session, actor, now, bed_id=bed.id)
+        period = rules.needed_period(request.care_type, max(request.wanted_from, now))
+        taken = session.execute(
+            select(BedAssignment.starts_at, BedAssignment.ends_at).where(
+                BedAssignment.bed_id == bed.id, BedAssignment.status.in_(rules.OCCUPYING)
+            )
+        ).all()
+        if not rules.bed_available(
+            bed.status, bed.expected_free_at, [(s, e) for s, e in taken], period
+        ):
+            raise ConflictError(BED_TAKEN)
+        _move(session, actor, request, RequestStatus.OFFERED, Party.COORDINATOR)
+        hold = BedAssignment(
+            bed_id=bed.id,
+            request_id=request.id,
+            status=AssignmentStatus.HELD,
+            starts_at=period[0],
+            ends_at=period[1],
+            hold_expires_at=now + ttl,
+        )
+        session.add(hold)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise ConflictError(BED_TAKEN) from None
+        audit.record(
+            session,
+            actor,
+            "beds.hold",
+            obj=("bed_assignment", hold.id),
+            organisation_id=bed.organisation_id,
+        )
+        result = Hold(hold.id, bed.id, request.id, hold.hold_expires_at or now + ttl)
+    events.publish(
+        "beds",
+        "bed.held",
+        bed_id=str(bed_id),
+        location_id=str(bed.location_id),
+        request_id=str(request_id),
+        organisation_id=str(bed.organisation_id),
+    )
+    return result
+
+
+def _offers(session: Session, bed: Bed, request: BedRequest) -> bool:
+    """Does this bed offer the request's care type and every one of its needs?"""
+    offered = session.get(BedCareType, (bed.id, request.care_type))
+    return offered is not None and set(request.needs) <= set(bed.capabilities)
+
+
+def _hold_and_request(session: Session, hold_id: UUID) -> tuple[BedAssignment, Bed, BedRequest]:
+    hold = session.get(BedAssignment, hold_id, with_for_update=True)
+    if hold is None or hold.request_id is None:
+        raise NotFoundError("Reservering niet gevonden.")
+    bed = session.get(Bed, hold.bed_id)
+    request = session.get(BedRequest, hold.request_id, with_for_update=True)
+    assert bed is not None and request is not None
+    return hold, bed, request
+
+
+def decide_hold(session: Session, actor: Actor, *, hold_id: UUID, accept: bool) -> str:
+    """The provider of the held bed accepts (the bed is theirs to give) or declines (the
+    request goes back to searching)."""
+    with unit_of_work(session):
+        _lock_for_writing(session)
+        hold, bed, request = _hold_and_request(session, hold_id)
+        ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
+        now = utcnow()
+        if hold.status is not AssignmentStatus.HELD:
+            raise ConflictError(
+                "Deze reservering is al afgehandeld ({status}).", status=hold.status
+            )
+        if hold.hold_expires_at is not None and hold.hold_expires_at <= now:
+            _expire_holds(session, actor, now, bed_id=bed.id)
+            session.commit()
+            raise ConflictError("De reservering is verlopen; de aanvraag zoekt weer een bed.")
+        target = RequestStatus.ACCEPTED if accept else RequestStatus.SEARCHING
+        _move(session, actor, request, target, Party.PROVIDER)
+        hold.status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.CANCELLED
+        hold.decided_at = now
+        hold.hold_expires_at = None if accept else hold.hold_expires_at
+        action = "beds.hold.accept" if accept else "beds.hold.decline"
+        audit.record(
+            session,
+            actor,
+            action,
+            obj=("bed_assignment", hold.id),
+            organisation_id=bed.organisation_id,
+        )
+        status = str(hold.status)
+    events.publish(
+        "beds",
+        "bed.decided",
+        bed_id=str(bed.id),
+        location_id=str(bed.location_id),
+        request_id=str(request.id),
+        status=status,
+    )
+    return status
+
+
+def admit(session: Session, actor: Actor, *, hold_id: UUID) -> None:
+    """The patient arrived: the request is placed and the bed occupied until expected discharge."""
+    with unit_of_work(session):
+        _lock_for_writing(session)
+        hold, bed, request = _hold_and_request(session, hold_id)
+        ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
+        if hold.status is not AssignmentStatus.ACCEPTED:
+            raise ConflictError("Alleen een geaccepteerde reservering kan worden opgenomen.")
+        _move(session, actor, request, RequestStatus.ADMITTED, Party.PROVIDER)
+        hold.status = AssignmentStatus.ADMITTED
+        bed.status = BedStatus.OCCUPIED
+        bed.expected_free_at = hold.ends_at
+        bed.status_updated_at = utcnow()
+        audit.record(
+            session,
+            actor,
+            "beds.admit",
+            obj=("bed_assignment", hold.id),
+            organisation_id=bed.organisation_id,
+        )
+    events.publish(
+        "beds",
+        "bed.status",
+        bed_id=str(bed.id),
+        location_id=str(bed.location_id),
+        status=BedStatus.OCCUPIED,
+    )
+
+
+def set_bed_status(
+    session: Session,
+    actor: Actor,
+    *,
+    bed_id: UUID,
+    status: BedStatus,
+    expected_free_at: datetime | None = None,
+) -> None:
+    """The one-click update a nurse makes on the ward."""
+    with unit_of_work(session):
+        bed = session.get(Bed, bed_id, with_for_update=True)
+        if bed is None:
+            raise NotFoundError("Bed niet gevonden.")
+        ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
+        bed.status = status
+        bed.expected_free_at = expected_free_at if status is BedStatus.OCCUPIED else None
+        bed.status_updated_at = utcnow()
+        audit.record(
+            session,
+            actor,
+            "beds.status",
+            obj=("bed", bed.id),
+            organisation_id=bed.organisation_id,
+            detail=str(status),
+        )
+        location_id = bed.location_id
+    events.publish(
+        "beds", "bed.status", bed_id=str(bed_id), location_id=str(location_id), status=status
+    )
+
+
+def expire_holds(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
+    """Free every bed whose hold ran out; their requests search again. Run by the worker."""
+    with unit_of_work(session):
+        _lock_for_writing(session)
+        expired = _expire_holds(session, actor, now or utcnow())
+    for bed_id in expired:
+        events.publish("beds", "bed.released", bed_id=str(bed_id))
+    return len(expired)
+
+
+def _expire_holds(
+    session: Session, actor: Actor, now: datetime, *, bed_id: UUID | None = None
+) -> list[UUID]:
+    query = select(BedAssignment).where(
+        BedAssignment.status == AssignmentStatus.HELD, BedAssignment.hold_expires_at <= now
+    )
+    if bed_id is not None:
+        query = query.where(BedAssignment.bed_id == bed_id)
+    expired = []
+    for hold in session.scalars(query.with_for_update()):
+        hold.status = AssignmentStatus.EXPIRED
+        hold.decided_at = now
+        request = session.get(BedRequest, hold.request_id) if hold.request_id else None
+        if request is not None and request.status is RequestStatus.OFFERED:
+            _move(
+                session,
+                actor,
+                request,
+                RequestStatus.SEARCHING,
+                Party.SYSTEM,
+                "reservering verlopen",
+            )
+        audit.record(session, actor, "beds.hold.expire", obj=("bed_assignment", hold.id))
+        expired.append(hold.bed_id)
+    session.flush()
+    return expired
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    id: UUID
+    care_type: str
+    status: str
+    urgent: bool
+    wanted_from: datetime
+    created_at: datetime
+    patient_initials: str
+    patient_birth_year: int
+    patient_sex: str
+    patient_postcode: str
+    needs: list[str]
+    referrer_name: str
+    referrer_phone: str
+    outcome_reason: str | None
+    holds: list[tuple[UUID, UUID, str, datetime | None]]  # hold id, bed id, status, expiry
+
+
+def view_request(session: Session, actor: Actor, *, request_id: UUID) -> RequestDetail:
+    """A request with its patient's details; the read is audited, also when it is refused."""
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.BEDS_VIEW)
+        request = session.get(BedRequest, request_id)
+        if request is None:
+            raise NotFoundError("Aanvraag niet gevonden.")
+        holds = session.execute(
+            select(
+                BedAssignment.id,
+                BedAssignment.bed_id,
+                BedAssignment.status,
+                BedAssignment.hold_expires_at,
+                Bed.organisation_id,
+            )
+            .join(Bed, Bed.id == BedAssignment.bed_id)
+            .where(BedAssignment.request_id == request.id)
+            .order_by(BedAssignment.created_at)
+        ).all()
+        offered_to = frozenset(row[4] for row in holds)
+        decision = decide_patient_access(
+            actor, referrer_user_id=request.referrer_user_id, offered_to=offered_to
+        )
+        if decision is not Decision.ALLOW:
+            raise AccessDeniedError(actor, Permission.BEDS_VIEW, decision)
+        audit.record(session, actor, "beds.request.read", obj=("bed_request", request.id))
+        return RequestDetail(
+            id=request.id,
+            care_type=request.care_type,
+            status=request.status,
+            urgent=request.urgent,
+            wanted_from=request.wanted_from,
+            created_at=request.created_at,
+            patient_initials=request.patient_initials,
+            patient_birth_year=request.patient_birth_year,
+            patient_sex=request.patient_sex,
+            patient_postcode=request.patient_postcode,
+            needs=list(request.needs),
+            referrer_name=request.referrer_name,
+            referrer_phone=request.referrer_phone,
+            outcome_reason=request.outcome_reason,
+            holds=[(h[0], h[1], str(h[2]), h[3]) for h in holds],
+        )

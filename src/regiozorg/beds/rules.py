@@ -1,0 +1,273 @@
+"""Pure rules of the bed coordination point: care types, eligibility, the request state
+machine, bed availability over time and the matching score. No I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from regiozorg.auth import Role
+
+
+class CareType(StrEnum):
+    ELV_LOW = "ELV_LOW"
+    ELV_HIGH = "ELV_HIGH"
+    ELV_PALLIATIVE = "ELV_PALLIATIVE"
+    WLZ_CRISIS_VV = "WLZ_CRISIS_VV"
+    WLZ_CRISIS_GZ = "WLZ_CRISIS_GZ"
+    WLZ_RESPITE = "WLZ_RESPITE"
+    GRZ = "GRZ"
+
+    @property
+    def is_elv(self) -> bool:
+        return self.value.startswith("ELV_")
+
+    @property
+    def is_wlz_crisis(self) -> bool:
+        return self.value.startswith("WLZ_CRISIS_")
+
+
+# Expected length of stay, to know for which period a bed must be free (zorgkantoor rules for
+# crisis: 14 days V&V, 6 weeks GZ; the rest are usual planning figures, configurable later).
+EXPECTED_STAY = {
+    CareType.ELV_LOW: timedelta(days=28),
+    CareType.ELV_HIGH: timedelta(days=28),
+    CareType.ELV_PALLIATIVE: timedelta(days=90),
+    CareType.WLZ_CRISIS_VV: timedelta(days=14),
+    CareType.WLZ_CRISIS_GZ: timedelta(days=42),
+    CareType.WLZ_RESPITE: timedelta(days=14),
+    CareType.GRZ: timedelta(days=42),
+}
+# How soon a request of this care type must be placed (Wlz crisis: 24 h V&V, 48 h GZ).
+PLACEMENT_NORM = {
+    CareType.WLZ_CRISIS_VV: timedelta(hours=24),
+    CareType.WLZ_CRISIS_GZ: timedelta(hours=48),
+}
+CAPABILITIES = ("pg", "oxygen", "isolation", "bariatric", "hoist", "tube_feeding", "dialysis")
+
+
+class BedStatus(StrEnum):
+    """HL7 v2 table 0116, also FHIR Location.operationalStatus."""
+
+    FREE = "U"
+    OCCUPIED = "O"
+    CLOSED = "C"
+    HOUSEKEEPING = "H"
+    ISOLATED = "I"
+    CONTAMINATED = "K"
+
+
+class RequestStatus(StrEnum):
+    RECEIVED = "received"
+    TRIAGE = "triage"
+    NOT_ELIGIBLE = "not_eligible"
+    SEARCHING = "searching"
+    ON_HOLD = "on_hold"
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    CONFIRMED = "confirmed"
+    ADMITTED = "admitted"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+OPEN_STATUSES = frozenset(
+    {
+        RequestStatus.RECEIVED,
+        RequestStatus.TRIAGE,
+        RequestStatus.SEARCHING,
+        RequestStatus.ON_HOLD,
+        RequestStatus.OFFERED,
+        RequestStatus.ACCEPTED,
+        RequestStatus.CONFIRMED,
+    }
+)
+
+
+class AssignmentStatus(StrEnum):
+    HELD = "held"
+    ACCEPTED = "accepted"
+    ADMITTED = "admitted"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+# Assignments in these states occupy their bed for their period; the database refuses overlaps.
+OCCUPYING = (AssignmentStatus.HELD, AssignmentStatus.ACCEPTED, AssignmentStatus.ADMITTED)
+
+
+class Party(StrEnum):
+    """Who makes a transition: the regional coordinator, the provider of the offered bed,
+    the referrer, or the system itself (an expiring hold)."""
+
+    COORDINATOR = "coordinator"
+    PROVIDER = "provider"
+    REFERRER = "referrer"
+    SYSTEM = "system"
+
+
+S = RequestStatus
+TRANSITIONS: dict[tuple[RequestStatus, RequestStatus], frozenset[Party]] = (
+    {
+        (S.RECEIVED, S.TRIAGE): frozenset({Party.COORDINATOR}),
+        (S.TRIAGE, S.NOT_ELIGIBLE): frozenset({Party.COORDINATOR}),
+        (S.TRIAGE, S.SEARCHING): frozenset({Party.COORDINATOR}),
+        (S.SEARCHING, S.ON_HOLD): frozenset({Party.COORDINATOR}),
+        (S.ON_HOLD, S.SEARCHING): frozenset({Party.COORDINATOR}),
+        (S.SEARCHING, S.OFFERED): frozenset({Party.COORDINATOR}),
+        (S.OFFERED, S.ACCEPTED): frozenset({Party.PROVIDER}),
+        (S.OFFERED, S.SEARCHING): frozenset({Party.PROVIDER, Party.COORDINATOR, Party.SYSTEM}),
+        (S.ACCEPTED, S.CONFIRMED): frozenset({Party.COORDINATOR}),
+        (S.CONFIRMED, S.ADMITTED): frozenset({Party.PROVIDER}),
+    }
+    | {
+        (state, S.CANCELLED): frozenset({Party.COORDINATOR, Party.REFERRER})
+        for state in OPEN_STATUSES
+    }
+    | {(state, S.EXPIRED): frozenset({Party.SYSTEM, Party.COORDINATOR}) for state in OPEN_STATUSES}
+)
+
+
+def transition_refusal(current: RequestStatus, target: RequestStatus, party: Party) -> str | None:
+    """Why ``party`` may not move a request from ``current`` to ``target``, or None if it may."""
+    allowed = TRANSITIONS.get((current, target))
+    if allowed is None:
+        return f"Een aanvraag met status '{current}' kan niet naar '{target}'."
+    if party not in allowed:
+        return f"Deze stap ({current} → {target}) is niet aan u."
+    return None
+
+
+COORDINATOR_ROLES = frozenset({Role.COORDINATOR})
+PROVIDER_ROLES = frozenset({Role.ORG_ADMIN, Role.COORDINATOR, Role.PHYSICIAN, Role.NIGHT_CARER})
+
+
+@dataclass(frozen=True)
+class Patient:
+    initials: str
+    birth_year: int
+    sex: str  # "F", "M" or "X"
+    postcode: str
+    needs: frozenset[str] = frozenset()
+    has_wlz_indication: bool = False
+    life_expectancy_under_3_months: bool = False
+    consents_outside_region: bool = False
+    expects_return_home: bool = True
+
+    def key(self) -> str:
+        """Identifies a patient among open requests with only the minimal data we hold."""
+        return f"{self.initials.upper()}|{self.birth_year}|{self.sex}|{self.postcode[:4]}"
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    care_type: CareType
+    patient: Patient
+    wanted_from: datetime
+
+
+def elv_excluded_by_wlz(request: RequestFacts) -> str | None:
+    """ELV is for people without a Wlz indication."""
+    if request.care_type.is_elv and request.patient.has_wlz_indication:
+        return "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
+    return None
+
+
+def palliative_needs_short_life_expectancy(request: RequestFacts) -> str | None:
+    if request.care_type is CareType.ELV_PALLIATIVE and not (
+        request.patient.life_expectancy_under_3_months
+    ):
+        return "Palliatief ELV vraagt een levensverwachting korter dan drie maanden."
+    return None
+
+
+def elv_needs_expected_return_home(request: RequestFacts) -> str | None:
+    """ELV low and high complexity are a bridge back home; palliative ELV is not."""
+    if request.care_type in (CareType.ELV_LOW, CareType.ELV_HIGH) and not (
+        request.patient.expects_return_home
+    ):
+        return "ELV laag/hoog-complex vraagt de verwachting dat de patiënt weer naar huis gaat."
+    return None
+
+
+def crisis_needs_consent_to_any_bed(request: RequestFacts) -> str | None:
+    """In a crisis the client must accept a bed outside the region or their preference."""
+    if request.care_type.is_wlz_crisis and not request.patient.consents_outside_region:
+        return (
+            "Wlz-crisis vraagt instemming van de cliënt met een bed buiten de regio "
+            "of buiten de voorkeur."
+        )
+    return None
+
+
+ELIGIBILITY_RULES: tuple[Callable[[RequestFacts], str | None], ...] = (
+    elv_excluded_by_wlz,
+    palliative_needs_short_life_expectancy,
+    elv_needs_expected_return_home,
+    crisis_needs_consent_to_any_bed,
+)
+
+
+def eligibility_problems(request: RequestFacts) -> list[str]:
+    return [reason for rule in ELIGIBILITY_RULES if (reason := rule(request)) is not None]
+
+
+def needed_period(care_type: CareType, wanted_from: datetime) -> tuple[datetime, datetime]:
+    return wanted_from, wanted_from + EXPECTED_STAY[care_type]
+
+
+def overlaps(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
+    """Half-open periods [start, end) overlap."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def bed_available(
+    status: BedStatus,
+    expected_free_at: datetime | None,
+    occupied: Iterable[tuple[datetime, datetime]],
+    period: tuple[datetime, datetime],
+) -> bool:
+    """A bed can take a patient for ``period`` if its reported status allows it then and no
+    registered occupancy overlaps. An occupied bed with an expected discharge before the wanted
+    time counts as free from then."""
+    if status is BedStatus.OCCUPIED:
+        if expected_free_at is None or expected_free_at > period[0]:
+            return False
+    elif status is not BedStatus.FREE:
+        return False
+    return not any(overlaps(taken, period) for taken in occupied)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    bed_id: object
+    location_id: object
+    organisation_id: object
+    location_name: str
+    travel_minutes: int
+    capabilities: frozenset[str]
+    preferred: bool
+    free_later: bool
+    stale: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def match_score(candidate: Candidate, needs: frozenset[str]) -> tuple[float, list[str]]:
+    """Higher is better; each part of the score is explained in Dutch, in order of weight."""
+    score = 100.0 - candidate.travel_minutes
+    reasons = [f"{candidate.travel_minutes} min reistijd vanaf de woonplaats"]
+    if needs:
+        reasons.append("biedt " + ", ".join(sorted(needs)))
+    if candidate.preferred:
+        score += 25
+        reasons.append("voorkeur van de patiënt (+25)")
+    if candidate.free_later:
+        score -= 5
+        reasons.append("vrij na verwacht ontslag (-5)")
+    if candidate.stale:
+        score -= 10
+        reasons.append("beddenstand niet recent bijgewerkt (-10)")
+    return round(score, 1), reasons
