@@ -28,3 +28,8 @@ class ConflictError(DomainError):
 
 class TooManyAttemptsError(DomainError):
     status_code = 429
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Marks a Dutch message for the catalog where it is defined; translated when shown."""
+    return message

@@ -14,7 +14,7 @@ from regiozorg.web.labels import LABELS
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "regiozorg"
 TEMPLATE_CALL = re.compile(r'_\("((?:[^"\\]|\\.)+)"')
 MESSAGE_CALLS = {"DomainError", "NotFoundError", "ConflictError", "TooManyAttemptsError",
-                 "CsrfError", "translate", "_", "__init__"}  # fmt: skip
+                 "CsrfError", "translate", "_", "__init__", "N_"}  # fmt: skip
 
 
 def _python_messages() -> set[str]:
@@ -52,8 +52,11 @@ def test_catalog_file_exists() -> None:
 
 
 def _english_catalog() -> dict[str, str]:
-    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        return {str(m.id): str(m.string) for m in read_po(source) if m.id}
+    entries: dict[str, str] = {}
+    for path in (LOCALE_DIR / "en" / "LC_MESSAGES").glob("*.po"):
+        with path.open("rb") as source:
+            entries |= {str(m.id): str(m.string) for m in read_po(source) if m.id}
+    return entries
 
 
 def test_every_dutch_message_has_an_english_translation() -> None:

@@ -27,10 +27,10 @@ from regiozorg.beds.rules import AssignmentStatus, BedStatus, Party, RequestStat
 from regiozorg.beds.schemas import BedRequestIn
 from regiozorg.clock import utcnow
 from regiozorg.db import unit_of_work
-from regiozorg.errors import ConflictError, DomainError, NotFoundError
+from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 
 HOLD_TTL = timedelta(minutes=15)
-BED_TAKEN = "Dit bed is net door een ander bezet of gereserveerd. Kies een ander bed."
+BED_TAKEN = N_("Dit bed is net door een ander bezet of gereserveerd. Kies een ander bed.")
 
 
 def _patient(request: BedRequest) -> rules.Patient:
@@ -72,7 +72,8 @@ def _move(
 ) -> None:
     refusal = rules.transition_refusal(request.status, target, party)
     if refusal is not None:
-        raise ConflictError(refusal)
+        message, params = refusal
+        raise ConflictError(message, **params)
     session.add(
         BedRequestEvent(
             request_id=request.id,
@@ -158,7 +159,7 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
                 request,
                 RequestStatus.NOT_ELIGIBLE,
                 Party.COORDINATOR,
-                " ".join(problems),
+                "\n".join(problems),
             )
         else:
             _move(session, actor, request, RequestStatus.SEARCHING, Party.COORDINATOR)

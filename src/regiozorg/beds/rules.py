@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from regiozorg.auth import Role
+from regiozorg.errors import N_
 
 
 class CareType(StrEnum):
@@ -131,13 +132,17 @@ TRANSITIONS: dict[tuple[RequestStatus, RequestStatus], frozenset[Party]] = (
 )
 
 
-def transition_refusal(current: RequestStatus, target: RequestStatus, party: Party) -> str | None:
-    """Why ``party`` may not move a request from ``current`` to ``target``, or None if it may."""
+def transition_refusal(
+    current: RequestStatus, target: RequestStatus, party: Party
+) -> tuple[str, dict[str, str]] | None:
+    """Why ``party`` may not move a request from ``current`` to ``target`` (a message and its
+    parameters), or None if it may."""
     allowed = TRANSITIONS.get((current, target))
+    params = {"current": str(current), "target": str(target)}
     if allowed is None:
-        return f"Een aanvraag met status '{current}' kan niet naar '{target}'."
+        return N_("Een aanvraag met status '{current}' kan niet naar '{target}'."), params
     if party not in allowed:
-        return f"Deze stap ({current} → {target}) is niet aan u."
+        return N_("Deze stap ({current} → {target}) is niet aan u."), params
     return None
 
 
@@ -172,7 +177,7 @@ class RequestFacts:
 def elv_excluded_by_wlz(request: RequestFacts) -> str | None:
     """ELV is for people without a Wlz indication."""
     if request.care_type.is_elv and request.patient.has_wlz_indication:
-        return "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
+        return N_("Patiënt heeft een Wlz-indicatie: ELV is uitgesloten.")
     return None
 
 
@@ -180,7 +185,7 @@ def palliative_needs_short_life_expectancy(request: RequestFacts) -> str | None:
     if request.care_type is CareType.ELV_PALLIATIVE and not (
         request.patient.life_expectancy_under_3_months
     ):
-        return "Palliatief ELV vraagt een levensverwachting korter dan drie maanden."
+        return N_("Palliatief ELV vraagt een levensverwachting korter dan drie maanden.")
     return None
 
 
@@ -189,14 +194,14 @@ def elv_needs_expected_return_home(request: RequestFacts) -> str | None:
     if request.care_type in (CareType.ELV_LOW, CareType.ELV_HIGH) and not (
         request.patient.expects_return_home
     ):
-        return "ELV laag/hoog-complex vraagt de verwachting dat de patiënt weer naar huis gaat."
+        return N_("ELV laag/hoog-complex vraagt de verwachting dat de patiënt weer naar huis gaat.")
     return None
 
 
 def crisis_needs_consent_to_any_bed(request: RequestFacts) -> str | None:
     """In a crisis the client must accept a bed outside the region or their preference."""
     if request.care_type.is_wlz_crisis and not request.patient.consents_outside_region:
-        return (
+        return N_(
             "Wlz-crisis vraagt instemming van de cliënt met een bed buiten de regio "
             "of buiten de voorkeur."
         )

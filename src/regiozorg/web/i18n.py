@@ -24,8 +24,18 @@ SOURCE_LOCALE = "nl"
 def translations(locale: str) -> NullTranslations:
     if locale == SOURCE_LOCALE or locale not in SUPPORTED:
         return NullTranslations()
-    with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        catalog = read_po(source, locale=locale)
+    # One catalog file per feature (messages.po for the shell), merged into one translation.
+    catalog = None
+    for path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as source:
+            part = read_po(source, locale=locale)
+        if catalog is None:
+            catalog = part
+        else:
+            for message in part:
+                if message.id:
+                    catalog[message.id] = message
+    assert catalog is not None, f"no catalog for {locale}"
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
