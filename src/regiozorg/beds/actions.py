@@ -182,10 +182,9 @@ def change_request(
         _lock_for_writing(session)
         request = _locked_request(session, request_id)
         party = _party_for_request(actor, request)
-        if party is Party.COORDINATOR and target in (
-            RequestStatus.CANCELLED,
-            RequestStatus.SEARCHING,
-        ):
+        # Whoever ends or restarts the search, the held or accepted bed goes back: an accepted
+        # bed has no expiry and would otherwise stay blocked for good.
+        if target in (RequestStatus.CANCELLED, RequestStatus.SEARCHING, RequestStatus.EXPIRED):
             _release_assignments(session, request.id, AssignmentStatus.CANCELLED)
         _move(session, actor, request, target, party, note or None)
         audit.record(
