@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regiozorg.accounts.web import router as accounts_router
 from regiozorg.auth import AccessDeniedError, Decision
+from regiozorg.beds.api import router as beds_api_router
 from regiozorg.config import Settings, get_settings
 from regiozorg.db import make_engine, make_sessionmaker
 from regiozorg.errors import DomainError
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.include_router(accounts_router)
     app.include_router(network_router)
+    app.include_router(beds_api_router)
     app.include_router(audit_router)
 
     @app.get("/api/v1/health", tags=["system"])
