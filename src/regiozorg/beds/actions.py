@@ -104,7 +104,8 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
         ensure_allowed(actor, Permission.BEDS_REQUEST)
         _lock_for_writing(session)
         patient = rules.Patient(
-            initials=data.patient_initials.replace(" ", "").upper(),
+            # "J.P.", "j p" and "JP" are one patient: the open-request check must see that
+            initials="".join(c for c in data.patient_initials if c.isalpha()).upper(),
             birth_year=data.patient_birth_year,
             sex=data.patient_sex,
             postcode=data.patient_postcode,
