@@ -65,7 +65,8 @@ def bed_location(bed: BedRow) -> Location:
         type=[
             CodeableConcept(coding=[Coding(system=CARE_TYPE_SYSTEM, code=care)])
             for care in bed.care_types
-        ],
+        ]
+        or None,
         physicalType=CodeableConcept(
             coding=[Coding(system=PHYSICAL_TYPE_SYSTEM, code="bd", display="Bed")]
         ),
@@ -91,7 +92,8 @@ def location_bundle(
                 search=BundleEntrySearch(mode="match"),
             )
             for bed in beds
-        ],
+        ]
+        or None,
     )
 
 
@@ -167,4 +169,5 @@ def report_bundle(report: MeasureReport | None, *, base_url: str) -> Bundle:
             )
         ]
     )
-    return Bundle(type="searchset", total=len(entries), entry=entries)
+    # FHIR has no empty lists: no entry at all rather than an empty one.
+    return Bundle(type="searchset", total=len(entries), entry=entries or None)
