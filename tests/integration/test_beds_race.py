@@ -1,0 +1,198 @@
+"""The race for the last bed, with real threads and real commits on both databases: however
+many coordinators press "reserve" at the same moment, one patient gets the bed and everyone
+else is told it was just taken. The same for two referrals of one patient at once.
+
+These tests commit, so they add their own bed and requests and remove them afterwards (audit
+rows stay: the trail is append-only).
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+from uuid import UUID
+
+import pytest
+from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from regiozorg.accounts.models import MembershipRow, User
+from regiozorg.auth import Actor, Membership
+from regiozorg.beds import actions
+from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest, BedRequestEvent
+from regiozorg.beds.rules import OCCUPYING, BedStatus, CareType, RequestStatus
+from regiozorg.beds.schemas import BedRequestIn
+from regiozorg.db import make_sessionmaker
+from regiozorg.errors import ConflictError
+from regiozorg.network.models import Organisation
+from tests.cast import COORDINATOR, LINDEHOF
+
+CONTENDERS = 16
+T = TypeVar("T")
+
+
+@dataclass
+class Created:
+    """What a race test added to the committed database, to remove again afterwards."""
+
+    sessions: sessionmaker[Session]
+    tag: str
+    bed_id: UUID
+    coordinator: Actor
+    patients: list[str] = field(default_factory=list)
+
+    def request(self, initials: str) -> UUID:
+        with self.sessions() as session:
+            request = actions.request_bed(session, self.coordinator, data=_data(initials))
+            return request.id
+
+
+def _data(initials: str) -> BedRequestIn:
+    return BedRequestIn(
+        care_type=CareType.ELV_LOW,
+        patient_initials=initials,
+        patient_birth_year=1940,
+        patient_sex="M",
+        patient_postcode="7941 CD",
+        referrer_kind="gp",
+        referrer_name="Huisarts Brinkzicht",
+        referrer_phone="0522-654321",
+    )
+
+
+def _coordinator(session: Session) -> Actor:
+    user = session.scalars(select(User).where(User.email == COORDINATOR)).one()
+    memberships = frozenset(
+        Membership(organisation_id, role)
+        for organisation_id, role in session.execute(
+            select(MembershipRow.organisation_id, MembershipRow.role).where(
+                MembershipRow.user_id == user.id
+            )
+        )
+    )
+    return Actor(user_id=user.id, email=user.email, memberships=memberships)
+
+
+@pytest.fixture
+def created(engine: Engine) -> Iterator[Created]:
+    """A fresh free ELV bed at Lindehof that nobody else's test knows about."""
+    sessions = make_sessionmaker(engine)
+    tag = "".join(random.choices(string.ascii_uppercase, k=6))
+    with sessions() as session, session.begin():
+        coordinator = _coordinator(session)
+        template = session.scalars(
+            select(Bed)
+            .join(Organisation, Organisation.id == Bed.organisation_id)
+            .where(Organisation.name == LINDEHOF)
+            .order_by(Bed.label)
+            .limit(1)
+        ).one()
+        bed = Bed(
+            unit_id=template.unit_id,
+            location_id=template.location_id,
+            organisation_id=template.organisation_id,
+            label=f"Race {tag}",
+            status=BedStatus.FREE,
+            capabilities=[],
+        )
+        session.add(bed)
+        session.flush()
+        session.add(BedCareType(bed_id=bed.id, care_type=CareType.ELV_LOW))
+        bed_id = bed.id
+    yield Created(sessions, tag, bed_id, coordinator)
+    with sessions() as session, session.begin():
+        requests = select(BedRequest.id).where(BedRequest.patient_initials.startswith(tag))
+        session.execute(delete(BedRequestEvent).where(BedRequestEvent.request_id.in_(requests)))
+        session.execute(
+            delete(BedAssignment).where(
+                or_(BedAssignment.bed_id == bed_id, BedAssignment.request_id.in_(requests))
+            )
+        )
+        session.execute(delete(BedRequest).where(BedRequest.patient_initials.startswith(tag)))
+        session.execute(delete(BedCareType).where(BedCareType.bed_id == bed_id))
+        session.execute(delete(Bed).where(Bed.id == bed_id))
+
+
+def _all_at_once(work: list[Callable[[], T]]) -> list[T | BaseException]:
+    """Run each piece of work in its own thread, released together by a barrier."""
+    barrier = threading.Barrier(len(work))
+    outcomes: list[T | BaseException] = [RuntimeError("did not run")] * len(work)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[index] = work[index]()
+        except BaseException as error:  # reported by the test, whatever it is
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a contender hung"
+    return outcomes
+
+
+def _letters(number: int) -> str:
+    return string.ascii_uppercase[number // 26] + string.ascii_uppercase[number % 26]
+
+
+def test_sixteen_coordinators_race_for_the_last_bed_and_one_wins(created: Created) -> None:
+    requests = [created.request(f"{created.tag}{_letters(i)}") for i in range(CONTENDERS)]
+
+    def hold(request_id: UUID) -> Callable[[], actions.Hold]:
+        def attempt() -> actions.Hold:
+            with created.sessions() as session:
+                return actions.hold_bed(
+                    session, created.coordinator, request_id=request_id, bed_id=created.bed_id
+                )
+
+        return attempt
+
+    outcomes = _all_at_once([hold(request_id) for request_id in requests])
+
+    won = [o for o in outcomes if isinstance(o, actions.Hold)]
+    lost = [o for o in outcomes if not isinstance(o, actions.Hold)]
+    assert len(won) == 1, outcomes
+    assert all(isinstance(o, ConflictError) for o in lost), lost
+    assert {str(o) for o in lost} == {
+        "Dit bed is net door een ander bezet of gereserveerd. Kies een ander bed."
+    }
+    with created.sessions() as session:
+        occupying = session.scalars(
+            select(BedAssignment).where(
+                BedAssignment.bed_id == created.bed_id, BedAssignment.status.in_(OCCUPYING)
+            )
+        ).all()
+        assert [(a.id, a.request_id) for a in occupying] == [(won[0].hold_id, won[0].request_id)]
+        statuses = dict(
+            session.execute(
+                select(BedRequest.id, BedRequest.status).where(BedRequest.id.in_(requests))
+            ).all()
+        )
+    assert statuses.pop(won[0].request_id) is RequestStatus.OFFERED
+    assert set(statuses.values()) == {RequestStatus.SEARCHING}
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_referrals_of_one_patient_at_once_make_one_request(
+    created: Created, round_: int
+) -> None:
+    initials = f"{created.tag}P{string.ascii_uppercase[round_]}"
+    outcomes = _all_at_once([lambda: created.request(initials)] * 2)
+
+    won = [o for o in outcomes if isinstance(o, UUID)]
+    lost = [o for o in outcomes if not isinstance(o, UUID)]
+    assert len(won) == 1, outcomes
+    assert len(lost) == 1 and isinstance(lost[0], ConflictError), lost
+    assert str(lost[0]) == "Voor deze patiënt loopt al een aanvraag."
+    with created.sessions() as session:
+        count = session.scalar(
+            select(func.count(BedRequest.id)).where(BedRequest.patient_initials == initials)
+        )
+    assert count == 1
