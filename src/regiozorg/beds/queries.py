@@ -3,14 +3,16 @@ and the reports. Anonymous: no patient details here (those go through ``view_req
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from regiozorg.beds import rules
@@ -22,7 +24,7 @@ from regiozorg.errors import NotFoundError
 from regiozorg.network.models import Location, Organisation, PostcodeArea, TravelTime
 from regiozorg.network.rules import estimated_travel_minutes
 
-LOCATION_BATCH = 40
+LOCATION_BATCH = 16
 PER_LOCATION = 2
 
 
@@ -65,7 +67,59 @@ def _origin(session: Session, postcode: str) -> tuple[float, float] | None:
     return row[0], row[1]
 
 
-def _sites_by_travel(session: Session, settings: Settings, postcode: str) -> list[_Site]:
+@dataclass(frozen=True)
+class _Place:
+    id: UUID
+    code: str
+    name: str
+    organisation_id: UUID
+    latitude: float
+    longitude: float
+
+
+# Locations change rarely and every match needs all of them: keep them per database, keyed by
+# a fingerprint that changes whenever a location is added, removed, moved or recoded.
+_PLACES: dict[tuple[object, ...], list[_Place]] = {}
+
+
+def _places(session: Session) -> list[_Place]:
+    fingerprint = session.execute(
+        select(
+            func.count(Location.id),
+            func.sum(Location.latitude),
+            func.sum(Location.longitude),
+            func.max(Location.code),
+        )
+    ).one()
+    key = (str(session.get_bind().engine.url), *fingerprint)
+    if key not in _PLACES:
+        if len(_PLACES) > 16:
+            _PLACES.clear()
+        _PLACES[key] = [
+            _Place(*row)
+            for row in session.execute(
+                select(
+                    Location.id,
+                    Location.code,
+                    Location.name,
+                    Location.organisation_id,
+                    Location.latitude,
+                    Location.longitude,
+                ).order_by(Location.code)
+            )
+        ]
+    return _PLACES[key]
+
+
+def _places_by_travel(
+    session: Session, settings: Settings, postcode: str
+) -> tuple[list[tuple[float, _Place]], Callable[[_Place], _Site]]:
+    """Every location, nearest first by a rough travel time, and how to make it exact.
+
+    The rough order uses a flat-earth distance (a few metres off the great circle at Dutch
+    distances, and much cheaper); exact minutes, the great-circle estimate or an imported
+    travel time, are worked out only for the locations the search reaches.
+    """
     origin = _origin(session, postcode)
     imported = dict(
         session.execute(
@@ -74,31 +128,39 @@ def _sites_by_travel(session: Session, settings: Settings, postcode: str) -> lis
             )
         ).all()
     )
-    sites = []
-    for loc_id, code, name, org_id, lat, lon in session.execute(
-        select(
-            Location.id,
-            Location.code,
-            Location.name,
-            Location.organisation_id,
-            Location.latitude,
-            Location.longitude,
-        )
-    ):
-        if code in imported:
-            minutes = imported[code]
-        elif origin is not None:
+    places = _places(session)
+    if origin is None:
+        ordered = [(float(imported.get(p.code, 999)), p) for p in places]
+    else:
+        lat0, lon0 = origin
+        shrink = math.cos(math.radians(lat0))
+        scale = 111.2 * settings.travel_detour_factor / settings.travel_speed_kmh * 60
+        ordered = [
+            (
+                float(imported[p.code])
+                if p.code in imported
+                else math.hypot((p.longitude - lon0) * shrink, p.latitude - lat0) * scale,
+                p,
+            )
+            for p in places
+        ]
+    ordered.sort(key=itemgetter(0))  # stable: ties keep the code order of ``_places``
+
+    def exact(place: _Place) -> _Site:
+        if place.code in imported:
+            minutes = imported[place.code]
+        elif origin is None:
+            minutes = 999
+        else:
             minutes = estimated_travel_minutes(
                 origin,
-                (lat, lon),
+                (place.latitude, place.longitude),
                 detour_factor=settings.travel_detour_factor,
                 speed_kmh=settings.travel_speed_kmh,
             )
-        else:
-            minutes = 999
-        sites.append(_Site(loc_id, code, name, org_id, minutes))
-    sites.sort(key=lambda site: (site.minutes, site.name))
-    return sites
+        return _Site(place.id, place.code, place.name, place.organisation_id, minutes)
+
+    return ordered, exact
 
 
 def matches(
@@ -106,8 +168,9 @@ def matches(
 ) -> list[Match]:
     """Free beds for a request, best first, each rank explained.
 
-    Locations are visited nearest first in batches, until twice ``limit`` candidates are found;
-    the patient's preferred location is always considered. Holds past their expiry count as free.
+    Locations are visited nearest first in small batches until no farther location could rank
+    in the top ``limit``; the patient's preferred location is always considered first. Holds
+    past their expiry count as free.
     """
     request = session.get(BedRequest, request_id)
     if request is None:
@@ -115,17 +178,25 @@ def matches(
     now = utcnow()
     period = rules.needed_period(request.care_type, max(request.wanted_from, now))
     needs = frozenset(request.needs)
-    sites = _sites_by_travel(session, settings, request.patient_postcode)
+    sites, exact = _places_by_travel(session, settings, request.patient_postcode)
     if request.preferred_location_id is not None:
-        sites.sort(key=lambda s: s.id != request.preferred_location_id)  # stable: preferred first
+        sites.sort(
+            key=lambda s: s[1].id != request.preferred_location_id
+        )  # stable: preferred first
     stale_before = now - timedelta(hours=settings.bed_stale_hours)
     found: list[Match] = []
-    for start in range(0, len(sites), LOCATION_BATCH):
-        batch = {site.id: site for site in sites[start : start + LOCATION_BATCH]}
+    start, size = 0, LOCATION_BATCH
+    while start < len(sites):
+        batch = {place.id: exact(place) for _, place in sites[start : start + size]}
         found += _candidates(session, request, batch, period, needs, stale_before, now)
-        if len(found) >= 2 * limit:
+        found.sort(key=lambda m: (-m.score, m.travel_minutes, m.location, m.bed_label))
+        start, size = start + size, size * 2  # few queries when free beds are scarce
+        # Farther sites cannot score above 100 - travel (the preferred one came first), so stop
+        # once none of them could beat the top ``limit``; one minute of slack for rounding.
+        if len(found) >= limit and (
+            start >= len(sites) or 100 - (sites[start][0] - 1) <= found[limit - 1].score
+        ):
             break
-    found.sort(key=lambda m: (-m.score, m.travel_minutes, m.location, m.bed_label))
     return found[:limit]
 
 
@@ -138,76 +209,80 @@ def _candidates(
     stale_before: datetime,
     now: datetime,
 ) -> list[Match]:
-    beds = session.execute(
-        select(
-            Bed.id,
-            Bed.location_id,
-            Bed.organisation_id,
-            Bed.label,
-            Bed.status,
-            Bed.capabilities,
-            Bed.expected_free_at,
-            Bed.status_updated_at,
-        )
-        .join(BedCareType, BedCareType.bed_id == Bed.id)
+    """The best few free beds per location of one batch, found by the database itself:
+    right care type, free (or discharged in time), and no live hold or stay overlapping."""
+    taken = (
+        select(BedAssignment.id)
         .where(
-            BedCareType.care_type == request.care_type,
-            Bed.location_id.in_(list(sites)),
-            Bed.status.in_([BedStatus.FREE, BedStatus.OCCUPIED]),
-        )
-    ).all()
-    beds = [b for b in beds if needs <= set(b.capabilities)]
-    if not beds:
-        return []
-    taken: dict[UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for bed_id, starts, ends in session.execute(
-        select(BedAssignment.bed_id, BedAssignment.starts_at, BedAssignment.ends_at).where(
-            BedAssignment.bed_id.in_([b.id for b in beds]),
+            BedAssignment.bed_id == Bed.id,
             BedAssignment.status.in_(rules.OCCUPYING),
             BedAssignment.starts_at < period[1],
             BedAssignment.ends_at > period[0],
             or_(BedAssignment.hold_expires_at.is_(None), BedAssignment.hold_expires_at > now),
         )
-    ):
-        taken[bed_id].append((starts, ends))
-    freshest: dict[UUID, datetime] = {}
-    for bed in beds:
-        freshest[bed.location_id] = max(
-            freshest.get(bed.location_id, bed.status_updated_at), bed.status_updated_at
+        .exists()
+    )
+    free_first = case((Bed.status == BedStatus.FREE, 0), else_=1)
+    ranked = (
+        select(
+            Bed.id,
+            Bed.location_id,
+            Bed.label,
+            Bed.status,
+            Bed.capabilities,
+            func.row_number()
+            .over(partition_by=Bed.location_id, order_by=(free_first, Bed.label))
+            .label("rank"),
+            func.max(Bed.status_updated_at).over(partition_by=Bed.location_id).label("fresh"),
         )
-    per_location: dict[UUID, int] = defaultdict(int)
+        .join(BedCareType, BedCareType.bed_id == Bed.id)
+        .where(
+            BedCareType.care_type == request.care_type,
+            Bed.location_id.in_(list(sites)),
+            or_(
+                Bed.status == BedStatus.FREE,
+                and_(Bed.status == BedStatus.OCCUPIED, Bed.expected_free_at <= period[0]),
+            ),
+            ~taken,
+        )
+        .subquery()
+    )
+    # With special needs, capabilities are checked here, so fetch more per location.
+    per_location_rows = PER_LOCATION if not needs else 50
+    rows = session.execute(
+        select(ranked).where(ranked.c.rank <= per_location_rows).order_by(ranked.c.rank)
+    ).all()
+    kept: dict[UUID, int] = defaultdict(int)
     found = []
-    for bed in sorted(beds, key=lambda b: (b.status != BedStatus.FREE, b.label)):
-        if per_location[bed.location_id] >= PER_LOCATION:
+    for bed_id, location_id, label, status, capabilities, _, fresh in rows:
+        if kept[location_id] >= PER_LOCATION or not needs <= set(capabilities):
             continue
-        if not rules.bed_available(bed.status, bed.expected_free_at, taken[bed.id], period):
-            continue
-        site = sites[bed.location_id]
+        site = sites[location_id]
         candidate = rules.Candidate(
-            bed_id=bed.id,
-            location_id=bed.location_id,
-            organisation_id=bed.organisation_id,
+            bed_id=bed_id,
+            location_id=location_id,
+            organisation_id=site.organisation_id,
             location_name=site.name,
             travel_minutes=site.minutes,
-            capabilities=frozenset(bed.capabilities),
-            preferred=bed.location_id == request.preferred_location_id,
-            free_later=bed.status is BedStatus.OCCUPIED,
-            stale=freshest[bed.location_id] < stale_before,
+            capabilities=frozenset(capabilities),
+            preferred=location_id == request.preferred_location_id,
+            free_later=status != BedStatus.FREE,
+            stale=fresh < stale_before,
         )
         score, reasons = rules.match_score(candidate, needs)
         found.append(
             Match(
-                bed.id,
-                bed.location_id,
-                bed.organisation_id,
+                bed_id,
+                location_id,
+                site.organisation_id,
                 site.name,
-                bed.label,
+                label,
                 score,
                 site.minutes,
                 reasons,
             )
         )
-        per_location[bed.location_id] += 1
+        kept[location_id] += 1
     return found
 
 
@@ -295,8 +370,14 @@ def board(
         conditions.append(BedCareType.care_type == care_type)
     if organisation_id is not None:
         conditions.append(Bed.organisation_id == organisation_id)
+    # A bed the provider accepted stays reserved until admission; it is not free again.
     live_hold = select(BedAssignment.bed_id).where(
-        BedAssignment.status == AssignmentStatus.HELD, BedAssignment.hold_expires_at > now
+        or_(
+            and_(
+                BedAssignment.status == AssignmentStatus.HELD, BedAssignment.hold_expires_at > now
+            ),
+            BedAssignment.status == AssignmentStatus.ACCEPTED,
+        )
     )
     rows = session.execute(
         select(
