@@ -387,15 +387,28 @@ def set_bed_status(
     status: BedStatus,
     expected_free_at: datetime | None = None,
 ) -> None:
-    """The one-click update a nurse makes on the ward."""
+    """The one-click update a nurse makes on the ward. A bed reported free has nobody in it:
+    the stay of whoever was admitted ends now, or the bed could not be held again until the
+    expected end of that stay."""
     with unit_of_work(session):
+        _lock_for_writing(session)
         bed = session.get(Bed, bed_id, with_for_update=True)
         if bed is None:
             raise NotFoundError("Bed niet gevonden.")
         ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
         bed.status = status
         bed.expected_free_at = expected_free_at if status is BedStatus.OCCUPIED else None
-        bed.status_updated_at = utcnow()
+        bed.status_updated_at = now = utcnow()
+        if status is BedStatus.FREE:
+            for stay in session.scalars(
+                select(BedAssignment).where(
+                    BedAssignment.bed_id == bed.id,
+                    BedAssignment.status == AssignmentStatus.ADMITTED,
+                )
+            ):
+                stay.status = AssignmentStatus.COMPLETED
+                stay.ends_at = max(min(stay.ends_at, now), stay.starts_at)
+                stay.decided_at = now
         audit.record(
             session,
             actor,
