@@ -270,6 +270,31 @@ def test_from_hold_to_admission(session: Session) -> None:
     ]
 
 
+def test_a_bed_the_ward_reports_free_after_discharge_can_be_held_again(session: Session) -> None:
+    coordinator = _actor(session, COORDINATOR)
+    provider = _actor(session, ORG_ADMIN)
+    request = actions.request_bed(session, coordinator, data=_data(initials="DS"))
+    bed = _free_bed(session, CareType.ELV_LOW, LINDEHOF)
+    hold = actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id)
+    actions.decide_hold(session, provider, hold_id=hold.hold_id, accept=True)
+    actions.change_request(
+        session, coordinator, request_id=request.id, target=RequestStatus.CONFIRMED
+    )
+    actions.admit(session, provider, hold_id=hold.hold_id)
+    other = actions.request_bed(session, coordinator, data=_data(initials="DT"))
+    with pytest.raises(ConflictError):  # the patient is still in it
+        actions.hold_bed(session, coordinator, request_id=other.id, bed_id=bed.id)
+
+    # home after a week instead of four: the ward reports the bed free
+    actions.set_bed_status(session, provider, bed_id=bed.id, status=BedStatus.FREE)
+    stay = session.get(BedAssignment, hold.hold_id)
+    assert stay is not None and stay.status is AssignmentStatus.COMPLETED
+    assert stay.ends_at <= utcnow()
+    again = actions.hold_bed(session, coordinator, request_id=other.id, bed_id=bed.id)
+    assert again.bed_id == bed.id
+    assert session.get(BedRequest, request.id).status is RequestStatus.ADMITTED  # type: ignore[union-attr]
+
+
 def test_admission_needs_the_coordinators_confirmation(session: Session) -> None:
     coordinator = _actor(session, COORDINATOR)
     provider = _actor(session, ORG_ADMIN)
