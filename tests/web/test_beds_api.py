@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
 from regiozorg.accounts import actions as accounts
@@ -268,3 +268,27 @@ def test_openapi_lists_every_beds_endpoint(app_client: Browser) -> None:
         "application/fhir+json"
         in paths["/api/v1/fhir/Location"]["get"]["responses"]["200"]["content"]
     )
+
+
+def test_bed_lists_take_the_same_few_queries_however_many_beds(
+    app_client: Browser, session: Session, connection: Connection
+) -> None:
+    headers = _token(session, VIEWER)
+    statements: list[str] = []
+
+    def remember(*args: Any) -> None:
+        statements.append(args[2])
+
+    def queries_for(path: str) -> int:
+        statements.clear()
+        assert app_client.get(path, headers=headers).status_code == 200
+        return len(statements)
+
+    event.listen(connection, "before_cursor_execute", remember)
+    try:
+        for path in ("/api/v1/beds?limit={}", "/api/v1/fhir/Location?_count={}"):
+            few, many = queries_for(path.format(5)), queries_for(path.format(500))
+            # sign-in (token, its last use, memberships, in savepoints), beds, their care types
+            assert few == many <= 12, path
+    finally:
+        event.remove(connection, "before_cursor_execute", remember)
