@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -84,7 +85,8 @@ def test_request_match_hold_decline_accept_and_report(
     )
     assert held.status_code == 201, held.text
     hold_id = held.json()["hold_id"]
-    assert held.json()["expires_at"]
+    held_for = datetime.fromisoformat(held.json()["expires_at"]) - datetime.now(UTC)
+    assert timedelta(minutes=14) < held_for <= timedelta(minutes=15)  # settings.bed_hold_minutes
     assert _request_status(session, first_id) == "offered"
 
     taken = app_client.post(
