@@ -37,7 +37,7 @@ from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest
 from regiozorg.beds.rules import OCCUPYING, BedStatus, CareType
 from regiozorg.beds.schemas import BedRequestIn
 from regiozorg.config import Settings
-from regiozorg.db import make_engine
+from regiozorg.db import make_engine, make_sessionmaker
 from regiozorg.migrate import upgrade
 from regiozorg.network.models import PostcodeArea
 
@@ -240,7 +240,7 @@ def hold_release(engine: Engine, seconds: float = 10.0, threads: int = 2) -> dic
     deadline = time.perf_counter() + seconds
 
     def loop(index: int) -> None:
-        with Session(engine) as session:
+        with make_sessionmaker(engine)() as session:  # as in the app: no reload after commit
             while time.perf_counter() < deadline:
                 hold = actions.hold_bed(
                     session, SYSTEM, request_id=requests[index], bed_id=free[index]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -14,6 +15,8 @@ from regiozorg.accounts.models import ApiToken, MembershipRow, User, WebSession
 from regiozorg.auth import Actor, Membership, Permission, scope
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Organisation
+
+TOKEN_USE_GRANULARITY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -53,18 +56,16 @@ def signed_in(session: Session, token: str, *, address: str | None) -> SignedIn 
 
 
 def token_actor(session: Session, token: str, *, address: str | None) -> Actor | None:
-    """The actor behind a bearer token, noting when it was last used."""
+    """The actor behind a bearer token, noting (at most once a minute) when it was last used."""
     row = session.execute(
-        select(User, ApiToken.id)
+        select(User, ApiToken.id, ApiToken.last_used_at)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == rules.digest(token), ApiToken.revoked_at.is_(None))
     ).first()
     if row is None or not row[0].active:
         return None
-    user, token_id = row
-    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
-    session.commit()
-    return Actor(
+    user, token_id, last_used = row
+    actor = Actor(
         user_id=user.id,
         email=user.email,
         memberships=_memberships(session, user.id),
@@ -72,6 +73,14 @@ def token_actor(session: Session, token: str, *, address: str | None) -> Actor |
         address=address,
         locale=user.locale,
     )
+    now = utcnow()
+    if last_used is None or now - last_used > TOKEN_USE_GRANULARITY:
+        # End the read first: on SQLite a transaction that read and then writes cannot wait
+        # for the write lock, so the write gets a transaction of its own.
+        session.rollback()
+        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        session.commit()
+    return actor
 
 
 @dataclass(frozen=True)
