@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from regiozorg.accounts import actions as accounts
+from regiozorg.accounts.models import MembershipRow, User
 from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
 from regiozorg.network.models import Client, Location, Organisation
@@ -140,3 +141,27 @@ def test_travel_time_api_estimates_from_a_postcode(login_as, session: Session) -
     hoogeveen = session.scalars(select(Location.code).where(Location.town == "Hoogeveen")).first()
     minutes = client.get(f"/api/v1/travel-time?origin=7941AB&destination={hoogeveen}").json()
     assert 15 <= minutes["minutes"] <= 40  # Meppel to Hoogeveen is about 19 km as the crow flies
+
+
+def test_org_admin_gives_a_user_a_second_organisation_only_for_its_own(
+    login_as, session: Session
+) -> None:  # type: ignore[no-untyped-def]
+    client: Browser = login_as(ORG_ADMIN)
+    client.page("/admin/users")
+    ids = dict(session.execute(select(Organisation.name, Organisation.id)).all())
+    granted = client.submit(
+        "/admin/users/memberships",
+        {"email": VIEWER, "organisation_id": str(ids[LINDEHOF]), "role": "planner"},
+    )
+    assert granted.status_code == 303  # type: ignore[attr-defined]
+    refused = client.submit(
+        "/admin/users/memberships",
+        {"email": VIEWER, "organisation_id": str(ids[HEIDEZICHT]), "role": "planner"},
+    )
+    assert refused.status_code == 403  # type: ignore[attr-defined]
+    roles = session.scalars(
+        select(MembershipRow.role)
+        .join(User, User.id == MembershipRow.user_id)
+        .where(User.email == VIEWER)
+    ).all()
+    assert sorted(roles) == ["planner", "viewer"]

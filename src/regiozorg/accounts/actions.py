@@ -74,6 +74,38 @@ def create_user(
     return user.id
 
 
+def add_membership(
+    session: Session, actor: Actor, *, email: str, organisation_id: UUID, role: Role
+) -> None:
+    """Give an existing user a role in (another) organisation: people often work for several."""
+    with unit_of_work(session):
+        required = (
+            Permission.NETWORK_MANAGE if role is Role.NETWORK_ADMIN else Permission.USERS_MANAGE
+        )
+        ensure_allowed(actor, required, organisation_id)
+        user = session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise NotFoundError("Gebruiker {email} bestaat niet.", email=email)
+        existing = session.scalar(
+            select(MembershipRow.id).where(
+                MembershipRow.user_id == user.id,
+                MembershipRow.organisation_id == organisation_id,
+                MembershipRow.role == role,
+            )
+        )
+        if existing is not None:
+            raise ConflictError("Deze gebruiker heeft deze rol al in deze organisatie.")
+        session.add(MembershipRow(user_id=user.id, organisation_id=organisation_id, role=role))
+        audit.record(
+            session,
+            actor,
+            "users.membership",
+            obj=("user", user.id),
+            organisation_id=organisation_id,
+            detail=str(role),
+        )
+
+
 def log_in(
     session: Session, settings: Settings, *, email: str, password: str, address: str | None
 ) -> NewSession:

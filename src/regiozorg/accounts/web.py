@@ -139,3 +139,15 @@ def create_user(
         memberships=[(organisation_id, role)],
     )
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/memberships")
+def add_membership(
+    session: SessionDep,
+    actor: CurrentActor,
+    email: Annotated[str, Form(max_length=254)],
+    organisation_id: Annotated[UUID, Form()],
+    role: Annotated[Role, Form()],
+) -> Response:
+    actions.add_membership(session, actor, email=email, organisation_id=organisation_id, role=role)
+    return RedirectResponse("/admin/users", status_code=303)
