@@ -1,0 +1,90 @@
+"""Writes the benchmark tables into README.md from benchmarks/results/, so every figure in the
+README comes from a measured JSON file: ``.venv/bin/python -m benchmarks.readme``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import RESULTS
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _machine(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    load = ", ".join(f"{x:.1f}" for x in m.get("load_average_at_start", []))
+    return (
+        f"{m['cores']} cores, {m['cpu']}, Python {m['python']}, {m['when']} (load average {load})"
+    )
+
+
+def beds_section() -> str:
+    path = RESULTS / "beds.json"
+    if not path.exists():
+        return "_not measured yet: run `python -m benchmarks.beds`_"
+    result = json.loads(path.read_text())
+    lines = [
+        f"Bed coordination on the national demo, measured by `benchmarks/beds.py` on "
+        f"{_machine(result)}:",
+        "",
+        "| measure | SQLite | PostgreSQL | target |",
+        "|---|---|---|---|",
+    ]
+    sqlite, postgres = result.get("sqlite", {}), result.get("postgresql", {})
+
+    def cell(section: dict[str, Any], key: str, field: str) -> str:
+        value = section.get(key, {}).get(field)
+        return "-" if value is None else str(value)
+
+    for label, field in (
+        ("match latency p50 (ms)", "p50_ms"),
+        ("match latency p95 (ms)", "p95_ms"),
+    ):
+        lines.append(
+            f"| {label} | {cell(sqlite, 'match_latency', field)} | "
+            f"{cell(postgres, 'match_latency', field)} | p95 ≤ 50 |"
+        )
+    for section_name, section in (("SQLite", sqlite), ("PostgreSQL", postgres)):
+        race = section.get("http_race")
+        if race:
+            lines.append(
+                f"| race over HTTP ({section_name}): {race['clients']} clients, "
+                f"{race['free_beds']} free beds | holds {race['holds_succeeded']}, "
+                f"409s {race['conflicts_409']}, other {race['status_codes']} | overlapping "
+                f"pairs in database: {race['overlapping_pairs_in_database']} | exactly 10 "
+                f"holds, 0 double bookings |"
+            )
+    cycles = postgres.get("hold_release")
+    if cycles:
+        lines.append(
+            f"| hold-and-release cycles/s, {cycles['threads']} threads | - | "
+            f"{cycles['cycles_per_second']} | ≥ 200 |"
+        )
+    return "\n".join(lines)
+
+
+def nrp_section() -> str:
+    path = RESULTS / "nrp.md"
+    return path.read_text().strip() if path.exists() else "_not measured yet_"
+
+
+def replace(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- {name} -->\n).*?(\n<!-- /{name} -->)", re.DOTALL)
+    if not pattern.search(text):
+        return text.rstrip() + f"\n\n<!-- {name} -->\n{body}\n<!-- /{name} -->\n"
+    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+
+
+def main() -> None:
+    text = README.read_text()
+    text = replace(text, "beds", beds_section())
+    text = replace(text, "nrp", nrp_section())
+    README.write_text(text)
+    print(f"updated {README}")
+
+
+if __name__ == "__main__":
+    main()
