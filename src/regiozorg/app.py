@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -13,8 +16,10 @@ from sqlalchemy import Engine, text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regiozorg.accounts.web import router as accounts_router
-from regiozorg.auth import AccessDeniedError, Decision
+from regiozorg.auth import SYSTEM, AccessDeniedError, Decision
+from regiozorg.beds.actions import expire_holds
 from regiozorg.beds.api import router as beds_api_router
+from regiozorg.beds.web import router as beds_router
 from regiozorg.config import Settings, get_settings
 from regiozorg.db import make_engine, make_sessionmaker
 from regiozorg.errors import DomainError
@@ -33,6 +38,38 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
 }
+# How often held beds whose time ran out are given back, also when no screen is looking.
+HOLD_EXPIRY_SECONDS = 30.0
+
+
+def _expire_holds_once(app: FastAPI) -> None:
+    with app.state.sessions() as session:
+        expire_holds(session, SYSTEM)
+
+
+async def _expire_holds_forever(app: FastAPI) -> None:
+    while True:
+        await asyncio.sleep(HOLD_EXPIRY_SECONDS)
+        run = asyncio.ensure_future(asyncio.to_thread(_expire_holds_once, app))
+        try:
+            await asyncio.shield(run)
+        except asyncio.CancelledError:
+            with suppress(Exception):
+                await run  # a started run finishes its transaction before shutdown
+            raise
+        except Exception:
+            log.exception("expiring bed holds failed")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    worker = asyncio.create_task(_expire_holds_forever(app))
+    try:
+        yield
+    finally:
+        worker.cancel()
+        with suppress(asyncio.CancelledError):
+            await worker
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -43,6 +80,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version="0.1.0",
         description="Shared beds, night care and on-call rosters for regional care networks.",
         dependencies=[Depends(csrf_protect)],
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -54,6 +92,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.include_router(accounts_router)
     app.include_router(network_router)
+    app.include_router(beds_router)
     app.include_router(beds_api_router)
     app.include_router(audit_router)
 

@@ -35,6 +35,43 @@ LABELS = {
     "night_carer": "Nachtzorgmedewerker",
     "physician": "Arts",
     "viewer": "Meekijker",
+    # bed care types (coördinatiepunt bedden)
+    "ELV_LOW": "ELV laag-complex",
+    "ELV_HIGH": "ELV hoog-complex",
+    "ELV_PALLIATIVE": "ELV palliatief",
+    "WLZ_CRISIS_VV": "Wlz-crisis V&V",
+    "WLZ_CRISIS_GZ": "Wlz-crisis GZ",
+    "WLZ_RESPITE": "Wlz-respijt",
+    "GRZ": "GRZ",
+    # bed status (HL7 v2 table 0116)
+    "U": "Niet-bezet",
+    "O": "Bezet",
+    "C": "Gesloten",
+    "H": "Onderhoud",
+    "I": "In isolatie",
+    "K": "Besmet",
+    # bed request and hold status
+    "received": "Ontvangen",
+    "triage": "Triage",
+    "not_eligible": "Niet passend",
+    "searching": "Zoekt bed",
+    "on_hold": "Gepauzeerd",
+    "offered": "Bed aangeboden",
+    "accepted": "Geaccepteerd",
+    "confirmed": "Bevestigd",
+    "admitted": "Opgenomen",
+    "cancelled": "Geannuleerd",
+    "expired": "Verlopen",
+    "held": "Gereserveerd",
+    "completed": "Afgerond",
+    # bed capabilities and referrers
+    "oxygen": "Zuurstof",
+    "isolation": "Isolatie",
+    "bariatric": "Bariatrisch",
+    "hoist": "Tillift",
+    "tube_feeding": "Sondevoeding",
+    "dialysis": "Dialyse",
+    "gp": "Huisarts",
 }
 
 

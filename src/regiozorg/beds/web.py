@@ -1,0 +1,470 @@
+"""Pages of the coordination point: the live bed board, intake, the coordinator's worklist and
+request page, the provider's offers, the reports, and the live event stream they listen to."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, Callable
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any, Protocol, cast
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from regiozorg import events
+from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
+from regiozorg.beds import actions, offers, queries
+from regiozorg.beds.rules import (
+    CAPABILITIES,
+    BedStatus,
+    CareType,
+    Party,
+    RequestStatus,
+    transition_refusal,
+)
+from regiozorg.beds.schemas import BedRequestIn
+from regiozorg.clock import AMSTERDAM, local
+from regiozorg.config import Settings
+from regiozorg.errors import N_, DomainError
+from regiozorg.network import queries as network
+from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.i18n import translate
+from regiozorg.web.labels import label
+from regiozorg.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+KEEPALIVE_SECONDS = 15.0
+# The coordinator's own steps on a request, in the order the page offers them.
+COORDINATOR_STEPS = (
+    RequestStatus.ON_HOLD,
+    RequestStatus.SEARCHING,
+    RequestStatus.CONFIRMED,
+    RequestStatus.CANCELLED,
+)
+FIELD_PROBLEMS = {
+    "care_type": N_("Kies een zorgsoort."),
+    "wanted_from": N_("Vul een geldige datum en tijd in."),
+    "patient_initials": N_("Vul de initialen in: alleen letters, punten en spaties."),
+    "patient_birth_year": N_("Vul een geboortejaar in tussen 1900 en nu."),
+    "patient_sex": N_("Kies het geslacht."),
+    "patient_postcode": N_("Vul een Nederlandse postcode in (1234 AB)."),
+    "needs": N_("Kies alleen voorzieningen uit de lijst."),
+    "preferred_location_id": N_("Kies een locatie uit de lijst."),
+    "referrer_kind": N_("Kies wie de aanvraag doet."),
+    "referrer_name": N_("Vul de naam van de aanvrager in."),
+    "referrer_phone": N_("Vul een telefoonnummer in van minstens 6 tekens."),
+}
+CHECKBOXES = (
+    "urgent",
+    "has_wlz_indication",
+    "life_expectancy_under_3_months",
+    "consents_outside_region",
+    "expects_return_home",
+)
+
+
+def _message(request: Request, error: DomainError) -> str:
+    locale: str = getattr(request.state, "locale", None) or "nl"
+    return translate(locale, error.message, **error.params)
+
+
+def _when(moment: datetime | None) -> str:
+    return local(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
+
+
+def _hours(span: timedelta) -> tuple[int, int]:
+    minutes = int(span.total_seconds() // 60)
+    return minutes // 60, minutes % 60
+
+
+def _can(actor: Actor, permission: Permission) -> bool:
+    return decide(actor, permission) is Decision.ALLOW
+
+
+# --- the board -------------------------------------------------------------------------------
+
+
+def _board_context(
+    session: SessionDep, settings: Settings, care_type: str, capability: str
+) -> dict[str, Any]:
+    chosen_type = CareType(care_type) if care_type in CareType.__members__ else None
+    chosen_capability = capability if capability in CAPABILITIES else None
+    lines = queries.board(session, settings, care_type=chosen_type, capability=chosen_capability)
+    query = "&".join(
+        f"{name}={value}"
+        for name, value in (("care_type", chosen_type), ("capability", chosen_capability))
+        if value
+    )
+    return {
+        "lines": lines,
+        "totals": [sum(getattr(line, n) for line in lines) for n in ("free", "held", "occupied")],
+        "care_type": chosen_type or "",
+        "capability": chosen_capability or "",
+        "board_query": query,
+        "when": _when,
+    }
+
+
+@router.get("/beds")
+def board_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    care_type: str = "",
+    capability: str = "",
+) -> Response:
+    ensure_allowed(actor, Permission.BEDS_VIEW)
+    context = _board_context(session, settings, care_type, capability)
+    own = offers.own_beds(session, scope(actor, Permission.BEDS_PROVIDE) or ())
+    context |= {
+        "own_beds": own,
+        "care_types": list(CareType),
+        "capabilities": CAPABILITIES,
+        "bed_codes": list(BedStatus),
+    }
+    return render(request, "beds/board.html", context)
+
+
+@router.get("/beds/board")
+def board_fragment(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    care_type: str = "",
+    capability: str = "",
+) -> Response:
+    """The counts alone, re-fetched by the board page on every bed event."""
+    ensure_allowed(actor, Permission.BEDS_VIEW)
+    context = _board_context(session, settings, care_type, capability)
+    return render(request, "beds/_board.html", context)
+
+
+@router.post("/beds/{bed_id}/status")
+def change_bed_status(
+    request: Request,
+    bed_id: UUID,
+    session: SessionDep,
+    actor: CurrentActor,
+    status: Annotated[BedStatus, Form()],
+    expected_free_at: Annotated[str, Form()] = "",
+) -> Response:
+    """One click on the ward. With HTMX the row is swapped in place; without, back to the board."""
+    free_at = None
+    if status is BedStatus.OCCUPIED and expected_free_at:
+        try:
+            day = date.fromisoformat(expected_free_at)
+        except ValueError:
+            raise DomainError("Vul een geldige datum in.") from None
+        free_at = datetime.combine(day, time(12), AMSTERDAM)  # discharges happen around noon
+    actions.set_bed_status(session, actor, bed_id=bed_id, status=status, expected_free_at=free_at)
+    if request.headers.get("hx-request") != "true":
+        return RedirectResponse("/beds#own-beds", status_code=303)
+    bed = next(b for b in offers.own_beds(session, scope(actor, Permission.BEDS_PROVIDE) or ())
+               if b.id == bed_id)  # fmt: skip
+    return render(
+        request, "beds/_own_bed.html", {"bed": bed, "bed_codes": list(BedStatus), "when": _when}
+    )
+
+
+# --- the live stream -------------------------------------------------------------------------
+
+
+class _Connection(Protocol):
+    async def is_disconnected(self) -> bool: ...
+
+
+async def event_stream(
+    connection: _Connection, *, keepalive: float = KEEPALIVE_SECONDS, poll: float = 1.0
+) -> AsyncGenerator[str]:
+    """Every "beds" event as a server-sent event, a comment now and then so proxies keep the
+    line open, until the client goes away (noticed within ``poll`` seconds)."""
+    # an async generator underneath: closing it unsubscribes at once
+    subscription = cast("AsyncGenerator[events.Event]", events.BROKER.subscribe("beds"))
+    pending: asyncio.Future[events.Event] = asyncio.ensure_future(anext(subscription))
+    try:
+        await asyncio.sleep(0)  # the subscription is registered before the client hears of it
+        yield "retry: 3000\n: verbonden\n\n"
+        quiet = 0.0
+        while not await connection.is_disconnected():
+            done, _ = await asyncio.wait({pending}, timeout=poll)
+            if not done:
+                quiet += poll
+                if quiet >= keepalive:
+                    quiet = 0.0
+                    yield ": keep-alive\n\n"
+                continue
+            yield pending.result().sse()
+            pending = asyncio.ensure_future(anext(subscription))
+    finally:
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+            await pending
+        await subscription.aclose()
+
+
+@router.get("/beds/events")
+def bed_events(request: Request, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.BEDS_VIEW)
+    return StreamingResponse(
+        event_stream(request),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def _intake_context(session: SessionDep, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "values": values,
+        "care_types": list(CareType),
+        "capabilities": CAPABILITIES,
+        "locations": network.locations(session),
+        "referrer_kinds": ("gp", "hospital", "gp_post", "coordinator"),
+    }
+
+
+@router.get("/beds/requests/new")
+def intake_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.BEDS_REQUEST)
+    coordinator = _can(actor, Permission.BEDS_COORDINATE)
+    values: dict[str, Any] = {
+        "referrer_kind": "coordinator" if coordinator else "gp",
+        "referrer_name": "" if coordinator else actor.email,
+        "expects_return_home": True,
+        "needs": [],
+    }
+    return render(request, "beds/request_new.html", _intake_context(session, values))
+
+
+def _parse_intake(form: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Form fields to the schema's input; problems found before the schema sees them."""
+    data = {k: v for k, v in form.items() if k not in CHECKBOXES and v not in ("", None)}
+    data |= {name: name in form for name in CHECKBOXES}
+    problems: dict[str, str] = {}
+    if wanted := data.get("wanted_from"):
+        try:
+            data["wanted_from"] = datetime.fromisoformat(wanted).replace(tzinfo=AMSTERDAM)
+        except ValueError:
+            problems["wanted_from"] = FIELD_PROBLEMS["wanted_from"]
+    return data, problems
+
+
+@router.post("/beds/requests/new")
+async def submit_request(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.BEDS_REQUEST)
+    form = await request.form()
+    values: dict[str, Any] = {k: v for k, v in form.items() if k != "csrf_token"}
+    values["needs"] = [str(n) for n in form.getlist("needs")]
+    data, problems = _parse_intake(values)
+    error = None
+    if not problems:
+        try:
+            valid = BedRequestIn.model_validate(data)
+            created = await run_in_threadpool(actions.request_bed, session, actor, data=valid)
+            return RedirectResponse(f"/beds/requests/{created.id}", status_code=303)
+        except ValidationError as invalid:
+            for problem in invalid.errors():
+                field = str(problem["loc"][0]) if problem["loc"] else ""
+                problems[field] = FIELD_PROBLEMS.get(field, N_("Ongeldige waarde."))
+        except DomainError as refused:
+            error = _message(request, refused)
+    context = await run_in_threadpool(_intake_context, session, values)
+    context |= {"problems": problems, "error": error}
+    return render(request, "beds/request_new.html", context, 422 if problems else 409)
+
+
+# --- the coordinator's worklist and a request ------------------------------------------------
+
+
+@router.get("/beds/requests")
+def worklist_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.BEDS_COORDINATE)
+    context = {"items": queries.worklist(session), "hours": _hours, "when": _when}
+    return render(request, "beds/worklist.html", context)
+
+
+def _request_page(
+    request: Request,
+    session: SessionDep,
+    settings: Settings,
+    actor: Actor,
+    request_id: UUID,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    detail = actions.view_request(session, actor, request_id=request_id)
+    coordinator = _can(actor, Permission.BEDS_COORDINATE)
+    current = RequestStatus(detail.status)
+    found = (
+        queries.matches(session, settings, request_id=request_id)
+        if coordinator and current is RequestStatus.SEARCHING
+        else []
+    )
+    places = offers.bed_places(session, {m.bed_id for m in found} | {h[1] for h in detail.holds})
+    steps = [
+        step
+        for step in COORDINATOR_STEPS
+        if coordinator and transition_refusal(current, step, Party.COORDINATOR) is None
+    ]
+    context = {
+        "detail": detail,
+        "matches": found,
+        "places": places,
+        "steps": steps,
+        "coordinator": coordinator,
+        "error": error,
+        "when": _when,
+    }
+    return render(request, "beds/request.html", context, status_code)
+
+
+@router.get("/beds/requests/{request_id}")
+def request_page(
+    request: Request,
+    request_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+) -> Response:
+    return _request_page(request, session, settings, actor, request_id)
+
+
+@router.post("/beds/requests/{request_id}/hold")
+def hold(
+    request: Request,
+    request_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    bed_id: Annotated[UUID, Form()],
+) -> Response:
+    ttl = timedelta(minutes=settings.bed_hold_minutes)
+    try:
+        actions.hold_bed(session, actor, request_id=request_id, bed_id=bed_id, ttl=ttl)
+    except DomainError as refused:
+        message = _message(request, refused)
+        return _request_page(
+            request, session, settings, actor, request_id, error=message,
+            status_code=refused.status_code,
+        )  # fmt: skip
+    return RedirectResponse(f"/beds/requests/{request_id}", status_code=303)
+
+
+def _change_request(
+    session: SessionDep, actor: Actor, request_id: UUID, target: RequestStatus, note: str
+) -> None:
+    if target is RequestStatus.CANCELLED and not note:
+        raise DomainError("Geef een reden op voor het annuleren.")
+    actions.change_request(session, actor, request_id=request_id, target=target, note=note)
+
+
+@router.post("/beds/requests/{request_id}/status")
+def change_request(
+    request: Request,
+    request_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    target: Annotated[RequestStatus, Form()],
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    try:
+        _change_request(session, actor, request_id, target, note.strip())
+    except DomainError as refused:
+        message = _message(request, refused)
+        return _request_page(
+            request, session, settings, actor, request_id, error=message,
+            status_code=refused.status_code,
+        )  # fmt: skip
+    return RedirectResponse(f"/beds/requests/{request_id}", status_code=303)
+
+
+# --- the provider's offers -------------------------------------------------------------------
+
+
+def _offers_context(session: SessionDep, actor: Actor) -> dict[str, Any]:
+    ensure_allowed(actor, Permission.BEDS_PROVIDE)
+    own = scope(actor, Permission.BEDS_PROVIDE) or frozenset()
+    return {"offers": offers.offers(session, own), "when": _when}
+
+
+@router.get("/beds/offers")
+def offers_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    return render(request, "beds/offers.html", _offers_context(session, actor))
+
+
+@router.get("/beds/offers/list")
+def offers_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    return render(request, "beds/_offers.html", _offers_context(session, actor))
+
+
+def _after_offer(
+    request: Request, session: SessionDep, actor: Actor, step: Callable[[], object]
+) -> Response:
+    try:
+        step()
+    except DomainError as refused:
+        context = _offers_context(session, actor) | {"error": _message(request, refused)}
+        return render(request, "beds/offers.html", context, refused.status_code)
+    return RedirectResponse("/beds/offers", status_code=303)
+
+
+@router.post("/beds/offers/{hold_id}/decision")
+def decide_offer(
+    request: Request,
+    hold_id: UUID,
+    session: SessionDep,
+    actor: CurrentActor,
+    accept: Annotated[bool, Form()],
+) -> Response:
+    return _after_offer(
+        request,
+        session,
+        actor,
+        lambda: actions.decide_hold(session, actor, hold_id=hold_id, accept=accept),
+    )
+
+
+@router.post("/beds/offers/{hold_id}/admit")
+def admit_offer(
+    request: Request, hold_id: UUID, session: SessionDep, actor: CurrentActor
+) -> Response:
+    return _after_offer(
+        request, session, actor, lambda: actions.admit(session, actor, hold_id=hold_id)
+    )
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+@router.get("/beds/reports")
+def reports_page(
+    request: Request, session: SessionDep, settings: SettingsDep, actor: CurrentActor
+) -> Response:
+    ensure_allowed(actor, Permission.BEDS_REPORTS)
+    report = queries.report(session, settings)
+    chart_data = {
+        "weeks": sorted({p.week for p in report.placement}),
+        "placement": [
+            {"week": p.week, "care_type": p.care_type, "median": p.median_hours, "p90": p.p90_hours}
+            for p in report.placement
+        ],
+        "occupancy": [
+            {"care_type": care, "occupied": occupied, "total": total}
+            for care, occupied, total in report.occupancy
+        ],
+    }
+    locale: str = getattr(request.state, "locale", None) or settings.default_locale
+    chart_labels = {care.value: translate(locale, label(care.value)) for care in CareType}
+    context = {"report": report, "chart_data": chart_data, "chart_labels": chart_labels}
+    return render(request, "beds/reports.html", context)

@@ -1,0 +1,85 @@
+// The bed screens: live updates over server-sent events, and the report charts.
+// No inline scripts (the CSP is default-src 'self'): everything starts from here.
+(function () {
+  "use strict";
+
+  var EVENT_KINDS = ["bed.held", "bed.decided", "bed.status", "bed.released", "request.changed"];
+
+  // Every part marked data-beds-live re-fetches itself (its hx-get) after a "beds" event.
+  // Events often come in bursts (a hold changes a bed and a request): refresh once per burst.
+  function startLiveUpdates() {
+    if (!window.EventSource || !window.htmx || !document.querySelector("[data-beds-live]")) {
+      return;
+    }
+    var source = new EventSource("/beds/events");
+    var timer = null;
+    function refresh() {
+      timer = null;
+      document.querySelectorAll("[data-beds-live]").forEach(function (part) {
+        window.htmx.trigger(part, "beds-changed");
+      });
+    }
+    EVENT_KINDS.forEach(function (kind) {
+      source.addEventListener(kind, function () {
+        if (timer === null) {
+          timer = window.setTimeout(refresh, 200);
+        }
+      });
+    });
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+
+  function readJson(id) {
+    var block = document.getElementById(id);
+    return block ? JSON.parse(block.textContent) : null;
+  }
+
+  function drawCharts() {
+    var data = readJson("beds-report-data");
+    var text = readJson("beds-report-text");
+    if (!data || !text || !window.Chart) {
+      return;
+    }
+    var careTypes = [];
+    data.placement.forEach(function (p) {
+      if (careTypes.indexOf(p.care_type) < 0) { careTypes.push(p.care_type); }
+    });
+    var datasets = [];
+    careTypes.forEach(function (care) {
+      ["median", "p90"].forEach(function (measure) {
+        datasets.push({
+          label: (text.labels[care] || care) + " · " + text[measure],
+          data: data.weeks.map(function (week) {
+            var found = data.placement.find(function (p) {
+              return p.week === week && p.care_type === care;
+            });
+            return found ? found[measure] : null;
+          }),
+          borderDash: measure === "p90" ? [6, 4] : [],
+          spanGaps: true
+        });
+      });
+    });
+    new window.Chart(document.getElementById("chart-placement"), {
+      type: "line",
+      data: { labels: data.weeks, datasets: datasets },
+      options: { responsive: true, scales: { y: { beginAtZero: true } } }
+    });
+    new window.Chart(document.getElementById("chart-occupancy"), {
+      type: "bar",
+      data: {
+        labels: data.occupancy.map(function (o) { return text.labels[o.care_type] || o.care_type; }),
+        datasets: [
+          { label: text.occupied, data: data.occupancy.map(function (o) { return o.occupied; }) },
+          { label: text.free, data: data.occupancy.map(function (o) { return o.total - o.occupied; }) }
+        ]
+      },
+      options: { responsive: true, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    startLiveUpdates();
+    drawCharts();
+  });
+})();
