@@ -19,6 +19,7 @@ from regiozorg.accounts.web import router as accounts_router
 from regiozorg.auth import SYSTEM, AccessDeniedError, Decision
 from regiozorg.beds.actions import expire_holds
 from regiozorg.beds.api import router as beds_api_router
+from regiozorg.beds.capacity import router as capacity_router
 from regiozorg.beds.web import router as beds_router
 from regiozorg.config import Settings, get_settings
 from regiozorg.db import make_engine, make_sessionmaker
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(network_router)
     app.include_router(beds_router)
     app.include_router(beds_api_router)
+    app.include_router(capacity_router)
     app.include_router(audit_router)
 
     @app.get("/api/v1/health", tags=["system"])
