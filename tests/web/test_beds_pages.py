@@ -130,7 +130,7 @@ def test_a_request_goes_from_intake_to_admission(login: Login, session: Session)
 
     provider = login(HEIDEZICHT_ADMIN)
     offers = provider.page("/beds/offers")
-    assert f"offer-{hold.id}" in offers and "JP, 1941, F" in offers
+    assert f"offer-{hold.id}" in offers and "JP, 1941, Vrouw" in offers
     assert "Accepteren" in offers
     # the organisation a bed was offered to may read the patient's details
     assert "JP" in provider.page(f"/beds/requests/{request_id}")
