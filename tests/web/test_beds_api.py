@@ -266,6 +266,8 @@ def test_openapi_lists_every_beds_endpoint(app_client: Browser) -> None:
         operation = paths[path][method]
         assert operation["tags"] == ["beds"], path
         assert operation["summary"], path
+    refusal = paths["/api/v1/bed-requests/{request_id}/hold"]["post"]["responses"]["409"]
+    assert refusal["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
     assert (
         "application/fhir+json"
         in paths["/api/v1/fhir/Location"]["get"]["responses"]["200"]["content"]

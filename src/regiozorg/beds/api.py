@@ -7,7 +7,7 @@ Signed in by session cookie or bearer token; access is decided in the actions an
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -40,10 +40,27 @@ from regiozorg.clock import utcnow
 from regiozorg.errors import NotFoundError
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 
-router = APIRouter(prefix="/api/v1", tags=["beds"])
+
+class Problem(BaseModel):
+    """Every refusal: one message, in the user's language (Dutch unless they chose English)."""
+
+    detail: str
+
+
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["beds"],
+    responses={
+        401: {"model": Problem, "description": "No valid session or bearer token"},
+        403: {"model": Problem, "description": "Not allowed for your roles"},
+    },
+)
 MAX_BEDS = 5000
 MAX_FHIR_COUNT = 1000
-FHIR_JSON = {"content": {fhir.MEDIA_TYPE: {"schema": {"type": "object"}}}}
+FHIR_JSON: dict[str, Any] = {"content": {fhir.MEDIA_TYPE: {"schema": {"type": "object"}}}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Not found, or not yours to see"}
+}
 
 
 class FhirResponse(JSONResponse):
@@ -90,7 +107,7 @@ def _fhir_base(request: Request) -> str:
     "/bed-requests",
     status_code=201,
     summary="Request a bed for a patient; triaged at once",
-    responses={409: {"description": "An open request for this patient already exists"}},
+    responses={409: {"model": Problem, "description": "This patient has an open request"}},
 )
 def create_bed_request(
     data: BedRequestIn, session: SessionDep, actor: CurrentActor
@@ -102,6 +119,7 @@ def create_bed_request(
 @router.get(
     "/bed-requests/{request_id}/matches",
     summary="Free beds for a request, best first, each score explained",
+    responses=NOT_FOUND,
 )
 def bed_request_matches(
     request_id: UUID,
@@ -119,7 +137,8 @@ def bed_request_matches(
     "/bed-requests/{request_id}/hold",
     status_code=201,
     summary="Hold a bed for a request until its provider decides",
-    responses={409: {"description": "The bed was just taken or held for someone else"}},
+    responses=NOT_FOUND
+    | {409: {"model": Problem, "description": "The bed was just taken or held for another"}},
 )
 def hold_bed(
     request_id: UUID, body: HoldIn, session: SessionDep, settings: SettingsDep, actor: CurrentActor
@@ -129,7 +148,11 @@ def hold_bed(
     return HoldCreated(hold_id=hold.hold_id, expires_at=hold.expires_at)
 
 
-@router.post("/holds/{hold_id}/accept", summary="Accept a held bed (its provider)")
+@router.post(
+    "/holds/{hold_id}/accept",
+    summary="Accept a held bed (its provider)",
+    responses=NOT_FOUND | {409: {"model": Problem, "description": "Already decided or expired"}},
+)
 def accept_hold(hold_id: UUID, session: SessionDep, actor: CurrentActor) -> HoldDecided:
     status = actions.decide_hold(session, actor, hold_id=hold_id, accept=True)
     return HoldDecided(hold_id=hold_id, status=status)
@@ -138,13 +161,18 @@ def accept_hold(hold_id: UUID, session: SessionDep, actor: CurrentActor) -> Hold
 @router.post(
     "/holds/{hold_id}/decline",
     summary="Decline a held bed (its provider); the request searches again",
+    responses=NOT_FOUND | {409: {"model": Problem, "description": "Already decided or expired"}},
 )
 def decline_hold(hold_id: UUID, session: SessionDep, actor: CurrentActor) -> HoldDecided:
     status = actions.decide_hold(session, actor, hold_id=hold_id, accept=False)
     return HoldDecided(hold_id=hold_id, status=status)
 
 
-@router.put("/beds/{bed_id}/status", summary="Report a bed's status (HL7 v2-0116 code)")
+@router.put(
+    "/beds/{bed_id}/status",
+    summary="Report a bed's status (HL7 v2-0116 code)",
+    responses=NOT_FOUND,
+)
 def set_bed_status(
     bed_id: UUID, body: BedStatusIn, session: SessionDep, actor: CurrentActor
 ) -> BedStatusSet:
@@ -174,7 +202,7 @@ def list_beds(
 @router.get(
     "/fhir/Location/{bed_id}",
     response_class=FhirResponse,
-    responses={200: FHIR_JSON},
+    responses=NOT_FOUND | {200: FHIR_JSON},
     summary="A bed as a FHIR Location (physical type bd)",
 )
 def fhir_bed(bed_id: UUID, session: SessionDep, actor: CurrentActor) -> Response:
