@@ -10,6 +10,7 @@ from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
 from regiozorg.accounts import actions as accounts
+from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
 from regiozorg.beds.models import Bed, BedRequest
 from regiozorg.network.models import Organisation
@@ -181,6 +182,10 @@ def test_who_may_do_what(app_client: Browser, session: Session) -> None:
         app_client.get(f"/api/v1/bed-requests/{request_id}/matches", headers=colleague).status_code
         == 404
     )
+    refusal = session.scalars(
+        select(AuditEntry).where(AuditEntry.user_email == ORG_ADMIN, AuditEntry.outcome == "denied")
+    ).one()
+    assert (refusal.action, refusal.detail) == ("beds.view", "not_found")
     # only the coordination point holds beds
     some_bed = app_client.get("/api/v1/beds?limit=1", headers=physician).json()[0]["id"]
     assert (

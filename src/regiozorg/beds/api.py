@@ -37,6 +37,7 @@ from regiozorg.beds.schemas import (
     MatchOut,
 )
 from regiozorg.clock import utcnow
+from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 
@@ -80,19 +81,25 @@ class BedStatusSet(BaseModel):
 
 def _ensure_may_see_matches(session: Session, actor: Actor, request_id: UUID) -> None:
     """Matches are ranked by travel time from the patient's home: for the coordinator and the
-    referrer only, not for every organisation (``decide_patient_access`` with no offers)."""
-    referrer = session.scalar(
-        select(BedRequest.referrer_user_id).where(BedRequest.id == request_id)
-    )
-    decision = decide_patient_access(actor, referrer_user_id=referrer, offered_to=frozenset())
-    if decision is not Decision.ALLOW:
-        raise AccessDeniedError(actor, Permission.BEDS_VIEW, decision)
+    referrer only, not for every organisation (``decide_patient_access`` with no offers).
+    A refusal is audited, as for the request's own details."""
+    with unit_of_work(session):
+        referrer = session.scalar(
+            select(BedRequest.referrer_user_id).where(BedRequest.id == request_id)
+        )
+        decision = decide_patient_access(actor, referrer_user_id=referrer, offered_to=frozenset())
+        if decision is not Decision.ALLOW:
+            raise AccessDeniedError(actor, Permission.BEDS_VIEW, decision)
 
 
 def _bed_row(session: Session, bed_id: UUID) -> queries.BedRow:
     # The bed list filters by location: find the bed's location, then its row there.
     location_id = session.scalar(select(Bed.location_id).where(Bed.id == bed_id))
-    rows = [] if location_id is None else queries.beds(session, location_id=location_id)
+    rows = (
+        []
+        if location_id is None
+        else queries.beds(session, location_id=location_id, limit=MAX_BEDS)
+    )
     found = next((row for row in rows if row.id == bed_id), None)
     if found is None:
         raise NotFoundError("Bed niet gevonden.")
