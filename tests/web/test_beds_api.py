@@ -104,6 +104,9 @@ def test_request_match_hold_decline_accept_and_report(
     assert declined.status_code == 200, declined.text
     assert declined.json()["status"] == "cancelled"
     assert _request_status(session, first_id) == "searching"
+    too_late = app_client.post(f"/api/v1/holds/{hold_id}/accept", headers=provider)
+    assert too_late.status_code == 409
+    assert "al afgehandeld" in too_late.json()["detail"]
 
     held_again = app_client.post(
         f"/api/v1/bed-requests/{second_id}/hold", json={"bed_id": bed_id}, headers=coordinator
