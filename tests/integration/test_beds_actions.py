@@ -605,7 +605,10 @@ def test_every_step_and_every_read_of_a_request_is_audited(session: Session) -> 
         ("beds.view", None, "denied", HEIDEZICHT_PHYSICIAN),
     ]
     hold_entry = session.scalars(
-        select(audit.AuditEntry).where(audit.AuditEntry.action == "beds.hold")
+        select(audit.AuditEntry).where(
+            audit.AuditEntry.action == "beds.hold",
+            audit.AuditEntry.object_id == str(hold.hold_id),
+        )
     ).one()
     assert hold_entry.organisation_id == bed.organisation_id  # the coordinator acted on it
     assert hold_entry.address == ADDRESS
