@@ -48,7 +48,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     engine = make_engine(url)
     with Session(engine) as session:
         demo.seed(session)
-        bed = session.scalars(
+        beds = session.scalars(
             select(Bed)
             .join(Organisation, Organisation.id == Bed.organisation_id)
             .join(Location, Location.id == Bed.location_id)
@@ -57,10 +57,10 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
                 Organisation.name == HEIDEZICHT,
                 Location.town == "Hoogeveen",
                 BedCareType.care_type == CareType.ELV_LOW,
-                Bed.capabilities == [],
             )
             .order_by(Bed.label)
-        ).first()
+        )
+        bed = next((b for b in beds if not b.capabilities), None)
         assert bed is not None
         bed_id, location_id = bed.id, bed.location_id
         actions.set_bed_status(session, SYSTEM, bed_id=bed_id, status=BedStatus.FREE)

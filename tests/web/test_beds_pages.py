@@ -67,7 +67,7 @@ def _intake(**overrides: str) -> dict[str, str]:
 
 def _heidezicht_bed(session: Session, care_type: CareType = CareType.ELV_LOW) -> Bed:
     """A bed of Stichting Heidezicht in Hoogeveen offering ``care_type``, made free."""
-    bed = session.scalars(
+    beds = session.scalars(
         select(Bed)
         .join(Organisation, Organisation.id == Bed.organisation_id)
         .join(Location, Location.id == Bed.location_id)
@@ -76,10 +76,10 @@ def _heidezicht_bed(session: Session, care_type: CareType = CareType.ELV_LOW) ->
             Organisation.name == HEIDEZICHT,
             Location.town == "Hoogeveen",
             BedCareType.care_type == care_type,
-            Bed.capabilities == [],
         )
         .order_by(Bed.label)
-    ).first()
+    )
+    bed = next((b for b in beds if not b.capabilities), None)
     assert bed is not None
     actions.set_bed_status(session, SYSTEM, bed_id=bed.id, status=BedStatus.FREE)
     return bed
