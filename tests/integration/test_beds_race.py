@@ -42,6 +42,7 @@ class Created:
     sessions: sessionmaker[Session]
     tag: str
     bed_id: UUID
+    spare_bed_id: UUID
     coordinator: Actor
     patients: list[str] = field(default_factory=list)
 
@@ -79,7 +80,7 @@ def _coordinator(session: Session) -> Actor:
 
 @pytest.fixture
 def created(engine: Engine) -> Iterator[Created]:
-    """A fresh free ELV bed at Lindehof that nobody else's test knows about."""
+    """Two fresh free ELV beds at Lindehof that nobody else's test knows about."""
     sessions = make_sessionmaker(engine)
     tag = "".join(random.choices(string.ascii_uppercase, k=6))
     with sessions() as session, session.begin():
@@ -91,30 +92,33 @@ def created(engine: Engine) -> Iterator[Created]:
             .order_by(Bed.label)
             .limit(1)
         ).one()
-        bed = Bed(
-            unit_id=template.unit_id,
-            location_id=template.location_id,
-            organisation_id=template.organisation_id,
-            label=f"Race {tag}",
-            status=BedStatus.FREE,
-            capabilities=[],
-        )
-        session.add(bed)
+        beds = [
+            Bed(
+                unit_id=template.unit_id,
+                location_id=template.location_id,
+                organisation_id=template.organisation_id,
+                label=f"Race {tag} {number}",
+                status=BedStatus.FREE,
+                capabilities=[],
+            )
+            for number in (1, 2)
+        ]
+        session.add_all(beds)
         session.flush()
-        session.add(BedCareType(bed_id=bed.id, care_type=CareType.ELV_LOW))
-        bed_id = bed.id
-    yield Created(sessions, tag, bed_id, coordinator)
+        session.add_all(BedCareType(bed_id=bed.id, care_type=CareType.ELV_LOW) for bed in beds)
+        bed_ids = [bed.id for bed in beds]
+    yield Created(sessions, tag, bed_ids[0], bed_ids[1], coordinator)
     with sessions() as session, session.begin():
         requests = select(BedRequest.id).where(BedRequest.patient_initials.startswith(tag))
         session.execute(delete(BedRequestEvent).where(BedRequestEvent.request_id.in_(requests)))
         session.execute(
             delete(BedAssignment).where(
-                or_(BedAssignment.bed_id == bed_id, BedAssignment.request_id.in_(requests))
+                or_(BedAssignment.bed_id.in_(bed_ids), BedAssignment.request_id.in_(requests))
             )
         )
         session.execute(delete(BedRequest).where(BedRequest.patient_initials.startswith(tag)))
-        session.execute(delete(BedCareType).where(BedCareType.bed_id == bed_id))
-        session.execute(delete(Bed).where(Bed.id == bed_id))
+        session.execute(delete(BedCareType).where(BedCareType.bed_id.in_(bed_ids)))
+        session.execute(delete(Bed).where(Bed.id.in_(bed_ids)))
 
 
 def _all_at_once(work: list[Callable[[], T]]) -> list[T | BaseException]:
@@ -177,6 +181,36 @@ def test_sixteen_coordinators_race_for_the_last_bed_and_one_wins(created: Create
         )
     assert statuses.pop(won[0].request_id) is RequestStatus.OFFERED
     assert set(statuses.values()) == {RequestStatus.SEARCHING}
+
+
+def test_two_coordinators_holding_two_beds_for_one_request_give_it_one_bed(
+    created: Created,
+) -> None:
+    request_id = created.request(f"{created.tag}QA")
+
+    def hold(bed_id: UUID) -> Callable[[], actions.Hold]:
+        def attempt() -> actions.Hold:
+            with created.sessions() as session:
+                return actions.hold_bed(
+                    session, created.coordinator, request_id=request_id, bed_id=bed_id
+                )
+
+        return attempt
+
+    outcomes = _all_at_once([hold(created.bed_id), hold(created.spare_bed_id)])
+
+    won = [o for o in outcomes if isinstance(o, actions.Hold)]
+    lost = [o for o in outcomes if not isinstance(o, actions.Hold)]
+    assert len(won) == 1, outcomes
+    assert len(lost) == 1 and isinstance(lost[0], ConflictError), lost
+    assert str(lost[0]) == "Een aanvraag met status 'offered' kan niet naar 'offered'."
+    with created.sessions() as session:
+        held = session.scalars(
+            select(BedAssignment.bed_id).where(
+                BedAssignment.request_id == request_id, BedAssignment.status.in_(OCCUPYING)
+            )
+        ).all()
+    assert held == [won[0].bed_id]
 
 
 @pytest.mark.parametrize("round_", range(3))
