@@ -162,4 +162,11 @@ def test_coordinator_holds_a_bed_and_the_provider_accepts_it_live(
             expect(board.locator(held)).to_have_text(str(held_before))
         coordinator_board.screenshot(path=str(shots / "beds-board.png"), full_page=False)
         provider_board.locator("#own-beds").screenshot(path=str(shots / "beds-own.png"))
+
+        # the placement counts in the reports, drawn by Chart.js from the page's JSON block
+        coordinator.goto(f"{scene.url}/beds/reports")
+        coordinator.wait_for_function(
+            "() => ['chart-placement', 'chart-occupancy'].every(id => Chart.getChart(id))"
+        )
+        coordinator.screenshot(path=str(shots / "beds-reports.png"), full_page=True)
         browser.close()

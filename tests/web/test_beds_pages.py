@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
+from regiozorg import app as app_module
 from regiozorg import events
 from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
 from regiozorg.beds import actions, web
 from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest
-from regiozorg.beds.rules import BedStatus, CareType, RequestStatus
+from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
 from regiozorg.beds.schemas import BedRequestIn
+from regiozorg.config import Settings
 from regiozorg.network.models import Location, Organisation
 from tests.cast import (
     COORDINATOR,
@@ -349,3 +354,29 @@ def test_reports_show_placements_and_not_placed_requests(login: Login, session: 
     assert "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten." in page
     assert "/vendor/chart.js/dist/chart.umd.js" in page
     assert "<script>" not in page  # the CSP allows no inline scripts
+
+
+def test_the_app_gives_back_expired_holds_by_itself_and_stops_cleanly(
+    settings: Settings,
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bed = _heidezicht_bed(session)
+    request = actions.request_bed(
+        session, SYSTEM, data=BedRequestIn.model_validate(_intake(referrer_kind="coordinator"))
+    )
+    actions.hold_bed(
+        session, SYSTEM, request_id=request.id, bed_id=bed.id, ttl=timedelta(seconds=-1)
+    )
+    assert _status(session, request.id) is RequestStatus.OFFERED
+    monkeypatch.setattr(app_module, "HOLD_EXPIRY_SECONDS", 0.05)
+    app = app_module.create_app(settings, engine)
+    app.state.sessions = sessions
+    started = time.monotonic()
+    with TestClient(app):
+        time.sleep(0.5)
+    assert time.monotonic() - started < 5  # the worker stopped with the app
+    assert _status(session, request.id) is RequestStatus.SEARCHING
+    assert _hold_of(session, request.id).status is AssignmentStatus.EXPIRED

@@ -63,7 +63,7 @@
     new window.Chart(document.getElementById("chart-placement"), {
       type: "line",
       data: { labels: data.weeks, datasets: datasets },
-      options: { responsive: true, scales: { y: { beginAtZero: true } } }
+      options: { responsive: true, animation: false, scales: { y: { beginAtZero: true } } }
     });
     new window.Chart(document.getElementById("chart-occupancy"), {
       type: "bar",
@@ -74,7 +74,11 @@
           { label: text.free, data: data.occupancy.map(function (o) { return o.total - o.occupied; }) }
         ]
       },
-      options: { responsive: true, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } }
+      options: {
+        responsive: true,
+        animation: false,
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } }
+      }
     });
   }
 
