@@ -107,3 +107,8 @@ def test_language_switch_per_user(login_as) -> None:  # type: ignore[no-untyped-
     page = client.page("/")
     assert '<html lang="en">' in page
     assert "Network overview" in page
+
+
+def test_api_post_without_any_credentials_is_401(app_client: Browser) -> None:
+    response = app_client.post("/api/v1/bed-requests", json={})
+    assert response.status_code == 401

@@ -96,6 +96,10 @@ async def csrf_protect(request: Request, session: SessionDep) -> None:
     they cannot be forged from another site and need none."""
     if request.method not in UNSAFE_METHODS or bearer_token(request) is not None:
         return
+    if SESSION_COOKIE not in request.cookies and request.url.path != "/login":
+        # Nothing to ride on: without a session a forged request acts as nobody, and the
+        # route answers 401. The login form itself is checked against the CSRF cookie.
+        return
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
