@@ -215,6 +215,9 @@ def test_an_ineligible_request_says_why(login: Login, session: Session) -> None:
         (HEIDEZICHT_PHYSICIAN, "/beds/offers", 200),
         (PLANNER, "/beds/reports", 200),
         (COORDINATOR, "/beds/reports", 200),
+        (COORDINATOR, "/beds/requests/list", 200),
+        (VIEWER, "/beds/requests/list", 403),
+        (HEIDEZICHT_ADMIN, "/beds/offers/list", 200),
     ],
 )
 def test_who_may_open_which_page(login: Login, email: str, path: str, status: int) -> None:
@@ -299,6 +302,8 @@ def test_the_board_counts_held_and_accepted_beds_as_reserved(
     coordinator.page(f"/beds/requests/{request_id}")
     coordinator.submit(f"/beds/requests/{request_id}/hold", {"bed_id": str(bed.id)})
     assert held_count(coordinator) == before + 1
+    own_row = login(HEIDEZICHT_ADMIN).page("/beds").split(f'id="bed-{bed.id}"', 1)[1]
+    assert "gereserveerd voor een patiënt" in own_row.split("</tr>", 1)[0]
     actions.decide_hold(session, SYSTEM, hold_id=_hold_of(session, request_id).id, accept=True)
     assert held_count(coordinator) == before + 1  # an accepted bed is not free again
 
@@ -380,3 +385,11 @@ def test_the_app_gives_back_expired_holds_by_itself_and_stops_cleanly(
     assert time.monotonic() - started < 5  # the worker stopped with the app
     assert _status(session, request.id) is RequestStatus.SEARCHING
     assert _hold_of(session, request.id).status is AssignmentStatus.EXPIRED
+
+
+def test_the_bed_pages_speak_english_on_request(login: Login) -> None:
+    viewer = login(VIEWER)
+    assert viewer.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    page = viewer.page("/beds")
+    assert "Beds in the region" in page and "ELV low complexity" in page
+    assert "Bedden in de regio" not in page

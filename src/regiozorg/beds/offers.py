@@ -13,13 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from regiozorg.beds.models import Bed, BedAssignment, BedRequest
 from regiozorg.beds.rules import AssignmentStatus
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Location, Organisation
+
+
+def _reserving(now: datetime) -> ColumnElement[bool]:
+    """A hold still running, or a bed the provider accepted and the patient has yet to take."""
+    return or_(
+        and_(BedAssignment.status == AssignmentStatus.HELD, BedAssignment.hold_expires_at > now),
+        BedAssignment.status == AssignmentStatus.ACCEPTED,
+    )
 
 
 @dataclass(frozen=True)
@@ -53,16 +61,7 @@ def offers(session: Session, organisation_ids: Collection[UUID]) -> list[Offer]:
         .join(Location, Location.id == Bed.location_id)
         .join(Organisation, Organisation.id == Bed.organisation_id)
         .join(BedRequest, BedRequest.id == BedAssignment.request_id)
-        .where(
-            Bed.organisation_id.in_(list(organisation_ids)),
-            or_(
-                and_(
-                    BedAssignment.status == AssignmentStatus.HELD,
-                    BedAssignment.hold_expires_at > now,
-                ),
-                BedAssignment.status == AssignmentStatus.ACCEPTED,
-            ),
-        )
+        .where(Bed.organisation_id.in_(list(organisation_ids)), _reserving(now))
         .order_by(BedAssignment.status.desc(), BedAssignment.created_at)
     ).all()
     return [
@@ -96,12 +95,20 @@ class OwnBed:
     status: str
     expected_free_at: datetime | None
     status_updated_at: datetime
+    reserved: bool  # held for a patient or accepted: not free to give away on the ward
 
 
 def own_beds(session: Session, organisation_ids: Collection[UUID]) -> list[OwnBed]:
     """The beds these organisations report on, by location and label."""
     if not organisation_ids:
         return []
+    reserved = set(
+        session.scalars(
+            select(BedAssignment.bed_id)
+            .join(Bed, Bed.id == BedAssignment.bed_id)
+            .where(Bed.organisation_id.in_(list(organisation_ids)), _reserving(utcnow()))
+        )
+    )
     rows = session.execute(
         select(
             Bed.id,
@@ -117,7 +124,7 @@ def own_beds(session: Session, organisation_ids: Collection[UUID]) -> list[OwnBe
         .order_by(Location.town, Location.name, Bed.label)
     ).all()
     return [
-        OwnBed(bed_id, loc_id, loc, label, str(status), free_at, updated)
+        OwnBed(bed_id, loc_id, loc, label, str(status), free_at, updated, bed_id in reserved)
         for bed_id, loc_id, loc, label, status, free_at, updated in rows
     ]
 

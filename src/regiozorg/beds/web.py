@@ -31,7 +31,7 @@ from regiozorg.clock import AMSTERDAM, local
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.network import queries as network
-from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.deps import CurrentActor, MaybeSignedIn, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
 from regiozorg.web.pages import render
@@ -233,12 +233,14 @@ def _intake_context(session: SessionDep, values: dict[str, Any]) -> dict[str, An
 
 
 @router.get("/beds/requests/new")
-def intake_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+def intake_page(
+    request: Request, session: SessionDep, who: MaybeSignedIn, actor: CurrentActor
+) -> Response:
     ensure_allowed(actor, Permission.BEDS_REQUEST)
     coordinator = _can(actor, Permission.BEDS_COORDINATE)
     values: dict[str, Any] = {
         "referrer_kind": "coordinator" if coordinator else "gp",
-        "referrer_name": "" if coordinator else actor.email,
+        "referrer_name": "" if coordinator or who is None else who.name,
         "expects_return_home": True,
         "needs": [],
     }
@@ -290,6 +292,14 @@ def worklist_page(request: Request, session: SessionDep, actor: CurrentActor) ->
     ensure_allowed(actor, Permission.BEDS_COORDINATE)
     context = {"items": queries.worklist(session), "hours": _hours, "when": _when}
     return render(request, "beds/worklist.html", context)
+
+
+@router.get("/beds/requests/list")
+def worklist_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    """The worklist's table alone, re-fetched when a request changes."""
+    ensure_allowed(actor, Permission.BEDS_COORDINATE)
+    context = {"items": queries.worklist(session), "hours": _hours, "when": _when}
+    return render(request, "beds/_worklist.html", context)
 
 
 def _request_page(
