@@ -94,6 +94,7 @@ def record_denial(session: Session, denied: AccessDeniedError) -> None:
         session,
         denied.actor,
         str(denied.permission),
+        obj=denied.target,
         client=client,
         organisation_id=denied.organisation_id,
         outcome=Outcome.DENIED,

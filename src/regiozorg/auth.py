@@ -136,8 +136,10 @@ class AccessDeniedError(Exception):
         *,
         organisation_id: UUID | None = None,
         client_id: UUID | None = None,
+        target: tuple[str, object] | None = None,
     ) -> None:
         super().__init__(f"{actor.email} may not {permission} ({decision})")
+        self.target = target
         self.actor = actor
         self.permission = permission
         self.decision = decision

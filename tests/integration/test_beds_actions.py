@@ -602,7 +602,7 @@ def test_every_step_and_every_read_of_a_request_is_audited(session: Session) -> 
         ("beds.request.confirmed", str(request.id), "success", COORDINATOR),
         ("beds.status", str(other_bed.id), "success", ORG_ADMIN),
         ("beds.request.read", str(request.id), "success", COORDINATOR),
-        ("beds.view", None, "denied", HEIDEZICHT_PHYSICIAN),
+        ("beds.view", str(request.id), "denied", HEIDEZICHT_PHYSICIAN),
     ]
     hold_entry = session.scalars(
         select(audit.AuditEntry).where(

@@ -504,7 +504,9 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
             actor, referrer_user_id=request.referrer_user_id, offered_to=offered_to
         )
         if decision is not Decision.ALLOW:
-            raise AccessDeniedError(actor, Permission.BEDS_VIEW, decision)
+            raise AccessDeniedError(
+                actor, Permission.BEDS_VIEW, decision, target=("bed_request", request.id)
+            )
         audit.record(session, actor, "beds.request.read", obj=("bed_request", request.id))
         return RequestDetail(
             id=request.id,
