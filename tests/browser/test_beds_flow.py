@@ -161,6 +161,14 @@ def test_coordinator_holds_a_bed_and_the_provider_accepts_it_live(
             expect(board.locator(occupied)).to_have_text(str(occupied_before + 1))
             expect(board.locator(held)).to_have_text(str(held_before))
         coordinator_board.screenshot(path=str(shots / "beds-board.png"), full_page=False)
+
+        # the patient goes home: one click on the ward frees the bed, on every board at once
+        row = provider_board.locator(f"#bed-{scene.bed_id}")
+        row.evaluate("row => { row.closest('details').open = true; }")
+        row.get_by_role("button", name="Niet-bezet").click()
+        expect(row.locator("[aria-current=true]")).to_have_text("Niet-bezet")
+        for board in (coordinator_board, provider_board):
+            expect(board.locator(occupied)).to_have_text(str(occupied_before))
         provider_board.locator("#own-beds").screenshot(path=str(shots / "beds-own.png"))
 
         # the placement counts in the reports, drawn by Chart.js from the page's JSON block

@@ -13,6 +13,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from regiozorg import events
@@ -90,7 +91,7 @@ def _can(actor: Actor, permission: Permission) -> bool:
 
 
 def _board_context(
-    session: SessionDep, settings: Settings, care_type: str, capability: str
+    session: Session, settings: Settings, care_type: str, capability: str
 ) -> dict[str, Any]:
     chosen_type = CareType(care_type) if care_type in CareType.__members__ else None
     chosen_capability = capability if capability in CAPABILITIES else None
@@ -222,7 +223,7 @@ def bed_events(request: Request, actor: CurrentActor) -> Response:
 # --- intake ----------------------------------------------------------------------------------
 
 
-def _intake_context(session: SessionDep, values: dict[str, Any]) -> dict[str, Any]:
+def _intake_context(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "values": values,
         "care_types": list(CareType),
@@ -304,7 +305,7 @@ def worklist_fragment(request: Request, session: SessionDep, actor: CurrentActor
 
 def _request_page(
     request: Request,
-    session: SessionDep,
+    session: Session,
     settings: Settings,
     actor: Actor,
     request_id: UUID,
@@ -371,7 +372,7 @@ def hold(
 
 
 def _change_request(
-    session: SessionDep, actor: Actor, request_id: UUID, target: RequestStatus, note: str
+    session: Session, actor: Actor, request_id: UUID, target: RequestStatus, note: str
 ) -> None:
     if target is RequestStatus.CANCELLED and not note:
         raise DomainError("Geef een reden op voor het annuleren.")
@@ -402,7 +403,7 @@ def change_request(
 # --- the provider's offers -------------------------------------------------------------------
 
 
-def _offers_context(session: SessionDep, actor: Actor) -> dict[str, Any]:
+def _offers_context(session: Session, actor: Actor) -> dict[str, Any]:
     ensure_allowed(actor, Permission.BEDS_PROVIDE)
     own = scope(actor, Permission.BEDS_PROVIDE) or frozenset()
     return {"offers": offers.offers(session, own), "when": _when}
@@ -419,7 +420,7 @@ def offers_fragment(request: Request, session: SessionDep, actor: CurrentActor) 
 
 
 def _after_offer(
-    request: Request, session: SessionDep, actor: Actor, step: Callable[[], object]
+    request: Request, session: Session, actor: Actor, step: Callable[[], object]
 ) -> Response:
     try:
         step()
