@@ -393,3 +393,27 @@ def test_the_bed_pages_speak_english_on_request(login: Login) -> None:
     page = viewer.page("/beds")
     assert "Beds in the region" in page and "ELV low complexity" in page
     assert "Bedden in de regio" not in page
+
+
+def test_the_worklist_flags_a_crisis_request_past_its_norm(login: Login, session: Session) -> None:
+    coordinator = login(COORDINATOR)
+    late = _new_request(
+        coordinator, session, care_type="WLZ_CRISIS_VV", consents_outside_region="true"
+    )
+    fresh = _new_request(
+        coordinator,
+        session,
+        care_type="WLZ_CRISIS_VV",
+        consents_outside_region="true",
+        patient_initials="Q",
+    )
+    stored = session.get(BedRequest, late)
+    assert stored is not None
+    stored.created_at -= timedelta(hours=30)
+    session.commit()
+    rows = coordinator.page("/beds/requests").split("<tr")
+    late_row = next(row for row in rows if f"/beds/requests/{late}" in row)
+    fresh_row = next(row for row in rows if f"/beds/requests/{fresh}" in row)
+    assert 'class="overdue"' in late_row and "Over de norm" in late_row
+    assert "30 u 0 min" in late_row and "24 uur" in late_row
+    assert "Over de norm" not in fresh_row
