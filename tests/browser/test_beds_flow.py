@@ -4,30 +4,22 @@ provider accepts and admits; both watch the bed board change without reloading."
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from regiozorg import demo
-from regiozorg.app import create_app
 from regiozorg.auth import SYSTEM
 from regiozorg.beds import actions
 from regiozorg.beds.models import Bed, BedCareType
 from regiozorg.beds.rules import BedStatus, CareType
-from regiozorg.config import Settings
-from regiozorg.db import make_engine
-from regiozorg.migrate import upgrade
 from regiozorg.network.models import Location, Organisation
-from tests.browser.test_overview import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
 from tests.cast import COORDINATOR, HEIDEZICHT, HEIDEZICHT_ADMIN, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -43,11 +35,8 @@ class Scene:
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     """The demo region served by uvicorn, with one Heidezicht ELV bed in Hoogeveen free."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('beds-browser') / 'demo.sqlite3'}"
-    upgrade(url)
-    engine = make_engine(url)
+    url, engine = demo_database(tmp_path_factory.mktemp("beds-browser"))
     with Session(engine) as session:
-        demo.seed(session)
         beds = session.scalars(
             select(Bed)
             .join(Organisation, Organisation.id == Bed.organisation_id)
@@ -64,26 +53,8 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
         assert bed is not None
         bed_id, location_id = bed.id, bed.location_id
         actions.set_bed_status(session, SYSTEM, bed_id=bed_id, status=BedStatus.FREE)
-    settings = Settings(
-        database_url=url,
-        secret_key="browser-test-secret-key",
-        static_vendor_dir=Path(__file__).resolve().parents[2] / "node_modules",
-    )
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port,
-                            log_level="warning")  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield Scene(f"http://127.0.0.1:{port}", bed_id, location_id)
-    server.should_exit = True
-    thread.join(timeout=10)
-    assert not thread.is_alive(), "open event streams kept the server from stopping"
-    engine.dispose()
+    with served(url, engine) as address:
+        yield Scene(address, bed_id, location_id)
 
 
 def _signed_in(browser: Browser, url: str, email: str) -> tuple[Page, Page]:
