@@ -57,8 +57,8 @@ def beds_section() -> str:
                 f"pairs in database: {race['overlapping_pairs_in_database']} | exactly 10 "
                 f"holds, 0 double bookings |"
             )
-    cycles = postgres.get("hold_release")
-    if cycles:
+    runs = postgres.get("hold_release") or []
+    for cycles in runs if isinstance(runs, list) else [runs]:
         lines.append(
             f"| hold-and-release cycles/s, {cycles['threads']} threads | - | "
             f"{cycles['cycles_per_second']} | ≥ 200 |"
