@@ -165,3 +165,15 @@ def test_org_admin_gives_a_user_a_second_organisation_only_for_its_own(
         .where(User.email == VIEWER)
     ).all()
     assert sorted(roles) == ["planner", "viewer"]
+
+
+def test_a_switched_off_account_is_signed_out_at_once(
+    app_client: Browser, session: Session
+) -> None:
+    with Browser(app_client.app, base_url="https://testserver") as viewer:
+        viewer.login(VIEWER)
+        app_client.login(ORG_ADMIN)
+        viewer_id = session.scalars(select(User.id).where(User.email == VIEWER)).one()
+        switched = app_client.submit(f"/admin/users/{viewer_id}/active", {"active": "false"})
+        assert switched.status_code == 303  # type: ignore[attr-defined]
+        assert viewer.get("/", follow_redirects=False).status_code == 303

@@ -106,6 +106,31 @@ def add_membership(
         )
 
 
+def set_active(session: Session, actor: Actor, *, user_id: UUID, active: bool) -> None:
+    """Switch an account off (someone left) or on again. A switched-off account's sessions and
+    tokens stop working at once; nothing is deleted, so the audit trail keeps its names."""
+    with unit_of_work(session):
+        user = session.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise NotFoundError("Gebruiker bestaat niet.")
+        organisations = session.scalars(
+            select(MembershipRow.organisation_id).where(MembershipRow.user_id == user.id)
+        ).all()
+        for organisation_id in organisations:
+            ensure_allowed(actor, Permission.USERS_MANAGE, organisation_id)
+        if user.id == actor.user_id and not active:
+            raise DomainError("U kunt uw eigen account niet uitzetten.")
+        user.active = active
+        if not active:
+            session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        audit.record(
+            session,
+            actor,
+            "users.activate" if active else "users.deactivate",
+            obj=("user", user.id),
+        )
+
+
 def log_in(
     session: Session, settings: Settings, *, email: str, password: str, address: str | None
 ) -> NewSession:

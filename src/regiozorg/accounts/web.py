@@ -151,3 +151,14 @@ def add_membership(
 ) -> Response:
     actions.add_membership(session, actor, email=email, organisation_id=organisation_id, role=role)
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/active")
+def set_active(
+    user_id: UUID,
+    session: SessionDep,
+    actor: CurrentActor,
+    active: Annotated[bool, Form()],
+) -> Response:
+    actions.set_active(session, actor, user_id=user_id, active=active)
+    return RedirectResponse("/admin/users", status_code=303)
