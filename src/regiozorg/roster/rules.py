@@ -17,7 +17,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from regiozorg.roster.problem import UNLIMITED, Problem, Staff
+from regiozorg.roster.problem import UNLIMITED, CostLine, Problem, Roster, Staff
 
 
 @dataclass(frozen=True)
@@ -316,3 +316,33 @@ def build(
             )
         )
     return m
+
+
+def read_roster(m: RosterModel, value: Callable[[Any], int]) -> Roster:
+    problem = m.problem
+    assignments: dict[str, tuple[str, ...]] = {}
+    for p, person in enumerate(problem.staff):
+        days: list[str] = []
+        for d in range(problem.days):
+            shift = ""
+            for s, shift_type in enumerate(problem.shift_types):
+                var = m.x.get((p, d, s))
+                if var is not None and value(var):
+                    shift = shift_type.id
+                    break
+            days.append(shift)
+        assignments[person.id] = tuple(days)
+    return Roster(assignments)
+
+
+def read_cost_lines(m: RosterModel, value: Callable[[Any], int]) -> tuple[CostLine, ...]:
+    lines = (
+        CostLine(
+            term.rule,
+            term.subject,
+            term.expr if isinstance(term.expr, int) else int(value(term.expr)),
+            term.weight,
+        )
+        for term in m.penalties
+    )
+    return tuple(line for line in lines if line.cost)

@@ -14,6 +14,8 @@ from ortools.sat.python import cp_model
 from regiozorg.roster import rules
 from regiozorg.roster.neighbourhoods import NEIGHBOURHOODS
 from regiozorg.roster.problem import CostLine, Problem, Roster
+from regiozorg.roster.rules import read_cost_lines, read_roster
+from regiozorg.roster.start import person_by_person
 
 # Chosen from single 30-60 s runs on Instances 5, 8 and 14 (see benchmarks/results/nrp.md): the
 # first search gets this share of the time before neighbourhood search takes over.
@@ -21,6 +23,9 @@ FIRST_SEARCH_SHARE = 0.3
 INITIAL_FREE_CELLS = 150
 GROW, SHRINK = 1.15, 0.85
 MIN_STEP_SECONDS, MAX_STEP_SECONDS, STEPS_PER_RUN = 0.5, 10.0, 60
+# Without a roster by this share of the time the first search stops, and the person-by-person
+# start may use the time up to START_SHARE.
+GIVE_UP_SHARE, START_SHARE = 0.5, 0.8
 
 
 @dataclass(frozen=True)
@@ -60,36 +65,6 @@ class Solution:
     @property
     def has_roster(self) -> bool:
         return self.roster is not None
-
-
-def read_roster(m: rules.RosterModel, value: Callable[[Any], int]) -> Roster:
-    problem = m.problem
-    assignments: dict[str, tuple[str, ...]] = {}
-    for p, person in enumerate(problem.staff):
-        days: list[str] = []
-        for d in range(problem.days):
-            shift = ""
-            for s, shift_type in enumerate(problem.shift_types):
-                var = m.x.get((p, d, s))
-                if var is not None and value(var):
-                    shift = shift_type.id
-                    break
-            days.append(shift)
-        assignments[person.id] = tuple(days)
-    return Roster(assignments)
-
-
-def read_cost_lines(m: rules.RosterModel, value: Callable[[Any], int]) -> tuple[CostLine, ...]:
-    lines = (
-        CostLine(
-            term.rule,
-            term.subject,
-            term.expr if isinstance(term.expr, int) else int(value(term.expr)),
-            term.weight,
-        )
-        for term in m.penalties
-    )
-    return tuple(line for line in lines if line.cost)
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -138,13 +113,17 @@ def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def _stop_when_found(solver: cp_model.CpSolver, reporter: _Reporter, deadline: float) -> None:
+def _stop_when_found(
+    solver: cp_model.CpSolver, reporter: _Reporter, deadline: float, give_up: float
+) -> None:
     """From `deadline` on, stop the first search as soon as it holds a roster: the rest of the
-    time goes to neighbourhood search."""
+    time goes to neighbourhood search. At `give_up` stop it anyway: a person-by-person start
+    is then the better bet."""
 
     def watch() -> None:
         while not reporter.done.wait(0.2):
-            if time.monotonic() >= deadline and reporter.found:
+            now = time.monotonic()
+            if (now >= deadline and reporter.found) or now >= give_up:
                 solver.stop_search()
                 return
 
@@ -171,15 +150,25 @@ def solve(
     solver = _solver(deadline - time.monotonic(), limits.workers, limits.seed)
     reporter = _Reporter(m, on_progress, started)
     if not limits.plain:
-        _stop_when_found(solver, reporter, started + first_share * limits.seconds)
+        _stop_when_found(
+            solver,
+            reporter,
+            started + first_share * limits.seconds,
+            started + GIVE_UP_SHARE * limits.seconds,
+        )
     status = solver.solve(m.model, reporter)
     reporter.done.set()
-    if status not in _FOUND:
-        return _no_roster(problem, limits, status, time.monotonic() - started)
     best_bound = round(solver.best_objective_bound)
-    incumbent = _Incumbent(
-        round(solver.objective_value), list(solver.response_proto.solution), solver
-    )
+    if status in _FOUND:
+        incumbent: _Incumbent | None = _Incumbent(
+            round(solver.objective_value), list(solver.response_proto.solution), solver
+        )
+    elif status == cp_model.UNKNOWN and not limits.plain:
+        incumbent = _start_person_by_person(m, limits, started, deadline)
+    else:
+        incumbent = None
+    if incumbent is None:
+        return _no_roster(problem, limits, status, time.monotonic() - started)
     if status != cp_model.OPTIMAL and not limits.plain:
         incumbent = _improve(m, limits, incumbent, best_bound, deadline, reporter)
     final = incumbent.solver
@@ -192,6 +181,30 @@ def solve(
         roster=read_roster(m, final.value),
         cost_lines=read_cost_lines(m, final.value),
     )
+
+
+def _start_person_by_person(
+    m: rules.RosterModel, limits: Limits, started: float, deadline: float
+) -> _Incumbent | None:
+    """A first roster when the whole-problem search found none: see `start.person_by_person`,
+    then the full model with every shift fixed, which only fills in the penalty variables."""
+    roster = person_by_person(m.problem, started + START_SHARE * limits.seconds, limits.seed)
+    if roster is None:
+        return None
+    ids = {shift.id: s for s, shift in enumerate(m.problem.shift_types)}
+    proto = m.model.proto
+    for (p, d, s), var in m.x.items():
+        value = int(ids.get(roster.assignments[m.problem.staff[p].id][d], -1) == s)
+        domain = proto.variables[var.index].domain
+        domain[0] = domain[1] = value
+    solver = _solver(deadline - time.monotonic(), limits.workers, limits.seed)
+    status = solver.solve(m.model)
+    for var in m.x.values():
+        domain = proto.variables[var.index].domain
+        domain[0], domain[1] = 0, 1
+    if status not in _FOUND:
+        return None
+    return _Incumbent(round(solver.objective_value), list(solver.response_proto.solution), solver)
 
 
 def _no_roster(
