@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from regiozorg.accounts.web import router as accounts_router
 from regiozorg.auth import SYSTEM, AccessDeniedError, Decision
+from regiozorg.beds.acceptance import router as acceptance_router
 from regiozorg.beds.actions import expire_holds
 from regiozorg.beds.api import router as beds_api_router
 from regiozorg.beds.capacity import router as capacity_router
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(beds_router)
     app.include_router(beds_api_router)
     app.include_router(capacity_router)
+    app.include_router(acceptance_router)
     app.include_router(audit_router)
 
     @app.get("/api/v1/health", tags=["system"])

@@ -73,3 +73,19 @@ def test_occupied_above_total_is_refused_clearly(login_as, session: Session) -> 
     )
     assert response.status_code == 422
     assert "occupied cannot exceed total" in response.text
+
+
+def test_providers_set_acceptance_rules_for_their_own_locations(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+    client: Browser = login_as(ORG_ADMIN)
+    headers = {"X-CSRF-Token": client.csrf}
+    own = _location(session, LINDEHOF)
+    terms = [
+        {"care_type": "ELV_LOW", "max_age": 90, "admits_from_hour": 8, "admits_until_hour": 22}
+    ]
+    response = client.put(f"/api/v1/locations/{own}/acceptance-rules", json=terms, headers=headers)
+    assert response.status_code == 200, response.text
+    assert client.get(f"/api/v1/locations/{own}/acceptance-rules").json() == terms
+    other = _location(session, HEIDEZICHT)
+    refused = client.put(f"/api/v1/locations/{other}/acceptance-rules", json=terms, headers=headers)
+    assert refused.status_code == 403
+    assert client.get(f"/api/v1/locations/{other}/acceptance-rules").json() == []

@@ -144,3 +144,17 @@ class CapacitySnapshot(Base):
     occupied: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reported_by: Mapped[UUID | None] = mapped_column(Uuid)
+
+
+class AcceptanceRule(Base):
+    """A provider's own terms for taking a patient at one location (for one care type, or all):
+    an age limit and the hours in which it admits. Matching leaves out what a rule refuses."""
+
+    __tablename__ = "bed_acceptance_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    location_id: Mapped[UUID] = mapped_column(ForeignKey("locations.id"), index=True)
+    care_type: Mapped[CareType | None] = mapped_column(string_enum(CareType))
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    admits_from_hour: Mapped[int | None] = mapped_column(Integer)
+    admits_until_hour: Mapped[int | None] = mapped_column(Integer)

@@ -16,9 +16,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from regiozorg.beds import rules
-from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest
+from regiozorg.beds.models import AcceptanceRule, Bed, BedAssignment, BedCareType, BedRequest
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
-from regiozorg.clock import utcnow
+from regiozorg.clock import local, utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import NotFoundError
 from regiozorg.network.models import Location, Organisation, PostcodeArea, TravelTime
@@ -163,6 +163,22 @@ def _places_by_travel(
     return ordered, exact
 
 
+def _refusing_locations(session: Session, request: BedRequest, wanted_local: datetime) -> set[UUID]:
+    """Locations whose providers' own terms refuse this patient at this time."""
+    refusing = set()
+    for rule in session.scalars(
+        select(AcceptanceRule).where(
+            or_(AcceptanceRule.care_type.is_(None), AcceptanceRule.care_type == request.care_type)
+        )
+    ):
+        terms = rules.Acceptance(rule.max_age, rule.admits_from_hour, rule.admits_until_hour)
+        if rules.acceptance_refusal(
+            terms, birth_year=request.patient_birth_year, wanted_local=wanted_local
+        ):
+            refusing.add(rule.location_id)
+    return refusing
+
+
 def matches(
     session: Session, settings: Settings, *, request_id: UUID, limit: int = 20
 ) -> list[Match]:
@@ -179,6 +195,9 @@ def matches(
     period = rules.needed_period(request.care_type, max(request.wanted_from, now))
     needs = frozenset(request.needs)
     sites, exact = _places_by_travel(session, settings, request.patient_postcode)
+    refusing = _refusing_locations(session, request, local(period[0]))
+    if refusing:
+        sites = [pair for pair in sites if pair[1].id not in refusing]
     if request.preferred_location_id is not None:
         sites.sort(
             key=lambda s: s[1].id != request.preferred_location_id

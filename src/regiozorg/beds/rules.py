@@ -276,3 +276,26 @@ def match_score(candidate: Candidate, needs: frozenset[str]) -> tuple[float, lis
         score -= 10
         reasons.append("beddenstand niet recent bijgewerkt (-10)")
     return round(score, 1), reasons
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """A provider's terms at one location; None means no limit."""
+
+    max_age: int | None = None
+    admits_from_hour: int | None = None  # local clock hour, inclusive
+    admits_until_hour: int | None = None  # local clock hour, exclusive
+
+
+def acceptance_refusal(terms: Acceptance, *, birth_year: int, wanted_local: datetime) -> str | None:
+    """Why the provider would not take this patient at the wanted time, or None."""
+    age = wanted_local.year - birth_year
+    if terms.max_age is not None and age > terms.max_age:
+        return N_("Deze locatie neemt patiënten tot {max_age} jaar op.")
+    start, end = terms.admits_from_hour, terms.admits_until_hour
+    if start is not None and end is not None:
+        hour = wanted_local.hour
+        inside = start <= hour < end if start <= end else hour >= start or hour < end
+        if not inside:
+            return N_("Deze locatie neemt alleen op tussen {start}:00 en {end}:00.")
+    return None
