@@ -97,7 +97,12 @@ def add_location(
     longitude: Annotated[float, Form()],
     care_offered: Annotated[str, Form()] = "",
 ) -> Response:
-    record = LocationIn.model_validate(_form(locals() | {"session": None, "actor": None}))
+    fields = {
+        "organisation": organisation, "code": code, "name": name, "address": address,
+        "postcode": postcode, "town": town, "latitude": latitude, "longitude": longitude,
+        "care_offered": care_offered,
+    }  # fmt: skip
+    record = LocationIn.model_validate(_form(fields))
     actions.create_location(session, actor, record=record)
     return RedirectResponse("/admin/locations", status_code=303)
 
@@ -156,7 +161,11 @@ def add_staff(
     fte: Annotated[float, Form()],
     base_location: Annotated[str, Form()] = "",
 ) -> Response:
-    record = StaffIn.model_validate(_form(locals() | {"session": None, "actor": None}))
+    fields = {
+        "organisation": organisation, "staff_number": staff_number, "name": name,
+        "profession": profession, "fte": fte, "base_location": base_location,
+    }  # fmt: skip
+    record = StaffIn.model_validate(_form(fields))
     actions.create_staff_member(session, actor, record=record)
     return RedirectResponse("/admin/staff", status_code=303)
 
