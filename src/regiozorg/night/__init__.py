@@ -1,0 +1,1 @@
+"""The shared night-care console (organisatie-overstijgende nachtzorg)."""
