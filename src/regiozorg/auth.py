@@ -36,6 +36,12 @@ class Permission(StrEnum):
     BEDS_COORDINATE = "beds.coordinate"
     BEDS_PROVIDE = "beds.provide"
     BEDS_REPORTS = "beds.reports"
+    NIGHT_INTAKE = "night.intake"
+    NIGHT_HANDLE = "night.handle"
+    NIGHT_SETUP = "night.setup"
+    NIGHT_PLANS = "night.plans"
+    NIGHT_HISTORY = "night.history"
+    NIGHT_REPORTS = "night.reports"
 
 
 class Decision(StrEnum):
@@ -48,6 +54,7 @@ ALL_ROLES = frozenset(Role)
 CARE_ROLES = frozenset({Role.ORG_ADMIN, Role.COORDINATOR, Role.NIGHT_CARER, Role.PHYSICIAN})
 # The regional bed coordinator works for the whole network, whichever organisation employs them.
 BED_COORDINATORS = frozenset({Role.COORDINATOR})
+NIGHT_TEAM = frozenset({Role.NIGHT_CARER})
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,22 @@ RULES: dict[Permission, Rule] = {
     # The people of the organisation that owns a bed keep it up to date and accept offers.
     Permission.BEDS_PROVIDE: Rule(own=CARE_ROLES),
     Permission.BEDS_REPORTS: Rule(anywhere=BED_COORDINATORS | {Role.NETWORK_ADMIN, Role.PLANNER}),
+    # The shared night team works for every organisation in the service: alarm platforms post
+    # with a night carer's (or an integration's) token, and the team works one queue.
+    Permission.NIGHT_INTAKE: Rule(anywhere=NIGHT_TEAM),
+    Permission.NIGHT_HANDLE: Rule(anywhere=NIGHT_TEAM),
+    # Which locations take part, norms, the night roster, controllers and escalation steps.
+    Permission.NIGHT_SETUP: Rule(
+        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
+    ),
+    # A client's night care plan is written by the client's own organisation.
+    Permission.NIGHT_PLANS: Rule(own=frozenset({Role.ORG_ADMIN, Role.COORDINATOR}), hidden=True),
+    # An organisation sees its own clients' night history, nobody else's.
+    Permission.NIGHT_HISTORY: Rule(own=CARE_ROLES, hidden=True),
+    # Figures without names: the network, planners, and each organisation for its own.
+    Permission.NIGHT_REPORTS: Rule(
+        anywhere=frozenset({Role.NETWORK_ADMIN, Role.PLANNER}), own=frozenset({Role.ORG_ADMIN})
+    ),
 }
 
 
@@ -199,5 +222,18 @@ def decide_patient_access(
     if actor.user_id is not None and actor.user_id == referrer_user_id:
         return Decision.ALLOW
     if any(actor.roles_in(organisation) & CARE_ROLES for organisation in offered_to):
+        return Decision.ALLOW
+    return Decision.NOT_FOUND
+
+
+def decide_night_client_access(
+    actor: Actor, *, client_organisation_id: UUID, enrolled: bool, on_shift: bool
+) -> Decision:
+    """A client's details on the night console: for the shared night team only while on shift
+    and only for clients enrolled in the service; the client's own care staff always. Others
+    learn nothing, not even that the client exists."""
+    if actor is SYSTEM or actor.roles_in(client_organisation_id) & CARE_ROLES:
+        return Decision.ALLOW
+    if actor.roles() & NIGHT_TEAM and enrolled and on_shift:
         return Decision.ALLOW
     return Decision.NOT_FOUND

@@ -87,7 +87,7 @@ def demo(
     console.print(
         f"demo region: {summary.organisations} organisations, {summary.locations} locations, "
         f"{summary.units} units, {summary.beds} beds, {summary.staff} staff, "
-        f"{summary.clients} clients; "
+        f"{summary.clients} clients ({summary.night_clients} in the night service); "
         f"logins *@{demo_region.DEMO_DOMAIN}, password {demo_region.DEMO_PASSWORD}"
     )
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -83,6 +83,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
+
+
+def lock_for_writing(session: Session, table: str) -> None:
+    """Take the database's write lock before reading what a write depends on.
+
+    PostgreSQL locks rows (``with_for_update``); SQLite has one writer at a time, and a
+    transaction that read first and writes later fails instead of waiting. A no-op write on
+    ``table`` at the start makes it wait its turn, so the check and the write are serialised.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"DELETE FROM {table} WHERE 0 = 1"))  # noqa: S608 - our own name
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

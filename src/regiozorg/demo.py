@@ -33,6 +33,7 @@ from regiozorg.network.models import (
     Unit,
 )
 from regiozorg.network.rules import OrganisationKind, Profession, WardType
+from regiozorg.night.demo import seed_night
 
 DEMO_PASSWORD = "regiozorg-demo-2026"  # noqa: S105 - demo installs only; in the README
 DEMO_DOMAIN = "demo.regiozorg.nl"
@@ -273,6 +274,11 @@ DEMO_USERS = [
     # a second organisation's people, to show what stays private between organisations
     ("orgadmin.heidezicht", Role.ORG_ADMIN, "Stichting Heidezicht"),
     ("physician.heidezicht", Role.PHYSICIAN, "Stichting Heidezicht"),
+    # the shared night service: two mobile night carers, and the account an alarm platform
+    # posts with (its API token is made with `regiozorg tokens create`)
+    ("mobiel.meppel", Role.NIGHT_CARER, HOME_ORGANISATION),
+    ("mobiel.hoogeveen", Role.NIGHT_CARER, "Stichting Heidezicht"),
+    ("alarmplatform", Role.NIGHT_CARER, NETWORK_OFFICE),
 ]
 
 
@@ -289,6 +295,7 @@ class DemoSummary:
     staff: int
     clients: int
     beds: int
+    night_clients: int
 
 
 class _Builder:
@@ -304,6 +311,7 @@ class _Builder:
             "staff": 0,
             "clients": 0,
             "beds": 0,
+            "night_clients": 0,
         }
 
     def uid(self) -> uuid.UUID:
@@ -422,7 +430,7 @@ def seed(
     """Create the demo region unless a region already exists (then change nothing)."""
     with unit_of_work(session):
         if session.scalar(select(func.count(Region.id))):
-            return DemoSummary(False, 0, 0, 0, 0, 0, 0)
+            return DemoSummary(False, 0, 0, 0, 0, 0, 0, 0)
         rng = random.Random(seed_value)
         builder = _Builder(session, rng)
         region = Region(id=builder.uid(), name=REGION_NAME)
@@ -451,6 +459,7 @@ def seed(
         builder.counts["beds"] = seed_beds(session, rng, builder.uid, beds_per_unit=per_unit)
         ids = dict(session.execute(select(Organisation.name, Organisation.id)).all())
         password_hash = hash_password(DEMO_PASSWORD)
+        users: dict[str, uuid.UUID] = {}
         for handle, role, organisation_name in DEMO_USERS:
             user = User(
                 id=builder.uid(),
@@ -460,6 +469,7 @@ def seed(
             )
             session.add(user)
             session.flush()
+            users[handle] = user.id
             session.add(
                 MembershipRow(
                     id=builder.uid(),
@@ -468,6 +478,7 @@ def seed(
                     role=role,
                 )
             )
+        builder.counts["night_clients"] = seed_night(session, rng, builder.uid, users)
         counts = builder.counts
         audit.record(
             session,

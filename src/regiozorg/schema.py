@@ -5,5 +5,6 @@ from regiozorg.accounts import models as accounts_models
 from regiozorg.beds import models as beds_models
 from regiozorg.db import Base
 from regiozorg.network import models as network_models
+from regiozorg.night import models as night_models
 
-__all__ = ["Base", "accounts_models", "audit", "beds_models", "network_models"]
+__all__ = ["Base", "accounts_models", "audit", "beds_models", "network_models", "night_models"]

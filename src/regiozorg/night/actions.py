@@ -1,0 +1,506 @@
+"""An incident's steps, from acknowledging to the logbook: each one transaction, with its
+timestamp, its timeline entry and its audit row; the console hears of it after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from regiozorg import audit
+from regiozorg.accounts.models import User
+from regiozorg.auth import (
+    Actor,
+    Decision,
+    Permission,
+    decide_night_client_access,
+    ensure_allowed,
+)
+from regiozorg.clock import utcnow
+from regiozorg.config import Settings
+from regiozorg.db import lock_for_writing, unit_of_work
+from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
+from regiozorg.network.models import Client, Location
+from regiozorg.network.queries import travel_minutes
+from regiozorg.night import rules
+from regiozorg.night.intake import publish_change
+from regiozorg.night.models import AlarmDevice, Incident, IncidentEvent, NightPlan, NightShift
+from regiozorg.night.rules import DeskRole, IncidentState, Outcome
+from regiozorg.night.schemas import CloseIn, TriageIn
+
+NOT_ON_SHIFT = N_("U staat nu niet op het nachtrooster.")
+NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")
+NOT_YOUR_TASK = N_("Deze taak is aan een andere zorgverlener gegeven.")
+
+
+class NotOnShiftError(DomainError):
+    status_code = 403
+
+
+def on_shift(
+    session: Session,
+    user_id: UUID | None,
+    *,
+    role: DeskRole | None = None,
+    at: datetime | None = None,
+) -> bool:
+    """Whether the person is on the night roster now (at the desk, mobile, or either)."""
+    if user_id is None:
+        return False
+    moment = at or utcnow()
+    query = select(NightShift.id).where(
+        NightShift.user_id == user_id, NightShift.starts_at <= moment, NightShift.ends_at > moment
+    )
+    if role is not None:
+        query = query.where(NightShift.role == role)
+    return bool(session.scalar(select(exists(query))))
+
+
+def _ensure_on_shift(session: Session, actor: Actor, role: DeskRole | None = None) -> None:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    if not on_shift(session, actor.user_id, role=role):
+        raise NotOnShiftError(NOT_ON_SHIFT)
+
+
+def _locked(session: Session, incident_id: UUID) -> Incident:
+    incident = session.get(Incident, incident_id, with_for_update=True)
+    if incident is None:
+        raise NotFoundError("Melding niet gevonden.")
+    return incident
+
+
+def _client(incident: Incident) -> tuple[UUID, UUID] | None:
+    if incident.client_id and incident.organisation_id:
+        return (incident.client_id, incident.organisation_id)
+    return None
+
+
+def _move(
+    session: Session,
+    actor: Actor,
+    incident: Incident,
+    target: IncidentState,
+    detail: str = "",
+) -> datetime:
+    refusal = rules.transition_refusal(incident.state, target)
+    if refusal is not None:
+        raise ConflictError(refusal)
+    now = utcnow()
+    incident.state = target
+    session.add(
+        IncidentEvent(
+            incident_id=incident.id,
+            at=now,
+            kind=str(target),
+            by_user_id=actor.user_id,
+            detail=detail[:500],
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        f"night.incident.{target}",
+        obj=("incident", incident.id),
+        client=_client(incident),
+        detail=detail[:500] or None,
+    )
+    return now
+
+
+def _name(session: Session, user_id: UUID | None) -> str:
+    return (session.scalar(select(User.name).where(User.id == user_id)) or "?") if user_id else "?"
+
+
+def _ensure_handler(session: Session, actor: Actor, incident: Incident) -> None:
+    if incident.handler_id != actor.user_id:
+        raise ConflictError(NOT_YOUR_INCIDENT, name=_name(session, incident.handler_id))
+
+
+def acknowledge(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentState:
+    """Claim the incident: exactly one handler, everyone sees who. Claiming it twice is fine."""
+    with unit_of_work(session):
+        _ensure_on_shift(session, actor)
+        lock_for_writing(session, "incident_events")
+        incident = _locked(session, incident_id)
+        if incident.state is not IncidentState.RECEIVED:
+            _ensure_handler(session, actor, incident)
+            return incident.state
+        incident.acknowledged_at = _move(session, actor, incident, IncidentState.ACKNOWLEDGED)
+        incident.handler_id = actor.user_id
+        incident.next_escalation_at = None  # answered: the escalation stops here
+    publish_change(incident_id, IncidentState.ACKNOWLEDGED, incident.priority)
+    return IncidentState.ACKNOWLEDGED
+
+
+def triage(session: Session, actor: Actor, *, incident_id: UUID, data: TriageIn) -> IncidentState:
+    """Remote contact, and its outcome once known: handled from a distance, a false alarm, a
+    visit, or 112 (a visit too: the carer goes while the ambulance comes)."""
+    with unit_of_work(session):
+        _ensure_on_shift(session, actor)
+        lock_for_writing(session, "incident_events")
+        incident = _locked(session, incident_id)
+        _ensure_handler(session, actor, incident)
+        if incident.state is IncidentState.ACKNOWLEDGED and (
+            data.outcome is None or data.contact_mode is not rules.ContactMode.NONE
+        ):
+            incident.triage_at = _move(
+                session, actor, incident, IncidentState.TRIAGE, f"contact: {data.contact_mode}"
+            )
+            incident.contact_mode = data.contact_mode
+        elif data.outcome is None:
+            raise ConflictError(
+                rules.transition_refusal(incident.state, IncidentState.TRIAGE)
+                or N_("Het contact loopt al.")
+            )
+        if data.outcome is not None:
+            if data.outcome is Outcome.RESET_AT_SOURCE:
+                raise ConflictError(N_("Alleen het apparaat zelf kan een alarm resetten."))
+            target = rules.state_after_outcome(data.outcome)
+            incident.outcome_at = _move(
+                session, actor, incident, target, f"{data.outcome}: {data.note}".strip(": ")
+            )
+            incident.outcome = data.outcome
+            if target is IncidentState.COMPLETED:
+                incident.completed_at = incident.outcome_at
+        state = incident.state
+    publish_change(incident_id, state, incident.priority)
+    return state
+
+
+def dispatch(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    *,
+    incident_id: UUID,
+    carer_id: UUID | None = None,
+) -> UUID:
+    """Send a mobile carer: the handler's choice, or the nearest free one."""
+    with unit_of_work(session):
+        _ensure_on_shift(session, actor)
+        lock_for_writing(session, "incident_events")
+        incident = _locked(session, incident_id)
+        _ensure_handler(session, actor, incident)
+        if carer_id is None:
+            best = rules.suggested_carer(carer_options(session, settings, incident))
+            if best is None:
+                raise ConflictError(N_("Er is nu geen vrije mobiele zorgverlener."))
+            carer_id = UUID(best.user_id)
+        elif not on_shift(session, carer_id, role=DeskRole.MOBILE):
+            raise ConflictError(N_("Deze zorgverlener staat nu niet als mobiel op het rooster."))
+        if incident.state is IncidentState.DISPATCHED and incident.carer_id == carer_id:
+            return carer_id
+        incident.dispatched_at = _move(
+            session, actor, incident, IncidentState.DISPATCHED, f"naar {_name(session, carer_id)}"
+        )
+        incident.carer_id = carer_id
+        incident.en_route_at = None
+    publish_change(incident_id, IncidentState.DISPATCHED, incident.priority)
+    return carer_id
+
+
+def carer_options(
+    session: Session, settings: Settings, incident: Incident
+) -> list[rules.CarerOption]:
+    """Mobile carers on shift now, whether busy, and their travel time to the incident."""
+    now = utcnow()
+    rows = session.execute(
+        select(NightShift.user_id, User.name, Location.code)
+        .join(User, User.id == NightShift.user_id)
+        .outerjoin(Location, Location.id == NightShift.base_location_id)
+        .where(
+            NightShift.role == DeskRole.MOBILE,
+            NightShift.starts_at <= now,
+            NightShift.ends_at > now,
+        )
+    ).all()
+    busy = set(
+        session.scalars(
+            select(Incident.carer_id).where(
+                Incident.state.in_(list(rules.CARER_BUSY_STATES)), Incident.id != incident.id
+            )
+        )
+    )
+    destination = (
+        session.scalar(select(Location.code).where(Location.id == incident.location_id))
+        if incident.location_id
+        else None
+    )
+    options = []
+    for user_id, name, base in {r[0]: r for r in rows}.values():
+        minutes = (
+            travel_minutes(session, settings, origin=base, destination=destination)
+            if base and destination
+            else None
+        )
+        options.append(rules.CarerOption(str(user_id), name, user_id in busy, minutes))
+    return sorted(options, key=lambda o: (o.busy, o.travel_minutes is None, o.travel_minutes or 0))
+
+
+def _carer_step(
+    session: Session, actor: Actor, incident_id: UUID, target: IncidentState
+) -> IncidentState:
+    """The carer's own steps; the handler may take them on the carer's behalf."""
+    with unit_of_work(session):
+        _ensure_on_shift(session, actor)
+        lock_for_writing(session, "incident_events")
+        incident = _locked(session, incident_id)
+        if actor.user_id not in (incident.carer_id, incident.handler_id):
+            raise ConflictError(NOT_YOUR_TASK)
+        if incident.state is target:
+            return target
+        behalf = "" if actor.user_id == incident.carer_id else "namens de zorgverlener"
+        moment = _move(session, actor, incident, target, behalf)
+        if target is IncidentState.EN_ROUTE:
+            incident.en_route_at = moment
+        elif target is IncidentState.ON_SITE:
+            incident.on_site_at = moment
+        else:
+            incident.completed_at = moment
+    publish_change(incident_id, target, incident.priority)
+    return target
+
+
+def take_task(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentState:
+    """ "Ik ga": the carer confirms they are on the way."""
+    return _carer_step(session, actor, incident_id, IncidentState.EN_ROUTE)
+
+
+def arrive(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentState:
+    """ "Aanwezig": the carer is with the client."""
+    return _carer_step(session, actor, incident_id, IncidentState.ON_SITE)
+
+
+def complete(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentState:
+    """ "Klaar": the visit is done; the logbook entry closes the incident."""
+    return _carer_step(session, actor, incident_id, IncidentState.COMPLETED)
+
+
+def close(session: Session, actor: Actor, *, incident_id: UUID, data: CloseIn) -> IncidentState:
+    """The logbook entry and the handover note for the client's own day team. The handover is
+    not optional for a client's incident (the inspectorate found it missing in night care)."""
+    with unit_of_work(session):
+        _ensure_on_shift(session, actor)
+        lock_for_writing(session, "incident_events")
+        incident = _locked(session, incident_id)
+        if actor.user_id not in (incident.carer_id, incident.handler_id):
+            raise ConflictError(NOT_YOUR_TASK)
+        if incident.client_id is not None and not data.handover_note:
+            raise DomainError(N_("Schrijf een overdracht voor het dagteam van de cliënt."))
+        incident.closed_at = _move(
+            session, actor, incident, IncidentState.CLOSED, data.intervention
+        )
+        incident.intervention = data.intervention
+        incident.log_notes = data.notes
+        incident.handover_note = data.handover_note
+    publish_change(incident_id, IncidentState.CLOSED, incident.priority)
+    return IncidentState.CLOSED
+
+
+def resolve_sender(
+    session: Session, actor: Actor, *, incident_id: UUID, client_id: UUID, remember_device: bool
+) -> None:
+    """The handler found out whose alarm it was: link the client, and (if asked) the device, so
+    its next alarm is known."""
+    with unit_of_work(session):
+        _ensure_on_shift(session, actor)
+        lock_for_writing(session, "incident_events")
+        incident = _locked(session, incident_id)
+        _ensure_handler(session, actor, incident)
+        client = session.get(Client, client_id)
+        plan = session.get(NightPlan, client_id) if client else None
+        if client is None or plan is None or not plan.enrolled:
+            raise NotFoundError("Cliënt niet gevonden bij de nachtzorg.")
+        incident.client_id = client.id
+        incident.organisation_id = client.organisation_id
+        incident.location_id = client.location_id
+        incident.unknown_sender = False
+        if remember_device and incident.controller_id:
+            device = session.scalar(
+                select(AlarmDevice).where(
+                    AlarmDevice.controller_id == incident.controller_id,
+                    AlarmDevice.device_id == (incident.device_id or ""),
+                )
+            )
+            if device is None:
+                session.add(
+                    AlarmDevice(
+                        controller_id=incident.controller_id,
+                        device_id=incident.device_id or "",
+                        device_type=incident.device_type or "0003",
+                        client_id=client.id,
+                    )
+                )
+            else:
+                device.client_id = client.id
+        session.add(
+            IncidentEvent(incident_id=incident.id, kind="sender.resolved", by_user_id=actor.user_id)
+        )
+        audit.record(
+            session,
+            actor,
+            "night.incident.sender_resolved",
+            obj=("incident", incident.id),
+            client=(client.id, client.organisation_id),
+        )
+    publish_change(incident_id, incident.state, incident.priority)
+
+
+# --- reading an incident -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientCard:
+    id: UUID
+    name: str
+    birth_date: date
+    client_number: str
+    organisation_id: UUID
+    location: str
+    room: str
+    instructions: str
+    risks: tuple[str, ...]
+    epilepsy_protocol: str
+    monitoring_consent: bool
+    contact_mode: str
+    key_information: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    by: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    id: UUID
+    kind: str
+    state: IncidentState
+    outcome: str | None
+    priority: int
+    unknown_sender: bool
+    summary: str
+    device_type: str | None
+    received_at: datetime
+    handler: str | None
+    handler_id: UUID | None
+    carer: str | None
+    carer_id: UUID | None
+    location: str | None
+    client: ClientCard | None  # None: no client known, or not yours to see
+    client_hidden: bool
+    timeline: tuple[TimelineEntry, ...]
+    intervention: str | None
+    log_notes: str
+    handover_note: str
+
+
+def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentDetail:
+    """The incident with its client card when the reader may see it; reading the card is
+    audited, and so is a refusal."""
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.NIGHT_HANDLE)
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            raise NotFoundError("Melding niet gevonden.")
+        card, hidden = _card(session, actor, incident)
+        location = (
+            session.scalar(select(Location.name).where(Location.id == incident.location_id))
+            if incident.location_id
+            else None
+        )
+        timeline = tuple(
+            TimelineEntry(event.at, event.kind, name or "", event.detail)
+            for event, name in session.execute(
+                select(IncidentEvent, User.name)
+                .outerjoin(User, User.id == IncidentEvent.by_user_id)
+                .where(IncidentEvent.incident_id == incident.id)
+                .order_by(IncidentEvent.at, IncidentEvent.id)
+            )
+        )
+        return IncidentDetail(
+            id=incident.id,
+            kind=incident.kind,
+            state=incident.state,
+            outcome=incident.outcome,
+            priority=incident.priority,
+            unknown_sender=incident.unknown_sender,
+            summary=incident.summary if not hidden else "",
+            device_type=incident.device_type,
+            received_at=incident.received_at,
+            handler=_name(session, incident.handler_id) if incident.handler_id else None,
+            handler_id=incident.handler_id,
+            carer=_name(session, incident.carer_id) if incident.carer_id else None,
+            carer_id=incident.carer_id,
+            location=location,
+            client=card,
+            client_hidden=hidden,
+            timeline=timeline,
+            intervention=incident.intervention,
+            log_notes=incident.log_notes if not hidden else "",
+            handover_note=incident.handover_note if not hidden else "",
+        )
+
+
+def _card(session: Session, actor: Actor, incident: Incident) -> tuple[ClientCard | None, bool]:
+    if incident.client_id is None or incident.organisation_id is None:
+        return None, False
+    plan = session.get(NightPlan, incident.client_id)
+    decision = decide_night_client_access(
+        actor,
+        client_organisation_id=incident.organisation_id,
+        enrolled=plan is not None and plan.enrolled,
+        on_shift=on_shift(session, actor.user_id),
+    )
+    if decision is not Decision.ALLOW:
+        audit.record(
+            session,
+            actor,
+            "night.client.read",
+            obj=("incident", incident.id),
+            client=(incident.client_id, incident.organisation_id),
+            outcome=audit.Outcome.DENIED,
+            detail=str(decision),
+        )
+        return None, True
+    row = session.execute(
+        select(Client, Location.name)
+        .join(Location, Location.id == Client.location_id)
+        .where(Client.id == incident.client_id)
+    ).one()
+    client, location = row
+    room = (
+        session.scalar(select(AlarmDevice.room).where(AlarmDevice.client_id == client.id).limit(1))
+        or ""
+    )
+    audit.record(
+        session,
+        actor,
+        "night.client.read",
+        obj=("incident", incident.id),
+        client=(client.id, client.organisation_id),
+    )
+    return (
+        ClientCard(
+            id=client.id,
+            name=client.name,
+            birth_date=client.birth_date,
+            client_number=client.client_number,
+            organisation_id=client.organisation_id,
+            location=location,
+            room=room,
+            instructions=plan.instructions if plan else "",
+            risks=tuple(plan.risks) if plan else (),
+            epilepsy_protocol=plan.epilepsy_protocol if plan else "",
+            monitoring_consent=plan.monitoring_consent if plan else False,
+            contact_mode=plan.contact_mode if plan else "",
+            key_information=plan.key_information if plan else "",
+        ),
+        False,
+    )

@@ -1,0 +1,150 @@
+"""The demo's shared night service: Lindehof (Meppel, Havelte), Heidezicht and Eikenrode
+(Hoogeveen) share one desk and two mobile carers. Every client of those locations is enrolled
+with a generated night plan and a call button or bed mat; the night roster covers the two
+weeks after seeding around the clock, so the demo works whatever time it is tried."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from regiozorg.clock import utcnow
+from regiozorg.network.models import Client, Location, Organisation
+from regiozorg.night.models import (
+    AlarmController,
+    AlarmDevice,
+    EscalationStepRow,
+    NightLocation,
+    NightPlan,
+    NightShift,
+)
+from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, Risk
+from regiozorg.night.setup import DEFAULT_STEPS
+
+NIGHT_LOCATIONS = (
+    ("Zorggroep Lindehof", "Meppel"),
+    ("Zorggroep Lindehof", "Havelte"),
+    ("Stichting Heidezicht", "Hoogeveen"),
+    ("Stichting Eikenrode", "Hoogeveen"),
+)
+# (demo handle, place on the roster, town of the base location)
+NIGHT_ROSTER = (
+    ("nightcarer", DeskRole.DESK, "Meppel"),
+    ("mobiel.meppel", DeskRole.MOBILE, "Meppel"),
+    ("mobiel.hoogeveen", DeskRole.MOBILE, "Hoogeveen"),
+)
+FALLBACK_PHONE = "0522-000000"
+DEMO_WEEKS = 2
+INSTRUCTIONS = (
+    "Eerst bellen; bij geen reactie gaat er iemand kijken.",
+    "Wil 's nachts graag even gerustgesteld worden; beeldbellen werkt goed.",
+    "Valt vaker bij het opstaan: bij een bedmatalarm altijd bellen en zo nodig gaan.",
+    "Dwaalt soms: bij een deursensor direct iemand sturen.",
+)
+
+
+def controller_id_for(index: int) -> str:
+    return f"{7100 + index}"
+
+
+def seed_night(
+    session: Session,
+    rng: random.Random,
+    uid: Callable[[], uuid.UUID],
+    users: dict[str, uuid.UUID],
+) -> int:
+    """Set up the demo night service; returns the number of enrolled clients."""
+    now = utcnow()
+    enrolled = 0
+    bases: dict[str, uuid.UUID] = {}
+    for index, (organisation, town) in enumerate(NIGHT_LOCATIONS):
+        location = session.scalar(
+            select(Location)
+            .join(Organisation, Organisation.id == Location.organisation_id)
+            .where(Organisation.name == organisation, Location.town == town)
+            .order_by(Location.code)
+            .limit(1)
+        )
+        if location is None:
+            continue
+        bases.setdefault(town, location.id)
+        session.add(
+            NightLocation(
+                location_id=location.id,
+                answer_norm_seconds=60,
+                on_site_norm_minutes=15 if organisation == "Stichting Eikenrode" else 30,
+                staff_phone=f"0{rng.randint(500, 599)}-{rng.randint(100000, 999999)}",
+            )
+        )
+        controller = controller_id_for(index)
+        session.add(
+            AlarmController(
+                controller_id=controller,
+                location_id=location.id,
+                heartbeat_interval_seconds=300,
+                link_down=False,
+            )
+        )
+        session.flush()
+        clients = session.scalars(
+            select(Client).where(Client.location_id == location.id).order_by(Client.client_number)
+        ).all()
+        for number, client in enumerate(clients, start=1):
+            risks = sorted(rng.sample(list(Risk)[:3], rng.randint(0, 2)))
+            session.add(
+                NightPlan(
+                    client_id=client.id,
+                    enrolled=True,
+                    instructions=rng.choice(INSTRUCTIONS),
+                    risks=[str(r) for r in risks],
+                    epilepsy_protocol="Na 5 minuten aanval: noodmedicatie volgens protocol en 112."
+                    if Risk.EPILEPSY in risks
+                    else "",
+                    monitoring_consent=rng.random() < 0.8,
+                    contact_mode=rng.choice([ContactMode.PHONE, ContactMode.VIDEO]),
+                    key_information=f"Sleutelkluis bij de voordeur, code {rng.randint(1000, 9999)}",
+                )
+            )
+            session.add(
+                AlarmDevice(
+                    controller_id=controller,
+                    device_id=f"D{number:03d}",
+                    device_type="0013" if Risk.FALL in risks else "0003",
+                    client_id=client.id,
+                    room=f"kamer {number}",
+                )
+            )
+            enrolled += 1
+    for priority in range(1, 6):
+        # The most urgent alarms escalate twice as fast.
+        factor = 0.5 if priority == 1 else 1.0
+        for number, (seconds, target) in enumerate(DEFAULT_STEPS, start=1):
+            session.add(
+                EscalationStepRow(
+                    priority=priority,
+                    number=number,
+                    after_seconds=int(seconds * factor),
+                    target=target,
+                    phone=FALLBACK_PHONE if target is EscalationTarget.PHONE else None,
+                )
+            )
+    for handle, role, town in NIGHT_ROSTER:
+        if handle not in users:
+            continue
+        session.add(
+            NightShift(
+                id=uid(),
+                user_id=users[handle],
+                role=role,
+                base_location_id=bases.get(town),
+                phone=f"06-{rng.randint(10000000, 99999999)}",
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(weeks=DEMO_WEEKS),
+            )
+        )
+    return enrolled

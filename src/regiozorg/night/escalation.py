@@ -1,0 +1,149 @@
+"""What a worker does every few seconds: escalate alarms nobody answered, and raise a
+technical alarm for a controller whose heartbeat stopped. Deadlines live in the database, so
+an app that restarts picks up exactly where the last one stopped; each step is one
+transaction, so two workers (two app processes) never take the same step twice."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from regiozorg import audit
+from regiozorg.auth import SYSTEM
+from regiozorg.clock import utcnow
+from regiozorg.db import lock_for_writing, unit_of_work
+from regiozorg.night import rules
+from regiozorg.night.intake import escalation_steps, publish_change
+from regiozorg.night.models import (
+    AlarmController,
+    Incident,
+    IncidentEvent,
+    NightLocation,
+)
+from regiozorg.night.rules import EscalationTarget, IncidentKind, IncidentState
+
+BATCH = 100
+
+TARGET_TEXT = {
+    EscalationTarget.SECOND_HANDLER: "tweede meldkamermedewerker gewaarschuwd",
+    EscalationTarget.LOCATION_STAFF: "dienst op de eigen locatie gewaarschuwd",
+    EscalationTarget.PHONE: "doorgeschakeld naar",
+}
+
+
+def run_due_escalations(session: Session, *, now: datetime | None = None) -> int:
+    """Take every escalation step that is due; the number of steps taken."""
+    moment = now or utcnow()
+    taken: list[tuple[UUID, int]] = []
+    with unit_of_work(session):
+        lock_for_writing(session, "incident_events")
+        query = (
+            select(Incident)
+            .where(
+                Incident.next_escalation_at.is_not(None),
+                Incident.next_escalation_at <= moment,
+            )
+            .order_by(Incident.next_escalation_at)
+            .limit(BATCH)
+            .with_for_update(skip_locked=True)
+        )
+        for incident in session.scalars(query):
+            if incident.state is not IncidentState.RECEIVED:
+                incident.next_escalation_at = None  # answered in the meantime
+                continue
+            steps = escalation_steps(session, incident.priority)
+            step = rules.next_step(steps, incident.escalations_done)
+            if step is None:
+                incident.next_escalation_at = None
+                continue
+            detail = _describe(session, incident, step)
+            incident.escalations_done += 1
+            incident.next_escalation_at = rules.escalation_deadline(
+                incident.received_at, steps, incident.escalations_done
+            )
+            session.add(
+                IncidentEvent(incident_id=incident.id, at=moment, kind="escalated", detail=detail)
+            )
+            audit.record(
+                session,
+                SYSTEM,
+                "night.incident.escalated",
+                obj=("incident", incident.id),
+                client=(incident.client_id, incident.organisation_id)
+                if incident.client_id and incident.organisation_id
+                else None,
+                detail=f"step {incident.escalations_done}: {step.target}",
+            )
+            taken.append((incident.id, incident.priority))
+    for incident_id, priority in taken:
+        publish_change(incident_id, "escalated", priority)
+    return len(taken)
+
+
+def _describe(session: Session, incident: Incident, step: rules.EscalationStep) -> str:
+    text = f"stap {step.number}: {TARGET_TEXT[step.target]}"
+    if step.target is EscalationTarget.PHONE:
+        return f"{text} {step.phone or '?'}"
+    if step.target is EscalationTarget.LOCATION_STAFF and incident.location_id:
+        phone = session.scalar(
+            select(NightLocation.staff_phone).where(
+                NightLocation.location_id == incident.location_id
+            )
+        )
+        return f"{text} ({phone})" if phone else text
+    return text
+
+
+def raise_link_failures(session: Session, *, now: datetime | None = None) -> int:
+    """A technical alarm, priority 1, for every controller whose heartbeats stopped."""
+    moment = now or utcnow()
+    raised: list[UUID] = []
+    with unit_of_work(session):
+        lock_for_writing(session, "incident_events")
+        controllers = session.scalars(
+            select(AlarmController)
+            .where(AlarmController.link_down.is_(False))
+            .where(AlarmController.last_heartbeat_at.is_not(None))
+            .with_for_update(skip_locked=True)
+        ).all()
+        for controller in controllers:
+            if not rules.heartbeat_overdue(
+                controller.last_heartbeat_at, controller.heartbeat_interval_seconds, moment
+            ):
+                continue
+            controller.link_down = True
+            steps = escalation_steps(session, rules.HIGHEST_PRIORITY)
+            incident = Incident(
+                id=uuid.uuid4(),
+                kind=IncidentKind.TECHNICAL,
+                state=IncidentState.RECEIVED,
+                priority=rules.HIGHEST_PRIORITY,
+                location_id=controller.location_id,
+                controller_id=controller.controller_id,
+                summary=(
+                    f"Verbinding verbroken: centrale {controller.controller_id} geeft geen "
+                    "hartslag meer. Volg de terugvalprocedure."
+                ),
+                received_at=moment,
+                escalations_done=0,
+                next_escalation_at=rules.escalation_deadline(moment, steps, 0),
+            )
+            session.add(incident)
+            session.add(IncidentEvent(incident_id=incident.id, at=moment, kind="link.failure"))
+            audit.record(
+                session,
+                SYSTEM,
+                "night.link.failure",
+                obj=("controller", controller.controller_id),
+                detail=f"last heartbeat {controller.last_heartbeat_at.isoformat()}"
+                if controller.last_heartbeat_at
+                else None,
+            )
+            raised.append(incident.id)
+    for incident_id in raised:
+        publish_change(incident_id, "received", rules.HIGHEST_PRIORITY)
+    return len(raised)

@@ -1,0 +1,381 @@
+"""Alarms, resets, heartbeats and calls coming in: never dropped, never counted twice.
+
+Every message is stored once under (source, reference); a retry finds the incident its first
+try opened. A message from an unknown controller, device or client still becomes an incident,
+marked "unknown sender", for the handler to resolve.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from regiozorg import audit, events
+from regiozorg.auth import Actor, Permission, ensure_allowed
+from regiozorg.clock import utcnow
+from regiozorg.db import lock_for_writing, unit_of_work
+from regiozorg.errors import NotFoundError
+from regiozorg.network.models import Client
+from regiozorg.night import rules
+from regiozorg.night.models import (
+    AlarmController,
+    AlarmDevice,
+    AlarmMessage,
+    EscalationStepRow,
+    Incident,
+    IncidentEvent,
+    NightPlan,
+)
+from regiozorg.night.rules import IncidentKind, IncidentState, Outcome
+from regiozorg.night.scaip import MessageType
+from regiozorg.night.schemas import AlarmIn, CallIn
+
+NIGHT = "night"
+
+
+@dataclass(frozen=True)
+class Intake:
+    incident_id: UUID | None
+    duplicate: bool
+
+
+def source_of(actor: Actor, controller_id: str) -> str:
+    """Whose reference space a message's reference lives in: the posting account's and the
+    controller's (two platforms, or two controllers, may reuse each other's numbers)."""
+    return f"{actor.user_id or actor.email}/{controller_id}"
+
+
+def escalation_steps(session: Session, priority: int) -> list[rules.EscalationStep]:
+    rows = session.scalars(
+        select(EscalationStepRow).where(EscalationStepRow.priority == priority)
+    ).all()
+    return [rules.EscalationStep(r.number, r.after_seconds, r.target, r.phone) for r in rows]
+
+
+def publish_change(incident_id: UUID, state: str, priority: int | None = None) -> None:
+    events.publish(
+        NIGHT, "incident.changed", incident_id=str(incident_id), state=state, priority=priority
+    )
+
+
+def receive_alarm(session: Session, actor: Actor, *, message: AlarmIn) -> Intake:
+    """One message of an alarm platform: an alarm or information opens an incident, a reset
+    closes what its alarm opened, a heartbeat keeps the link watched."""
+    if message.message_type is MessageType.HEARTBEAT:
+        with unit_of_work(session):
+            ensure_allowed(actor, Permission.NIGHT_INTAKE)
+            lock_for_writing(session, "incident_events")
+            _heartbeat(session, actor, message.controller_id)
+        return Intake(None, duplicate=False)
+    source = source_of(actor, message.controller_id)
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.NIGHT_INTAKE)
+        lock_for_writing(session, "incident_events")
+        known = _known_message(session, source, message.reference)
+        if known is not None:
+            return Intake(known, duplicate=True)
+        if message.message_type is MessageType.RESET:
+            incident_id = _reset(session, actor, message)
+        else:
+            incident_id = _open_incident(session, actor, message)
+        stored = _store_message(session, source, message, incident_id)
+        if not stored:
+            # Another request with the same reference committed first (PostgreSQL waits for
+            # it on the unique key): undo ours and answer with theirs.
+            session.rollback()
+            known = _known_message(session, source, message.reference)
+            session.rollback()
+            return Intake(known, duplicate=True)
+    if incident_id is not None:
+        publish_change(incident_id, "received")
+    return Intake(incident_id, duplicate=False)
+
+
+def _known_message(session: Session, source: str, reference: str) -> UUID | None:
+    row = session.execute(
+        select(AlarmMessage.incident_id).where(
+            AlarmMessage.source == source, AlarmMessage.reference == reference
+        )
+    ).first()
+    if row is None:
+        return None
+    # A stored reset that closed nothing has no incident: still a duplicate, with no id.
+    return row[0] if row[0] is not None else None
+
+
+def _store_message(
+    session: Session, source: str, message: AlarmIn, incident_id: UUID | None
+) -> bool:
+    """Insert the message unless its (source, reference) is there already; True if inserted."""
+    values: dict[str, Any] = {
+        "source": source,
+        "reference": message.reference,
+        "message_type": str(message.message_type),
+        "received_at": utcnow(),
+        "incident_id": incident_id,
+        "payload": message.model_dump(mode="json"),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(AlarmMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["source", "reference"])
+        .returning(AlarmMessage.id)
+    )
+    session.flush()
+    return session.execute(statement).first() is not None
+
+
+def _client_of(
+    session: Session, controller_id: str, device_id: str | None
+) -> tuple[AlarmController | None, AlarmDevice | None]:
+    controller = session.get(AlarmController, controller_id)
+    if controller is None:
+        return None, None
+    device = session.scalar(
+        select(AlarmDevice)
+        .where(
+            AlarmDevice.controller_id == controller_id,
+            AlarmDevice.device_id.in_([device_id or "", ""]),
+        )
+        .order_by(AlarmDevice.device_id.desc())
+    )
+    return controller, device
+
+
+def _open_incident(session: Session, actor: Actor, message: AlarmIn) -> UUID:
+    controller, device = _client_of(session, message.controller_id, message.device_id)
+    client = session.get(Client, device.client_id) if device and device.client_id else None
+    plan = session.get(NightPlan, client.id) if client else None
+    enrolled = plan is not None and plan.enrolled
+    kind = (
+        IncidentKind.TECHNICAL if message.message_type is MessageType.INFO else (IncidentKind.ALARM)
+    )
+    priority = rules.priority_for(
+        kind, message.device_type, message.priority, plan.risks if plan else ()
+    )
+    unknown = _unknown_reason(controller, device, client, enrolled=enrolled)
+    summary = " · ".join(
+        part
+        for part in (
+            message.text,
+            message.location_text or (device.room if device else ""),
+            f"terugbelnummer {message.callback}" if message.callback else "",
+        )
+        if part
+    )
+    location_id = client.location_id if client else (controller.location_id if controller else None)
+    return _create_incident(
+        session,
+        actor,
+        kind=kind,
+        priority=priority,
+        client=client,
+        location_id=location_id,
+        unknown=unknown,
+        summary=summary,
+        controller_id=message.controller_id,
+        device_id=message.device_id,
+        device_type=message.device_type,
+        status_code=message.status_code,
+    )
+
+
+def _unknown_reason(
+    controller: AlarmController | None,
+    device: AlarmDevice | None,
+    client: Client | None,
+    *,
+    enrolled: bool,
+) -> str | None:
+    if controller is None:
+        return "onbekende centrale"
+    if device is None:
+        return "onbekend apparaat"
+    if client is None:
+        return "apparaat zonder cliënt"
+    if not enrolled:
+        return "cliënt niet aangemeld bij de nachtzorg"
+    return None
+
+
+def _create_incident(
+    session: Session,
+    actor: Actor,
+    *,
+    kind: IncidentKind,
+    priority: int,
+    client: Client | None,
+    location_id: UUID | None,
+    unknown: str | None,
+    summary: str,
+    controller_id: str | None = None,
+    device_id: str | None = None,
+    device_type: str | None = None,
+    status_code: str | None = None,
+    received_at: datetime | None = None,
+) -> UUID:
+    now = received_at or utcnow()
+    incident = Incident(
+        id=uuid.uuid4(),
+        kind=kind,
+        state=IncidentState.RECEIVED,
+        priority=priority,
+        unknown_sender=unknown is not None,
+        client_id=client.id if client else None,
+        organisation_id=client.organisation_id if client else None,
+        location_id=location_id,
+        controller_id=controller_id,
+        device_id=device_id,
+        device_type=device_type,
+        status_code=status_code,
+        summary=summary[:500],
+        received_at=now,
+        escalations_done=0,
+        next_escalation_at=rules.escalation_deadline(now, escalation_steps(session, priority), 0),
+    )
+    session.add(incident)
+    session.add(
+        IncidentEvent(
+            incident_id=incident.id,
+            at=now,
+            kind="received",
+            by_user_id=actor.user_id,
+            detail=f"onbekende afzender: {unknown}" if unknown else "",
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        f"night.{kind}",
+        obj=("incident", incident.id),
+        client=(client.id, client.organisation_id) if client else None,
+        detail=f"priority {priority}" + (f"; unknown sender: {unknown}" if unknown else ""),
+    )
+    return incident.id
+
+
+def _reset(session: Session, actor: Actor, message: AlarmIn) -> UUID | None:
+    """Close the newest open alarm of this device while nobody has been sent; once a carer is
+    on the way, only note the reset: the carer decides on site."""
+    incident = session.scalar(
+        select(Incident)
+        .where(
+            Incident.controller_id == message.controller_id,
+            Incident.device_id.is_(None)
+            if message.device_id is None
+            else Incident.device_id == message.device_id,
+            Incident.kind == IncidentKind.ALARM,
+            Incident.state.in_(list(rules.OPEN_STATES)),
+        )
+        .order_by(Incident.received_at.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if incident is None:
+        return None
+    now = utcnow()
+    incident.reset_at = now
+    if rules.reset_closes(incident.state):
+        incident.state = IncidentState.CLOSED
+        incident.outcome = Outcome.RESET_AT_SOURCE
+        incident.completed_at = incident.closed_at = now
+        incident.next_escalation_at = None
+        incident.log_notes = "Alarm door het apparaat gereset voordat iemand ging."
+        kind = "reset.closed"
+    else:
+        kind = "reset.noted"
+    session.add(IncidentEvent(incident_id=incident.id, at=now, kind=kind, by_user_id=actor.user_id))
+    audit.record(
+        session,
+        actor,
+        "night.reset",
+        obj=("incident", incident.id),
+        client=(incident.client_id, incident.organisation_id)
+        if incident.client_id and incident.organisation_id
+        else None,
+        detail=kind,
+    )
+    return incident.id
+
+
+def _heartbeat(session: Session, actor: Actor, controller_id: str) -> None:
+    """A heartbeat proves the link; one after a link failure says it is back."""
+    now = utcnow()
+    controller = session.get(AlarmController, controller_id, with_for_update=True)
+    if controller is None:
+        # Watch it from now on: a controller that starts sending and then falls silent is a
+        # failure too, even before anyone configured it.
+        session.add(AlarmController(controller_id=controller_id, last_heartbeat_at=now))
+        audit.record(session, actor, "night.controller.seen", obj=("controller", controller_id))
+        return
+    controller.last_heartbeat_at = now
+    if controller.link_down:
+        controller.link_down = False
+        failures = session.scalars(
+            select(Incident).where(
+                Incident.controller_id == controller_id,
+                Incident.kind == IncidentKind.TECHNICAL,
+                Incident.state.in_(list(rules.OPEN_STATES)),
+            )
+        ).all()
+        for failure in failures:
+            session.add(
+                IncidentEvent(
+                    incident_id=failure.id, at=now, kind="link.restored", by_user_id=actor.user_id
+                )
+            )
+        audit.record(session, actor, "night.link.restored", obj=("controller", controller_id))
+
+
+def record_call(session: Session, actor: Actor, *, call: CallIn) -> UUID:
+    """A call taken by phone at the desk: the person who took it is its handler at once."""
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.NIGHT_HANDLE)
+        lock_for_writing(session, "incident_events")
+        client = session.get(Client, call.client_id) if call.client_id else None
+        if call.client_id and client is None:
+            raise NotFoundError("Cliënt niet gevonden.")
+        plan = session.get(NightPlan, client.id) if client else None
+        enrolled = plan is not None and plan.enrolled
+        unknown = None if client and enrolled else "telefoon, cliënt niet herkend"
+        incident_id = _create_incident(
+            session,
+            actor,
+            kind=IncidentKind.CALL,
+            priority=call.priority,
+            client=client,
+            location_id=client.location_id if client else None,
+            unknown=unknown,
+            summary=call.summary,
+        )
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        now = utcnow()
+        incident.state = IncidentState.TRIAGE
+        incident.handler_id = actor.user_id
+        incident.acknowledged_at = incident.triage_at = now
+        incident.contact_mode = rules.ContactMode.PHONE
+        incident.next_escalation_at = None
+        session.add(
+            IncidentEvent(incident_id=incident_id, at=now, kind="triage", by_user_id=actor.user_id)
+        )
+        session.add(
+            AlarmMessage(
+                source=f"manual/{actor.user_id}",
+                reference=str(incident_id),
+                message_type="CALL",
+                incident_id=incident_id,
+                payload=call.model_dump(mode="json"),
+            )
+        )
+    publish_change(incident_id, "triage", call.priority)
+    return incident_id

@@ -1,0 +1,140 @@
+"""Read models of the night console: the live queue, the carers' board and a carer's own
+task. They show where and what, never who: a client's name and plan come only through
+``actions.view_incident``, which audits the read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from regiozorg.accounts.models import User
+from regiozorg.clock import utcnow
+from regiozorg.network.models import Location
+from regiozorg.night import rules
+from regiozorg.night.models import AlarmDevice, Incident, NightShift
+from regiozorg.night.rules import DeskRole, IncidentState
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: UUID
+    kind: str
+    state: IncidentState
+    priority: int
+    received_at: datetime
+    age_seconds: int
+    unknown_sender: bool
+    location: str | None
+    room: str
+    device_type: str | None
+    handler: str | None
+    carer: str | None
+    escalations: int
+
+
+def open_queue(session: Session, *, limit: int = 200) -> Sequence[QueueRow]:
+    """Open incidents, most urgent first and oldest first within a priority."""
+    handler = aliased(User)
+    carer = aliased(User)
+    now = utcnow()
+    rows = session.execute(
+        select(Incident, Location.name, AlarmDevice.room, handler.name, carer.name)
+        .outerjoin(Location, Location.id == Incident.location_id)
+        .outerjoin(
+            AlarmDevice,
+            (AlarmDevice.controller_id == Incident.controller_id)
+            & (AlarmDevice.device_id == Incident.device_id),
+        )
+        .outerjoin(handler, handler.id == Incident.handler_id)
+        .outerjoin(carer, carer.id == Incident.carer_id)
+        .where(Incident.state.in_(list(rules.OPEN_STATES | {IncidentState.COMPLETED})))
+        .order_by(Incident.priority, Incident.received_at)
+        .limit(limit)
+    ).all()
+    return [
+        QueueRow(
+            id=incident.id,
+            kind=incident.kind,
+            state=incident.state,
+            priority=incident.priority,
+            received_at=incident.received_at,
+            age_seconds=max(0, int((now - incident.received_at).total_seconds())),
+            unknown_sender=incident.unknown_sender,
+            location=location,
+            room=room or "",
+            device_type=incident.device_type,
+            handler=handler_name,
+            carer=carer_name,
+            escalations=incident.escalations_done,
+        )
+        for incident, location, room, handler_name, carer_name in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CarerRow:
+    user_id: UUID
+    name: str
+    role: DeskRole
+    phone: str
+    base: str | None
+    task_id: UUID | None
+    task_state: IncidentState | None
+    task_location: str | None
+
+
+def carers_on_shift(session: Session) -> Sequence[CarerRow]:
+    """Everyone on the night roster now, and what the mobile carers are doing."""
+    now = utcnow()
+    shifts = session.execute(
+        select(NightShift, User.name, Location.name)
+        .join(User, User.id == NightShift.user_id)
+        .outerjoin(Location, Location.id == NightShift.base_location_id)
+        .where(NightShift.starts_at <= now, NightShift.ends_at > now)
+        .order_by(NightShift.role, User.name)
+    ).all()
+    tasks = {
+        carer_id: (incident_id, state, location)
+        for incident_id, carer_id, state, location in session.execute(
+            select(Incident.id, Incident.carer_id, Incident.state, Location.name)
+            .outerjoin(Location, Location.id == Incident.location_id)
+            .where(Incident.state.in_(list(rules.CARER_BUSY_STATES)))
+            .order_by(Incident.dispatched_at)
+        )
+    }
+    result: dict[UUID, CarerRow] = {}
+    for shift, name, base in shifts:
+        task = tasks.get(shift.user_id)
+        result.setdefault(
+            shift.user_id,
+            CarerRow(
+                user_id=shift.user_id,
+                name=name,
+                role=shift.role,
+                phone=shift.phone,
+                base=base,
+                task_id=task[0] if task else None,
+                task_state=task[1] if task else None,
+                task_location=task[2] if task else None,
+            ),
+        )
+    return list(result.values())
+
+
+def tasks_of(session: Session, carer_id: UUID) -> Sequence[UUID]:
+    """A mobile carer's open tasks, oldest dispatch first: the first is the current one."""
+    return list(
+        session.scalars(
+            select(Incident.id)
+            .where(
+                Incident.carer_id == carer_id,
+                Incident.state.in_(list(rules.CARER_BUSY_STATES | {IncidentState.COMPLETED})),
+            )
+            .order_by(Incident.dispatched_at)
+        )
+    )

@@ -1,0 +1,249 @@
+"""Rules of the shared night service, pure: the incident's states and who may move it,
+escalation steps, heartbeats, the carer to suggest, and what counts against the norms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from regiozorg.clock import local
+from regiozorg.errors import N_
+
+
+class IncidentKind(StrEnum):
+    ALARM = "alarm"  # from a sensor, call button or alarm platform
+    CALL = "call"  # a client's phone or video call, entered by hand
+    TECHNICAL = "technical"  # link failure, battery low: the alarm system itself needs care
+
+
+class IncidentState(StrEnum):
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"  # claimed by exactly one handler
+    TRIAGE = "triage"  # remote contact by phone or video
+    VISIT_NEEDED = "visit_needed"  # someone has to go; waiting for a carer
+    DISPATCHED = "dispatched"  # a mobile carer is asked to go
+    EN_ROUTE = "en_route"  # the carer said "ik ga"
+    ON_SITE = "on_site"
+    COMPLETED = "completed"  # handled; the logbook entry is still to be written
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    RESOLVED_REMOTELY = "resolved_remotely"
+    FALSE_ALARM = "false_alarm"
+    VISIT_NEEDED = "visit_needed"
+    EMERGENCY_112 = "emergency_112"
+    RESET_AT_SOURCE = "reset_at_source"  # the device reset the alarm before anyone went
+
+
+class ContactMode(StrEnum):
+    PHONE = "phone"
+    VIDEO = "video"
+    NONE = "none"
+
+
+class InterventionType(StrEnum):
+    REASSURANCE = "reassurance"
+    TOILETING = "toileting"
+    REPOSITIONING = "repositioning"
+    FALL = "fall"
+    MEDICATION = "medication"
+    EPILEPSY = "epilepsy"
+    WANDERING = "wandering"
+    TECHNICAL = "technical"
+    NONE = "none"
+    OTHER = "other"
+
+
+class Risk(StrEnum):
+    EPILEPSY = "epilepsy"
+    FALL = "fall"
+    WANDERING = "wandering"
+    CHALLENGING_BEHAVIOUR = "challenging_behaviour"
+    RESPIRATORY = "respiratory"
+
+
+class DeskRole(StrEnum):
+    DESK = "desk"  # remote care professional at the console
+    MOBILE = "mobile"  # the shared night carer who goes out (slaapwacht or waakdienst)
+
+
+class EscalationTarget(StrEnum):
+    SECOND_HANDLER = "second_handler"
+    LOCATION_STAFF = "location_staff"
+    PHONE = "phone"
+
+
+OPEN_STATES = frozenset(IncidentState) - {IncidentState.COMPLETED, IncidentState.CLOSED}
+# A carer busy with one of these is not free for another visit.
+CARER_BUSY_STATES = frozenset(
+    {IncidentState.DISPATCHED, IncidentState.EN_ROUTE, IncidentState.ON_SITE}
+)
+REMOTE_OUTCOMES = frozenset({Outcome.RESOLVED_REMOTELY, Outcome.FALSE_ALARM})
+VISIT_OUTCOMES = frozenset({Outcome.VISIT_NEEDED, Outcome.EMERGENCY_112})
+
+# Every step of the incident, and the states it may start from. The handler's steps need the
+# handler who acknowledged; the carer's steps need the carer it was dispatched to (checked in
+# the actions, which know who is who).
+TRANSITIONS: dict[IncidentState, frozenset[IncidentState]] = {
+    IncidentState.ACKNOWLEDGED: frozenset({IncidentState.RECEIVED}),
+    IncidentState.TRIAGE: frozenset({IncidentState.ACKNOWLEDGED}),
+    IncidentState.VISIT_NEEDED: frozenset(
+        {IncidentState.ACKNOWLEDGED, IncidentState.TRIAGE, IncidentState.DISPATCHED}
+    ),
+    IncidentState.DISPATCHED: frozenset({IncidentState.VISIT_NEEDED, IncidentState.DISPATCHED}),
+    IncidentState.EN_ROUTE: frozenset({IncidentState.DISPATCHED}),
+    IncidentState.ON_SITE: frozenset({IncidentState.DISPATCHED, IncidentState.EN_ROUTE}),
+    IncidentState.COMPLETED: frozenset(
+        {IncidentState.ACKNOWLEDGED, IncidentState.TRIAGE, IncidentState.ON_SITE}
+    ),
+    IncidentState.CLOSED: frozenset({IncidentState.COMPLETED}),
+}
+
+STATE_LABELS = {
+    IncidentState.RECEIVED: N_("Nieuw"),
+    IncidentState.ACKNOWLEDGED: N_("Opgepakt"),
+    IncidentState.TRIAGE: N_("In contact"),
+    IncidentState.VISIT_NEEDED: N_("Bezoek nodig"),
+    IncidentState.DISPATCHED: N_("Uitgezet"),
+    IncidentState.EN_ROUTE: N_("Onderweg"),
+    IncidentState.ON_SITE: N_("Aanwezig"),
+    IncidentState.COMPLETED: N_("Afgehandeld"),
+    IncidentState.CLOSED: N_("Gesloten"),
+}
+
+
+def transition_refusal(current: IncidentState, target: IncidentState) -> str | None:
+    """Why the incident cannot go from ``current`` to ``target`` (a Dutch msgid), or None."""
+    if current in TRANSITIONS.get(target, frozenset()):
+        return None
+    if current is IncidentState.CLOSED:
+        return N_("Deze melding is al gesloten.")
+    return N_("Deze stap kan nu niet: de melding is al verder of nog niet zo ver.")
+
+
+def state_after_outcome(outcome: Outcome) -> IncidentState:
+    """Remote outcomes end the handling; a visit or 112 waits for a carer to be sent."""
+    if outcome in REMOTE_OUTCOMES:
+        return IncidentState.COMPLETED
+    if outcome in VISIT_OUTCOMES:
+        return IncidentState.VISIT_NEEDED
+    msg = f"{outcome} is not chosen at triage"
+    raise ValueError(msg)
+
+
+def reset_closes(state: IncidentState) -> bool:
+    """A reset from the device closes its alarm only while nobody has been sent: once a carer
+    is on the way, the carer decides on site."""
+    return state in (IncidentState.RECEIVED, IncidentState.ACKNOWLEDGED, IncidentState.TRIAGE)
+
+
+# --- priority ----------------------------------------------------------------------------
+
+HIGHEST_PRIORITY = 1
+LOWEST_PRIORITY = 5
+# Device types whose alarms are urgent by nature (EN 50134-9 codes, see DOMAIN.md).
+URGENT_DEVICES = frozenset({"0005", "0017"})  # fall detector, epilepsy sensor
+MANUAL_ALARM = "0010"
+
+
+def priority_for(
+    kind: IncidentKind, device_type: str | None, given: int | None, risks: Iterable[str] = ()
+) -> int:
+    """1 is most urgent. A sender's own priority wins; else fall and epilepsy sensors come
+    first, an epilepsy risk raises any alarm of that client, technical messages come last
+    but one (a link failure is raised to 1 by its own rule)."""
+    if given is not None:
+        return max(HIGHEST_PRIORITY, min(LOWEST_PRIORITY, given))
+    if kind is IncidentKind.TECHNICAL:
+        return 4
+    if device_type in URGENT_DEVICES or Risk.EPILEPSY in set(risks):
+        return 1
+    if kind is IncidentKind.CALL:
+        return 2
+    return 2 if device_type in ("0003", "0004") else 3
+
+
+def queue_order(priority: int, received_at: datetime) -> tuple[int, datetime]:
+    """The console's queue: most urgent first, then oldest first."""
+    return (priority, received_at)
+
+
+# --- escalation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    number: int  # 1, 2, 3 ...
+    after_seconds: int  # since the alarm was received
+    target: EscalationTarget
+    phone: str | None = None
+
+
+def next_step(steps: Sequence[EscalationStep], done: int) -> EscalationStep | None:
+    """The step after the ``done`` steps already taken, in order of their time."""
+    ordered = sorted(steps, key=lambda s: (s.after_seconds, s.number))
+    return ordered[done] if done < len(ordered) else None
+
+
+def escalation_deadline(
+    received_at: datetime, steps: Sequence[EscalationStep], done: int
+) -> datetime | None:
+    step = next_step(steps, done)
+    return received_at + timedelta(seconds=step.after_seconds) if step else None
+
+
+# --- heartbeats ----------------------------------------------------------------------------
+
+HEARTBEAT_GRACE = 2.5  # missed intervals tolerated before the link counts as down
+
+
+def heartbeat_overdue(last_seen: datetime | None, interval_seconds: int, now: datetime) -> bool:
+    """A controller that has never reported is not overdue: it may not be installed yet."""
+    if last_seen is None:
+        return False
+    return now - last_seen > timedelta(seconds=interval_seconds * HEARTBEAT_GRACE)
+
+
+# --- carers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarerOption:
+    user_id: str
+    name: str
+    busy: bool
+    travel_minutes: int | None
+
+
+def suggested_carer(options: Sequence[CarerOption]) -> CarerOption | None:
+    """The nearest free carer by travel time; one without a known travel time comes last."""
+    free = [o for o in options if not o.busy]
+    if not free:
+        return None
+    return min(free, key=lambda o: (o.travel_minutes is None, o.travel_minutes or 0, o.name))
+
+
+# --- reports -------------------------------------------------------------------------------
+
+NIGHT_STARTS_HOUR = 12  # an incident belongs to the night that began on the afternoon before
+
+
+def night_of(moment: datetime) -> date:
+    """The night an incident belongs to, named by its evening's date (Amsterdam time): an
+    alarm at 03:00 on the 29th is part of the night of the 28th."""
+    here = local(moment)
+    return (here - timedelta(hours=NIGHT_STARTS_HOUR)).date()
+
+
+def within(start: datetime | None, end: datetime | None, norm_seconds: int) -> bool | None:
+    """Whether ``end`` came within the norm after ``start``; None when it did not happen."""
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds() <= norm_seconds
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None

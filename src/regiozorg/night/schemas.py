@@ -1,0 +1,86 @@
+"""Pydantic models of the night console's API and forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from regiozorg.night.rules import ContactMode, InterventionType, Outcome
+from regiozorg.night.scaip import MessageType
+
+Reference = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
+
+
+class AlarmIn(BaseModel):
+    """One message of an alarm platform. ``reference`` is the platform's own id for it: a
+    retry with the same reference (and controller) is recognised and not counted twice."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reference: Reference
+    controller_id: Code = Field(description="The alarm controller (SCAIP cid).")
+    device_id: Code | None = Field(default=None, description="The sensor (SCAIP did).")
+    device_type: Annotated[str, Field(pattern=r"^\d{4}$")] = Field(
+        default="0003", description="EN 50134-9 device type, e.g. 0005 fall detector."
+    )
+    message_type: MessageType = Field(
+        default=MessageType.ALARM, description="ME alarm, RE reset, IN information, PI heartbeat."
+    )
+    status_code: Annotated[str, Field(pattern=r"^\d{1,8}$")] | None = None
+    text: Annotated[str, Field(max_length=500)] = ""
+    priority: Annotated[int, Field(ge=1, le=5)] | None = None
+    location_text: Annotated[str, Field(max_length=120)] = ""
+    callback: Annotated[str, Field(max_length=32)] = ""
+
+
+class AlarmAccepted(BaseModel):
+    incident_id: UUID | None
+    duplicate: bool
+
+
+class CallIn(BaseModel):
+    """A phone call taken by hand at the desk."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    client_id: UUID | None = None
+    summary: Annotated[str, Field(min_length=1, max_length=500)]
+    priority: Annotated[int, Field(ge=1, le=5)] = 2
+
+
+class TriageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact_mode: ContactMode = ContactMode.PHONE
+    outcome: Outcome | None = Field(
+        default=None,
+        description="Leave out to start remote contact; set to decide: resolved_remotely, "
+        "false_alarm, visit_needed or emergency_112.",
+    )
+    note: Annotated[str, Field(max_length=500)] = ""
+
+
+class DispatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    carer_id: UUID | None = Field(
+        default=None, description="The mobile carer to send; the nearest free one if left out."
+    )
+
+
+class CloseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    intervention: InterventionType
+    notes: Annotated[str, Field(max_length=4000)] = ""
+    handover_note: Annotated[str, Field(max_length=4000)] = ""
+
+
+class IncidentStep(BaseModel):
+    id: UUID
+    state: str
+    at: datetime
