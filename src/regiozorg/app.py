@@ -26,6 +26,7 @@ from regiozorg.config import Settings, get_settings
 from regiozorg.db import make_engine, make_sessionmaker
 from regiozorg.errors import DomainError
 from regiozorg.network.web import router as network_router
+from regiozorg.night import worker as night_worker
 from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
 from regiozorg.web.i18n import translate
@@ -66,12 +67,14 @@ async def _expire_holds_forever(app: FastAPI) -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     worker = asyncio.create_task(_expire_holds_forever(app))
+    night = night_worker.start(app.state.sessions, app.state.settings.night_worker_seconds)
     try:
         yield
     finally:
         worker.cancel()
         with suppress(asyncio.CancelledError):
             await worker
+        await night_worker.stop(night)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

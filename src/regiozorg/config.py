@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Bed coordination: how long a hold lasts, and when a location's bed data counts as stale.
     bed_hold_minutes: int = 15
     bed_stale_hours: int = 12
+    # Night service: how often the worker runs due escalation steps and heartbeat checks;
+    # 0 switches the worker off (tests that take those steps themselves).
+    night_worker_seconds: float = 2.0
     static_vendor_dir: Path = PROJECT_ROOT / "node_modules"
 
 

@@ -1,0 +1,77 @@
+"""The app runs the night worker by itself: an alarm nobody answers escalates without anyone
+pressing a button, and the worker stops with the app."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from regiozorg.app import create_app
+from regiozorg.clock import utcnow
+from regiozorg.config import Settings
+from regiozorg.night import intake
+from regiozorg.night.models import Incident, IncidentEvent
+from regiozorg.night.rules import IncidentState
+from tests.night_cast import PLATFORM, actor_of, alarm
+
+
+def test_the_app_escalates_an_unanswered_alarm_by_itself_and_stops_cleanly(
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session], session: Session
+) -> None:
+    received = intake.receive_alarm(
+        session, actor_of(session, PLATFORM), message=alarm("WORKER1", device_type="0003")
+    )
+    assert received.incident_id is not None
+    incident = session.get(Incident, received.incident_id)
+    assert incident is not None and incident.next_escalation_at is not None
+    # Nobody answered for the first step's time: it is due now.
+    late = incident.next_escalation_at - incident.received_at + timedelta(seconds=1)
+    incident.received_at -= late
+    incident.next_escalation_at -= late
+    session.commit()
+
+    app = create_app(settings.model_copy(update={"night_worker_seconds": 0.1}), engine)
+    app.state.sessions = sessions
+    started = time.monotonic()
+    with TestClient(app):
+        time.sleep(1.0)  # the test's connection is the worker's: leave it alone meanwhile
+    assert time.monotonic() - started < 5  # the worker stopped with the app
+
+    session.expire_all()
+    incident = session.get(Incident, received.incident_id)
+    assert incident is not None
+    assert incident.state is IncidentState.RECEIVED
+    assert incident.escalations_done == 1
+    assert incident.next_escalation_at is not None and incident.next_escalation_at > utcnow()
+    steps = session.scalars(
+        select(IncidentEvent.detail).where(
+            IncidentEvent.incident_id == incident.id, IncidentEvent.kind == "escalated"
+        )
+    ).all()
+    assert steps == ["stap 1: tweede meldkamermedewerker gewaarschuwd"]
+
+
+def test_the_worker_stays_off_at_zero_seconds(
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session], session: Session
+) -> None:
+    received = intake.receive_alarm(
+        session, actor_of(session, PLATFORM), message=alarm("WORKER2", device_type="0003")
+    )
+    incident = session.get(Incident, received.incident_id)
+    assert incident is not None and incident.next_escalation_at is not None
+    incident.next_escalation_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+
+    assert settings.night_worker_seconds == 0
+    app = create_app(settings, engine)
+    app.state.sessions = sessions
+    with TestClient(app):
+        time.sleep(0.3)
+
+    session.expire_all()
+    incident = session.get(Incident, received.incident_id)
+    assert incident is not None and incident.escalations_done == 0
