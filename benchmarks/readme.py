@@ -68,6 +68,54 @@ def beds_section() -> str:
     return "\n".join(lines)
 
 
+def night_section() -> str:
+    path = RESULTS / "night.json"
+    if not path.exists():
+        return "_not measured yet: run `python -m benchmarks.night`_"
+    result = json.loads(path.read_text())
+    lines = [
+        f"Night service over HTTP against a real server process on PostgreSQL, measured by "
+        f"`benchmarks/night.py` on {_machine(result)}; the load client shares the cores"
+        + (
+            " (a `--quick` smoke run with small counts, not the measurement):"
+            if result.get("quick")
+            else ":"
+        ),
+        "",
+        "| measure | uvicorn workers | clients | result | target |",
+        "|---|---|---|---|---|",
+    ]
+    for run in result.get("ingest", []):
+        lines.append(
+            f"| alarms/s ingested ({run['alarms']} alarms, each stored once: "
+            f"{'yes' if run['ok'] else 'NO'}) | {run['workers']} | {run['clients']} | "
+            f"{run['alarms_per_second']} | ≥ 500 |"
+        )
+    for run in result.get("latency", []):
+        lines.append(
+            f"| POST to SSE event, p50 / p99 ms ({run['alarms']} alarms at "
+            f"{run['rate_per_second']:g}/s, {run['missed']} missed) | {run['workers']} | "
+            f"{run['subscribers']} subscribers | {run['p50_ms']} / {run['p99_ms']} | p99 ≤ 1000 |"
+        )
+    restart = result.get("restart")
+    if restart:
+        escalation = restart["escalation"]
+        lines += [
+            "",
+            f"- Restart: {restart['alarms']} alarms posted with retries while the server was "
+            f"killed (SIGKILL) {restart['kills']} times (down {restart['seconds_down']} s): "
+            f"{restart['failed_attempts']} failed attempts retried, "
+            f"{restart['answered_duplicate']} retries answered as duplicates; stored "
+            f"{restart['stored']['messages']} messages and {restart['stored']['incidents']} "
+            f"incidents, {restart['references_stored_twice']} references twice (target: every "
+            f"alarm exactly once). {escalation['steps_due_while_down']} escalation steps fell "
+            f"due while the server was down, {escalation['of_those_taken_after_restart']} "
+            f"were taken after the restart; incidents without every step exactly once: "
+            f"{escalation['incidents_without_every_step_exactly_once']}.",
+        ]
+    return "\n".join(lines)
+
+
 def nrp_section() -> str:
     path = RESULTS / "nrp.md"
     return path.read_text().strip() if path.exists() else "_not measured yet_"
@@ -83,6 +131,7 @@ def replace(text: str, name: str, body: str) -> str:
 def main() -> None:
     text = README.read_text()
     text = replace(text, "beds", beds_section())
+    text = replace(text, "night", night_section())
     text = replace(text, "nrp", nrp_section())
     README.write_text(text)
     print(f"updated {README}")
