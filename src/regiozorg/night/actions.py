@@ -27,7 +27,14 @@ from regiozorg.network.models import Client, Location
 from regiozorg.network.queries import travel_minutes
 from regiozorg.night import rules
 from regiozorg.night.intake import publish_change
-from regiozorg.night.models import AlarmDevice, Incident, IncidentEvent, NightPlan, NightShift
+from regiozorg.night.models import (
+    AlarmController,
+    AlarmDevice,
+    Incident,
+    IncidentEvent,
+    NightPlan,
+    NightShift,
+)
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
 from regiozorg.night.schemas import CloseIn, TriageIn
 
@@ -302,7 +309,7 @@ def close(session: Session, actor: Actor, *, incident_id: UUID, data: CloseIn) -
 
 def resolve_sender(
     session: Session, actor: Actor, *, incident_id: UUID, client_id: UUID, remember_device: bool
-) -> None:
+) -> IncidentState:
     """The handler found out whose alarm it was: link the client, and (if asked) the device, so
     its next alarm is known."""
     with unit_of_work(session):
@@ -319,6 +326,14 @@ def resolve_sender(
         incident.location_id = client.location_id
         incident.unknown_sender = False
         if remember_device and incident.controller_id:
+            if session.get(AlarmController, incident.controller_id) is None:
+                # A controller never seen before: it is at the client's location from now on.
+                session.add(
+                    AlarmController(
+                        controller_id=incident.controller_id, location_id=client.location_id
+                    )
+                )
+                session.flush()  # the device row below refers to it
             device = session.scalar(
                 select(AlarmDevice).where(
                     AlarmDevice.controller_id == incident.controller_id,
@@ -347,6 +362,7 @@ def resolve_sender(
             client=(client.id, client.organisation_id),
         )
     publish_change(incident_id, incident.state, incident.priority)
+    return incident.state
 
 
 # --- reading an incident -----------------------------------------------------------------

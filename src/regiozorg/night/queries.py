@@ -4,19 +4,20 @@ task. They show where and what, never who: a client's name and plan come only th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from regiozorg.accounts.models import User
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Location
 from regiozorg.night import rules
-from regiozorg.night.models import AlarmDevice, Incident, NightShift
+from regiozorg.night.models import AlarmController, AlarmDevice, Incident, NightShift
 from regiozorg.night.rules import DeskRole, IncidentState
 
 
@@ -37,8 +38,38 @@ class QueueRow:
     escalations: int
 
 
-def open_queue(session: Session, *, limit: int = 200) -> Sequence[QueueRow]:
+QUEUE_STATES = rules.OPEN_STATES | {IncidentState.COMPLETED}
+"""What the console's queue shows: open incidents and completed ones awaiting their logbook."""
+
+
+def open_queue(
+    session: Session, *, limit: int = 200, states: Collection[IncidentState] = QUEUE_STATES
+) -> Sequence[QueueRow]:
     """Open incidents, most urgent first and oldest first within a priority."""
+    return _incident_rows(
+        session,
+        Incident.state.in_(list(states)),
+        (Incident.priority, Incident.received_at),
+        limit,
+    )
+
+
+def closed_incidents(session: Session, *, limit: int = 200) -> Sequence[QueueRow]:
+    """Closed incidents, the most recently closed first."""
+    return _incident_rows(
+        session,
+        Incident.state == IncidentState.CLOSED,
+        (Incident.closed_at.desc(), Incident.received_at.desc()),
+        limit,
+    )
+
+
+def _incident_rows(
+    session: Session,
+    where: ColumnElement[bool],
+    order: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...],
+    limit: int,
+) -> Sequence[QueueRow]:
     handler = aliased(User)
     carer = aliased(User)
     now = utcnow()
@@ -52,8 +83,8 @@ def open_queue(session: Session, *, limit: int = 200) -> Sequence[QueueRow]:
         )
         .outerjoin(handler, handler.id == Incident.handler_id)
         .outerjoin(carer, carer.id == Incident.carer_id)
-        .where(Incident.state.in_(list(rules.OPEN_STATES | {IncidentState.COMPLETED})))
-        .order_by(Incident.priority, Incident.received_at)
+        .where(where)
+        .order_by(*order)
         .limit(limit)
     ).all()
     return [
@@ -74,6 +105,15 @@ def open_queue(session: Session, *, limit: int = 200) -> Sequence[QueueRow]:
         )
         for incident, location, room, handler_name, carer_name in rows
     ]
+
+
+def heartbeat_interval(session: Session, controller_id: str) -> int | None:
+    """Seconds between a controller's heartbeats, None for a controller we do not know."""
+    return session.scalar(
+        select(AlarmController.heartbeat_interval_seconds).where(
+            AlarmController.controller_id == controller_id
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,532 @@
+"""The night console's JSON API (``/api/v1``).
+
+Alarm platforms post alarms as JSON or as SCAIP XML with a bearer token of an account holding
+the night-carer role; the console's own script works incidents with its session cookie and the
+``X-CSRF-Token`` header. Access is decided in the actions and by ``regiozorg.auth``; domain
+errors become HTTP in ``regiozorg.app``, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncGenerator
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Protocol, cast
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy.orm import Session
+
+from regiozorg import events
+from regiozorg.auth import Actor, Permission, ensure_allowed
+from regiozorg.beds.api import Problem  # one Problem schema in the OpenAPI document
+from regiozorg.errors import NotFoundError
+from regiozorg.night import actions, intake, queries, rules, scaip
+from regiozorg.night.models import Incident
+from regiozorg.night.rules import DeskRole, IncidentState
+from regiozorg.night.scaip import ScaipError, ScaipMessage, Snu
+from regiozorg.night.schemas import AlarmAccepted, AlarmIn, CallIn, CloseIn, DispatchIn, TriageIn
+from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+
+log = logging.getLogger("regiozorg.night")
+
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["night"],
+    responses={
+        401: {"model": Problem, "description": "No valid session or bearer token"},
+        403: {"model": Problem, "description": "Not allowed for your roles"},
+    },
+)
+
+KEEPALIVE_SECONDS = 15.0
+MAX_LIST = 1000
+XML = "application/xml"
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such incident"}
+}
+STEP: dict[int | str, dict[str, Any]] = NOT_FOUND | {
+    403: {"model": Problem, "description": "Not allowed for your roles, or not on the roster now"},
+    409: {
+        "model": Problem,
+        "description": "Claimed by another handler (named), given to another carer, or not "
+        "possible in the incident's state",
+    },
+}
+
+
+# --- what the API answers ------------------------------------------------------------------
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class StepDone(BaseModel):
+    id: UUID
+    state: IncidentState
+
+
+class Dispatched(StepDone):
+    carer_id: UUID
+
+
+class CallCreated(BaseModel):
+    incident_id: UUID
+
+
+class ResolveSenderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: UUID
+    remember_device: bool = False
+
+
+class QueueRowOut(_Read):
+    """An incident in the queue: where and what, never who."""
+
+    id: UUID
+    kind: str
+    state: IncidentState
+    priority: int
+    received_at: datetime
+    age_seconds: int
+    unknown_sender: bool
+    location: str | None
+    room: str
+    device_type: str | None
+    handler: str | None
+    carer: str | None
+    escalations: int
+
+
+class ClientCardOut(_Read):
+    id: UUID
+    name: str
+    birth_date: date
+    client_number: str
+    organisation_id: UUID
+    location: str
+    room: str
+    instructions: str
+    risks: list[str]
+    epilepsy_protocol: str
+    monitoring_consent: bool
+    contact_mode: str
+    key_information: str
+
+
+class TimelineEntryOut(_Read):
+    at: datetime
+    kind: str
+    by: str
+    detail: str
+
+
+class IncidentOut(_Read):
+    """One incident. ``client`` is null when no client is known, or when the reader may not
+    see it (``client_hidden``: the night team off shift, or another organisation)."""
+
+    id: UUID
+    kind: str
+    state: IncidentState
+    outcome: str | None
+    priority: int
+    unknown_sender: bool
+    summary: str
+    device_type: str | None
+    received_at: datetime
+    handler: str | None
+    handler_id: UUID | None
+    carer: str | None
+    carer_id: UUID | None
+    location: str | None
+    client: ClientCardOut | None
+    client_hidden: bool
+    timeline: list[TimelineEntryOut]
+    intervention: str | None
+    log_notes: str
+    handover_note: str
+
+
+class CarerOut(_Read):
+    user_id: UUID
+    name: str
+    role: DeskRole
+    phone: str
+    base: str | None
+    task_id: UUID | None
+    task_state: IncidentState | None
+    task_location: str | None
+
+
+class CarerOptionOut(BaseModel):
+    user_id: UUID
+    name: str
+    busy: bool
+    travel_minutes: int | None
+
+
+class CarerOptions(BaseModel):
+    """Mobile carers on shift, free ones nearest first; ``suggested`` is the nearest free one
+    (null when everyone is busy): what dispatch sends when no carer is chosen."""
+
+    options: list[CarerOptionOut]
+    suggested: UUID | None
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+@router.post(
+    "/alarms",
+    status_code=202,
+    summary="Post an alarm, reset, information or heartbeat of an alarm platform",
+    description="Idempotent by the platform's `reference` (per controller): a retry answers "
+    "`duplicate: true` with the incident its first try opened. A heartbeat opens nothing "
+    "(`incident_id: null`). An alarm from an unknown controller, device or client is never "
+    "dropped: it opens an incident marked unknown sender.",
+)
+def post_alarm(data: AlarmIn, session: SessionDep, actor: CurrentActor) -> AlarmAccepted:
+    accepted = intake.receive_alarm(session, actor, message=data)
+    return AlarmAccepted(incident_id=accepted.incident_id, duplicate=accepted.duplicate)
+
+
+class ScaipResponse(Response):
+    media_type = XML
+
+
+SCAIP_STATUS = {
+    Snu.OK: 200,
+    Snu.TOO_LONG: 413,
+    Snu.INVALID_FORMAT: 400,
+    Snu.WRONG_DATA: 400,
+    Snu.MANDATORY_TAG_MISSING: 400,
+}
+"""HTTP status of each SCAIP answer, so a sender that only looks at HTTP still sees a refusal."""
+
+_MRS = {
+    "schema": {"type": "string"},
+    "example": "<mrs><ref>A1</ref><snu>0</snu><hbi>300</hbi></mrs>",
+}
+_MRQ = {
+    "schema": {"type": "string"},
+    "example": "<mrq><ref>A1</ref><cid>7100</cid><did>D001</did><dty>0003</dty>"
+    "<mty>ME</mty><stc>0010</stc></mrq>",
+}
+
+
+@router.post(
+    "/alarms/scaip",
+    response_class=ScaipResponse,
+    summary="Post a SCAIP (EN 50134-9) alarm request; answered with a SCAIP reply",
+    description="The body is one `<mrq>` element (`application/xml` or `text/xml`, at most "
+    f"{scaip.MAX_BODY_BYTES} bytes; document type declarations are refused). The `<mrs>` "
+    "reply echoes `ref` and carries the status number `snu`: 0 OK, with the controller's "
+    "heartbeat interval `hbi` in seconds when the controller is known; 1 too long (HTTP 413); "
+    "2 invalid format, 3 wrong data, 7 mandatory tag missing (HTTP 400). A retry of the same "
+    "`ref` is answered OK again and counted once.",
+    responses={
+        200: {"description": "snu 0: the alarm is in", "content": {XML: _MRS}},
+        400: {
+            "description": "snu 2, 3 or 7: refused, do not retry unchanged",
+            "content": {XML: _MRS},
+        },
+        413: {"description": "snu 1: the body is too long", "content": {XML: _MRS}},
+    },
+    openapi_extra={"requestBody": {"required": True, "content": {XML: _MRQ, "text/xml": _MRQ}}},
+)
+async def post_scaip_alarm(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.NIGHT_INTAKE)
+    body = await _body_up_to(request, scaip.MAX_BODY_BYTES + 1)
+    return await run_in_threadpool(_answer_scaip, session, actor, body)
+
+
+async def _body_up_to(request: Request, limit: int) -> bytes:
+    """The body, or its first ``limit`` bytes: a body past the SCAIP limit is refused unread,
+    so a device (or an attacker) cannot make us hold megabytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) >= limit:
+        return b"\0" * limit  # never parsed: scaip.parse answers "too long" on the length
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) >= limit:
+            break
+    return bytes(received[:limit])
+
+
+def _answer_scaip(session: Session, actor: Actor, body: bytes) -> Response:
+    try:
+        message = scaip.parse(body)
+        alarm = alarm_from_scaip(message)
+    except ScaipError as error:
+        log.info("SCAIP request refused with snu %d: %s", error.snu, error.message)
+        return ScaipResponse(
+            scaip.reply(error.ref, error.snu), status_code=SCAIP_STATUS.get(error.snu, 400)
+        )
+    intake.receive_alarm(session, actor, message=alarm)
+    interval = queries.heartbeat_interval(session, message.controller_id)
+    return ScaipResponse(scaip.reply(message.ref, Snu.OK, interval))
+
+
+def alarm_from_scaip(message: ScaipMessage) -> AlarmIn:
+    """The SCAIP request as the alarm the intake stores; a value the intake cannot hold (a
+    device id with spaces, say) is "wrong data" (snu 3), which tells the sender not to retry."""
+    text = " · ".join(
+        part for part in (message.status_text, message.device_text, message.additional) if part
+    )
+    priority = message.priority
+    if priority is not None:
+        priority = min(max(priority, rules.HIGHEST_PRIORITY), rules.LOWEST_PRIORITY)
+    try:
+        return AlarmIn(
+            reference=message.ref,
+            controller_id=message.controller_id,
+            device_id=message.device_id,
+            device_type=message.device_type,
+            message_type=message.message_type,
+            status_code=message.status_code,
+            text=text[:500],
+            priority=priority,
+            location_text=(message.location_text or message.location_value or "")[:120],
+            callback=message.callback or "",
+        )
+    except ValidationError as error:
+        fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
+        raise ScaipError(
+            Snu.WRONG_DATA, f"values the intake refuses: {fields}", message.ref
+        ) from None
+
+
+@router.post(
+    "/calls",
+    status_code=201,
+    summary="Enter a phone call taken at the desk; its taker handles it",
+    responses={404: {"model": Problem, "description": "No such client"}},
+)
+def post_call(data: CallIn, session: SessionDep, actor: CurrentActor) -> CallCreated:
+    return CallCreated(incident_id=intake.record_call(session, actor, call=data))
+
+
+# --- the queue and an incident ---------------------------------------------------------------
+
+
+@router.get(
+    "/incidents",
+    summary="Incidents by state, without client names",
+    description="`open` (the default): every open state, most urgent and oldest first; a state "
+    "name: only that state (`completed` shows those still waiting for their logbook entry); "
+    "`closed`: the most recently closed first.",
+)
+def list_incidents(
+    session: SessionDep,
+    actor: CurrentActor,
+    state: Annotated[Literal["open"] | IncidentState, Query()] = "open",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIST)] = 200,
+) -> list[QueueRowOut]:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    if state == "open":
+        rows = queries.open_queue(session, limit=limit, states=rules.OPEN_STATES)
+    elif state == IncidentState.CLOSED:
+        rows = queries.closed_incidents(session, limit=limit)
+    else:
+        rows = queries.open_queue(session, limit=limit, states={IncidentState(state)})
+    return [QueueRowOut.model_validate(row) for row in rows]
+
+
+@router.get(
+    "/incidents/{incident_id}",
+    summary="An incident with its timeline, and its client card when yours to see (audited)",
+    responses=NOT_FOUND,
+)
+def get_incident(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> IncidentOut:
+    detail = actions.view_incident(session, actor, incident_id=incident_id)
+    return IncidentOut.model_validate(detail)
+
+
+@router.get(
+    "/incidents/{incident_id}/carers",
+    summary="Mobile carers for an incident: busy or free, travel minutes, the suggested one",
+    responses=NOT_FOUND,
+)
+def incident_carers(
+    incident_id: UUID, session: SessionDep, settings: SettingsDep, actor: CurrentActor
+) -> CarerOptions:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFoundError("Melding niet gevonden.")
+    options = actions.carer_options(session, settings, incident)
+    best = rules.suggested_carer(options)
+    return CarerOptions(
+        options=[CarerOptionOut.model_validate(o, from_attributes=True) for o in options],
+        suggested=UUID(best.user_id) if best else None,
+    )
+
+
+@router.get("/night/carers", summary="Everyone on the night roster now, and their task")
+def night_carers(session: SessionDep, actor: CurrentActor) -> list[CarerOut]:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    return [CarerOut.model_validate(row) for row in queries.carers_on_shift(session)]
+
+
+# --- the incident's steps --------------------------------------------------------------------
+
+
+@router.post(
+    "/incidents/{incident_id}/acknowledge",
+    summary="Claim the incident: its one handler",
+    responses=STEP,
+)
+def acknowledge(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> StepDone:
+    return StepDone(
+        id=incident_id, state=actions.acknowledge(session, actor, incident_id=incident_id)
+    )
+
+
+@router.post(
+    "/incidents/{incident_id}/triage",
+    summary="Start remote contact, or decide its outcome",
+    responses=STEP,
+)
+def triage(incident_id: UUID, data: TriageIn, session: SessionDep, actor: CurrentActor) -> StepDone:
+    state = actions.triage(session, actor, incident_id=incident_id, data=data)
+    return StepDone(id=incident_id, state=state)
+
+
+@router.post(
+    "/incidents/{incident_id}/dispatch",
+    summary="Send a mobile carer: the one chosen, or the nearest free one",
+    responses=STEP,
+)
+def dispatch(
+    incident_id: UUID,
+    data: DispatchIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+) -> Dispatched:
+    carer_id = actions.dispatch(
+        session, actor, settings, incident_id=incident_id, carer_id=data.carer_id
+    )
+    return Dispatched(id=incident_id, state=IncidentState.DISPATCHED, carer_id=carer_id)
+
+
+@router.post(
+    "/incidents/{incident_id}/accept",
+    summary='The carer takes the task ("ik ga")',
+    responses=STEP,
+)
+def accept(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> StepDone:
+    return StepDone(
+        id=incident_id, state=actions.take_task(session, actor, incident_id=incident_id)
+    )
+
+
+@router.post(
+    "/incidents/{incident_id}/on-site",
+    summary='The carer is with the client ("aanwezig")',
+    responses=STEP,
+)
+def on_site(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> StepDone:
+    return StepDone(id=incident_id, state=actions.arrive(session, actor, incident_id=incident_id))
+
+
+@router.post(
+    "/incidents/{incident_id}/complete",
+    summary='The visit is done ("klaar"); the logbook entry closes it',
+    responses=STEP,
+)
+def complete(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> StepDone:
+    return StepDone(id=incident_id, state=actions.complete(session, actor, incident_id=incident_id))
+
+
+@router.post(
+    "/incidents/{incident_id}/close",
+    summary="Write the logbook entry and the handover note for the client's day team",
+    responses=STEP
+    | {422: {"model": Problem, "description": "A client's incident needs a handover note"}},
+)
+def close(incident_id: UUID, data: CloseIn, session: SessionDep, actor: CurrentActor) -> StepDone:
+    return StepDone(
+        id=incident_id, state=actions.close(session, actor, incident_id=incident_id, data=data)
+    )
+
+
+@router.post(
+    "/incidents/{incident_id}/resolve-sender",
+    summary="Name the client of an unknown sender's alarm (and remember the device)",
+    responses=STEP,
+)
+def resolve_sender(
+    incident_id: UUID, data: ResolveSenderIn, session: SessionDep, actor: CurrentActor
+) -> StepDone:
+    state = actions.resolve_sender(
+        session,
+        actor,
+        incident_id=incident_id,
+        client_id=data.client_id,
+        remember_device=data.remember_device,
+    )
+    return StepDone(id=incident_id, state=state)
+
+
+# --- the live stream -------------------------------------------------------------------------
+
+
+class _Connection(Protocol):
+    async def is_disconnected(self) -> bool: ...
+
+
+async def event_stream(
+    connection: _Connection, *, keepalive: float = KEEPALIVE_SECONDS, poll: float = 1.0
+) -> AsyncGenerator[str]:
+    """Every "night" event as a server-sent event, a comment now and then so proxies keep the
+    line open, until the client goes away (noticed within ``poll`` seconds)."""
+    # an async generator underneath: closing it unsubscribes at once
+    subscription = cast("AsyncGenerator[events.Event]", events.BROKER.subscribe(intake.NIGHT))
+    pending: asyncio.Future[events.Event] = asyncio.ensure_future(anext(subscription))
+    try:
+        await asyncio.sleep(0)  # the subscription is registered before the client hears of it
+        yield "retry: 3000\n: verbonden\n\n"
+        quiet = 0.0
+        while not await connection.is_disconnected():
+            done, _ = await asyncio.wait({pending}, timeout=poll)
+            if not done:
+                quiet += poll
+                if quiet >= keepalive:
+                    quiet = 0.0
+                    yield ": keep-alive\n\n"
+                continue
+            yield pending.result().sse()
+            pending = asyncio.ensure_future(anext(subscription))
+    finally:
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+            await pending
+        await subscription.aclose()
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    summary="The night console's live events (server-sent events)",
+    description="Each change of an incident as `event: incident.changed` with its id, state "
+    f"and priority; a comment every {KEEPALIVE_SECONDS:.0f} s keeps the line open. Events say "
+    "that something changed: re-read the queue on (re)connecting.",
+    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+)
+def night_events(request: Request, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    return StreamingResponse(
+        event_stream(request),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
