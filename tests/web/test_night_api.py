@@ -574,3 +574,16 @@ def test_the_stream_keeps_the_line_open_and_ends_when_the_client_goes_away() -> 
     assert chunks[0].startswith("retry:")
     assert ": keep-alive\n\n" in chunks
     assert events.BROKER.subscriber_count() == 0
+
+
+def test_the_openapi_document_tells_senders_the_scaip_statuses(app_client: Browser) -> None:
+    document = app_client.get("/openapi.json").json()
+    scaip = document["paths"]["/api/v1/alarms/scaip"]["post"]
+    assert set(scaip["requestBody"]["content"]) == {"application/xml", "text/xml"}
+    for status in ("200", "400", "413"):
+        assert "application/xml" in scaip["responses"][status]["content"], status
+    assert "night" in scaip["tags"]
+    events_route = document["paths"]["/api/v1/events"]["get"]
+    assert "text/event-stream" in events_route["responses"]["200"]["content"]
+    acknowledge = document["paths"]["/api/v1/incidents/{incident_id}/acknowledge"]["post"]
+    assert {"401", "403", "404", "409"} <= set(acknowledge["responses"])
