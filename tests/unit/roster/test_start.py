@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from dataclasses import replace
 
 from roster_cast import wanted, ward
 
+from regiozorg.roster import nrp
 from regiozorg.roster.evaluator import evaluate
-from regiozorg.roster.problem import Staff
-from regiozorg.roster.start import person_by_person
+from regiozorg.roster.problem import Roster, ShiftRequest, Staff
+from regiozorg.roster.start import open_cover_weights, person_by_person, roster_alone
 
 
 def test_each_person_fills_the_cover_the_others_left_open() -> None:
@@ -28,3 +31,35 @@ def test_each_person_fills_the_cover_the_others_left_open() -> None:
 def test_a_person_without_any_lawful_roster_gives_none() -> None:
     impossible = Staff("anna", min_minutes=20 * 600)
     assert person_by_person(ward(staff=(impossible,)), time.monotonic() + 5) is None
+
+
+def test_a_shift_still_short_pays_to_work_and_a_full_one_costs() -> None:
+    problem = ward(
+        covers=wanted([0, 1], need=1, under=100, over=7),
+        requests=(
+            ShiftRequest("anna", 1, "E", 3, on=False),
+            ShiftRequest("anna", 2, "N", 5, on=True),
+        ),
+    )
+    weights = open_cover_weights(problem, problem.staff[0], Counter({(1, "E"): 1}))
+    assert weights[0, "E"] == -100  # nobody on it yet: one more saves an under-cover
+    assert weights[1, "E"] == 7 + 3  # already full: over-cover, and anna asked to be free
+    assert weights[2, "N"] == 7 - 5  # nobody needed, but anna asked for it
+
+
+def test_a_person_of_instance20_gets_a_lawful_roster_in_a_second() -> None:
+    # One-person CP-SAT search towards the open cover found none in 5 s for these people.
+    problem = nrp.load("Instance20")
+    for person in problem.staff[1:3]:
+        days = roster_alone(problem, person, Counter(), seconds=1.0, workers=2)
+        assert days is not None
+        alone = replace(problem, staff=(person,))
+        assert evaluate(alone, Roster({person.id: days})).violations == ()
+
+
+def test_a_start_past_its_deadline_still_gives_everyone_a_lawful_roster() -> None:
+    problem = replace(nrp.load("Instance20"), staff=nrp.load("Instance20").staff[:3])
+    now = time.monotonic()
+    roster = person_by_person(problem, now, workers=2, last_resort=now + 30)
+    assert roster is not None
+    assert evaluate(problem, roster).violations == ()
