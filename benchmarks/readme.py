@@ -103,7 +103,8 @@ def night_section() -> str:
         lines += [
             "",
             f"- Restart: {restart['alarms']} alarms posted with retries while the server was "
-            f"killed (SIGKILL) {restart['kills']} times (down {restart['seconds_down']} s): "
+            f"killed (SIGKILL) {restart['kills']} times (no server process for "
+            f"{restart['seconds_without_server']} s, then its start-up): "
             f"{restart['failed_attempts']} failed attempts retried, "
             f"{restart['answered_duplicate']} retries answered as duplicates; stored "
             f"{restart['stored']['messages']} messages and {restart['stored']['incidents']} "
