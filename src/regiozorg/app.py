@@ -29,6 +29,7 @@ from regiozorg.network.web import router as network_router
 from regiozorg.night import worker as night_worker
 from regiozorg.night.api import router as night_api_router
 from regiozorg.night.reports_web import router as night_reports_router
+from regiozorg.night.web import router as night_router
 from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
 from regiozorg.web.i18n import translate
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(accounts_router)
     app.include_router(network_router)
     app.include_router(beds_router)
+    app.include_router(night_router)
     app.include_router(beds_api_router)
     app.include_router(capacity_router)
     app.include_router(acceptance_router)

@@ -1,0 +1,469 @@
+"""Pages of the shared night console: the desk's live queue and carers' board, an incident
+with its client card and next steps, the mobile carer's one-button view, an organisation's
+own history, and the live event stream they listen to."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, Callable, Sequence
+from typing import Annotated, Any, Protocol, cast
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from regiozorg import events
+from regiozorg.auth import Actor, Permission, ensure_allowed
+from regiozorg.clock import local
+from regiozorg.config import Settings
+from regiozorg.errors import N_, DomainError
+from regiozorg.network.models import Client, Location, Organisation
+from regiozorg.night import actions, history, intake, queries, rules
+from regiozorg.night.models import Incident, NightLocation, NightPlan
+from regiozorg.night.rules import ContactMode, IncidentState, InterventionType, Outcome
+from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
+from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.i18n import translate
+from regiozorg.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+KEEPALIVE_SECONDS = 15.0
+CLIENT_NOT_FOUND = N_("Geen deelnemende cliënt met dit cliëntnummer bij deze organisatie.")
+# Where a step's form sends the person back to: the console's incident page or the phone view.
+RETURN_PAGES = {"incident", "mobile"}
+
+
+def _message(request: Request, error: DomainError) -> str:
+    locale: str = getattr(request.state, "locale", None) or "nl"
+    return translate(locale, error.message, **error.params)
+
+
+def _when(moment: Any) -> str:
+    return local(moment).strftime("%d-%m %H:%M:%S") if moment else ""
+
+
+def _age(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes}:{rest:02d}" if minutes < 60 else f"{minutes // 60}u{minutes % 60:02d}"
+
+
+# --- who takes part --------------------------------------------------------------------------
+
+
+def _night_organisations(session: Session) -> Sequence[tuple[UUID, str]]:
+    """Organisations with a location in the night service: not secret, and the handler needs
+    them to name a caller without any list of clients on screen."""
+    return [
+        (row[0], row[1])
+        for row in session.execute(
+            select(Organisation.id, Organisation.name)
+            .join(Location, Location.organisation_id == Organisation.id)
+            .join(NightLocation, NightLocation.location_id == Location.id)
+            .distinct()
+            .order_by(Organisation.name)
+        )
+    ]
+
+
+def _enrolled_client(
+    session: Session, actor: Actor, organisation_id: str, client_number: str
+) -> UUID:
+    """The enrolled client the handler names by organisation and client number. Only someone
+    on the night roster may ask, so the form cannot be used to probe client numbers."""
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    if not actions.on_shift(session, actor.user_id):
+        raise actions.NotOnShiftError(actions.NOT_ON_SHIFT)
+    try:
+        organisation = UUID(organisation_id)
+    except ValueError:
+        raise DomainError(CLIENT_NOT_FOUND) from None
+    found = session.scalar(
+        select(Client.id)
+        .join(NightPlan, NightPlan.client_id == Client.id)
+        .where(
+            Client.organisation_id == organisation,
+            Client.client_number == client_number.strip(),
+            NightPlan.enrolled.is_(True),
+        )
+    )
+    session.rollback()
+    if found is None:
+        raise DomainError(CLIENT_NOT_FOUND)
+    return found
+
+
+# --- the console -----------------------------------------------------------------------------
+
+
+def _queue_context(session: Session) -> dict[str, Any]:
+    return {"queue": queries.open_queue(session), "age": _age, "when": _when}
+
+
+@router.get("/night")
+def console_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    return _console(request, session)
+
+
+def _console(
+    request: Request, session: Session, *, error: str | None = None, status_code: int = 200
+) -> Response:
+    context = _queue_context(session) | {
+        "carers": queries.carers_on_shift(session),
+        "organisations": _night_organisations(session),
+        "error": error,
+    }
+    return render(request, "night/console.html", context, status_code)
+
+
+@router.get("/night/queue")
+def queue_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    """The queue alone, re-fetched by the console on every night event."""
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    return render(request, "night/_queue.html", _queue_context(session))
+
+
+@router.get("/night/carers")
+def carers_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    return render(request, "night/_carers.html", {"carers": queries.carers_on_shift(session)})
+
+
+@router.post("/night/calls")
+def record_call(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    summary: Annotated[str, Form(max_length=500)],
+    priority: Annotated[int, Form(ge=1, le=5)] = 2,
+    organisation_id: Annotated[str, Form()] = "",
+    client_number: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """A phone call taken at the desk; the caller named by organisation and client number, or
+    left unknown to resolve later."""
+    try:
+        client_id = (
+            _enrolled_client(session, actor, organisation_id, client_number)
+            if client_number.strip()
+            else None
+        )
+        call = CallIn(client_id=client_id, summary=summary, priority=priority)
+        incident_id = intake.record_call(session, actor, call=call)
+    except ValidationError:
+        return _console(request, session, error=_call_problem(request), status_code=422)
+    except DomainError as refused:
+        return _console(
+            request, session, error=_message(request, refused), status_code=refused.status_code
+        )
+    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+
+
+def _call_problem(request: Request) -> str:
+    locale: str = getattr(request.state, "locale", None) or "nl"
+    return translate(locale, N_("Beschrijf kort waar het gesprek over ging."))
+
+
+# --- the live stream -------------------------------------------------------------------------
+
+
+class _Connection(Protocol):
+    async def is_disconnected(self) -> bool: ...
+
+
+async def event_stream(
+    connection: _Connection, *, keepalive: float = KEEPALIVE_SECONDS, poll: float = 1.0
+) -> AsyncGenerator[str]:
+    """Every "night" event as a server-sent event, with a comment now and then so proxies keep
+    the line open, until the client goes away (noticed within ``poll`` seconds). The events
+    carry ids and states only: each screen fetches what its reader may see."""
+    subscription = cast("AsyncGenerator[events.Event]", events.BROKER.subscribe(intake.NIGHT))
+    pending: asyncio.Future[events.Event] = asyncio.ensure_future(anext(subscription))
+    try:
+        await asyncio.sleep(0)  # subscribed before the client hears it is connected
+        yield "retry: 3000\n: verbonden\n\n"
+        quiet = 0.0
+        while not await connection.is_disconnected():
+            done, _ = await asyncio.wait({pending}, timeout=poll)
+            if not done:
+                quiet += poll
+                if quiet >= keepalive:
+                    quiet = 0.0
+                    yield ": keep-alive\n\n"
+                continue
+            yield pending.result().sse()
+            pending = asyncio.ensure_future(anext(subscription))
+    finally:
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+            await pending
+        await subscription.aclose()
+
+
+@router.get("/night/stream")
+def night_events(request: Request, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    return StreamingResponse(
+        event_stream(request),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+# --- an incident -----------------------------------------------------------------------------
+
+
+def _incident_context(
+    session: Session, settings: Settings, actor: Actor, incident_id: UUID
+) -> dict[str, Any]:
+    detail = actions.view_incident(session, actor, incident_id=incident_id)
+    handler = detail.handler_id == actor.user_id
+    options: list[rules.CarerOption] = []
+    if handler and detail.state in (IncidentState.VISIT_NEEDED, IncidentState.DISPATCHED):
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        options = actions.carer_options(session, settings, incident)
+        session.rollback()
+    suggested = rules.suggested_carer(options)
+    return {
+        "detail": detail,
+        "is_handler": handler,
+        "is_carer": detail.carer_id == actor.user_id,
+        "options": options,
+        "suggested": suggested.user_id if suggested else "",
+        "organisations": _night_organisations(session) if detail.unknown_sender else [],
+        "contact_modes": [ContactMode.PHONE, ContactMode.VIDEO],
+        "outcomes": [o for o in Outcome if o is not Outcome.RESET_AT_SOURCE],
+        "interventions": list(InterventionType),
+        "when": _when,
+    }
+
+
+def _incident_page(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    incident_id: UUID,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = _incident_context(session, settings, actor, incident_id) | {"error": error}
+    return render(request, "night/incident.html", context, status_code)
+
+
+@router.get("/night/incidents/{incident_id}")
+def incident_page(
+    request: Request,
+    incident_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+) -> Response:
+    return _incident_page(request, session, settings, actor, incident_id)
+
+
+def _step(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    incident_id: UUID,
+    step: Callable[[], object],
+    back: str = "incident",
+) -> Response:
+    """Run one action; on refusal the same page again with the reason in the reader's words."""
+    try:
+        step()
+    except DomainError as refused:
+        message = _message(request, refused)
+        if back == "mobile":
+            return _mobile_page(request, session, actor, error=message, status=refused.status_code)
+        return _incident_page(
+            request, session, settings, actor, incident_id, error=message,
+            status_code=refused.status_code,
+        )  # fmt: skip
+    if back == "mobile":
+        return RedirectResponse("/night/mobile", status_code=303)
+    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/night/incidents/{incident_id}/acknowledge")
+def acknowledge(
+    request: Request,
+    incident_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+) -> Response:
+    return _step(
+        request, session, settings, actor, incident_id,
+        lambda: actions.acknowledge(session, actor, incident_id=incident_id),
+    )  # fmt: skip
+
+
+@router.post("/night/incidents/{incident_id}/triage")
+def triage(
+    request: Request,
+    incident_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    contact_mode: Annotated[ContactMode, Form()] = ContactMode.PHONE,
+    outcome: Annotated[Outcome | None, Form()] = None,
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    data = TriageIn(contact_mode=contact_mode, outcome=outcome, note=note.strip())
+    return _step(
+        request, session, settings, actor, incident_id,
+        lambda: actions.triage(session, actor, incident_id=incident_id, data=data),
+    )  # fmt: skip
+
+
+@router.post("/night/incidents/{incident_id}/dispatch")
+def dispatch(
+    request: Request,
+    incident_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    carer_id: Annotated[UUID | None, Form()] = None,
+) -> Response:
+    return _step(
+        request, session, settings, actor, incident_id,
+        lambda: actions.dispatch(
+            session, actor, settings, incident_id=incident_id, carer_id=carer_id
+        ),
+    )  # fmt: skip
+
+
+CARER_STEPS = {"take": actions.take_task, "arrive": actions.arrive, "complete": actions.complete}
+
+
+@router.post("/night/incidents/{incident_id}/carer/{step}")
+def carer_step(
+    request: Request,
+    incident_id: UUID,
+    step: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    back: Annotated[str, Form()] = "incident",
+) -> Response:
+    """ "Ik ga", "aanwezig", "klaar": from the phone view, or by the handler on the carer's
+    behalf from the incident page."""
+    action = CARER_STEPS.get(step)
+    if action is None:
+        raise DomainError(N_("Deze stap bestaat niet."))
+    return _step(
+        request, session, settings, actor, incident_id,
+        lambda: action(session, actor, incident_id=incident_id),
+        back if back in RETURN_PAGES else "incident",
+    )  # fmt: skip
+
+
+@router.post("/night/incidents/{incident_id}/close")
+def close(
+    request: Request,
+    incident_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    intervention: Annotated[InterventionType, Form()],
+    notes: Annotated[str, Form(max_length=4000)] = "",
+    handover_note: Annotated[str, Form(max_length=4000)] = "",
+    back: Annotated[str, Form()] = "incident",
+) -> Response:
+    data = CloseIn(intervention=intervention, notes=notes, handover_note=handover_note)
+    return _step(
+        request, session, settings, actor, incident_id,
+        lambda: actions.close(session, actor, incident_id=incident_id, data=data),
+        back if back in RETURN_PAGES else "incident",
+    )  # fmt: skip
+
+
+@router.post("/night/incidents/{incident_id}/sender")
+def resolve_sender(
+    request: Request,
+    incident_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    organisation_id: Annotated[str, Form()],
+    client_number: Annotated[str, Form(max_length=32)],
+    remember_device: Annotated[bool, Form()] = False,
+) -> Response:
+    def link() -> None:
+        client_id = _enrolled_client(session, actor, organisation_id, client_number)
+        actions.resolve_sender(
+            session, actor, incident_id=incident_id, client_id=client_id,
+            remember_device=remember_device,
+        )  # fmt: skip
+
+    return _step(request, session, settings, actor, incident_id, link)
+
+
+# --- the mobile carer ------------------------------------------------------------------------
+
+
+def _mobile_context(session: Session, actor: Actor) -> dict[str, Any]:
+    ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    assert actor.user_id is not None
+    tasks = queries.tasks_of(session, actor.user_id)
+    session.rollback()
+    detail = actions.view_incident(session, actor, incident_id=tasks[0]) if tasks else None
+    return {
+        "detail": detail,
+        "waiting": len(tasks) - 1 if tasks else 0,
+        "interventions": list(InterventionType),
+        "when": _when,
+    }
+
+
+def _mobile_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    context = _mobile_context(session, actor) | {"error": error}
+    return render(request, "night/mobile.html", context, status)
+
+
+@router.get("/night/mobile")
+def mobile_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    return _mobile_page(request, session, actor)
+
+
+@router.get("/night/mobile/task")
+def mobile_task(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    """The current task alone, re-fetched when a night event arrives."""
+    return render(request, "night/_task.html", _mobile_context(session, actor) | {"error": None})
+
+
+# --- an organisation's own history -----------------------------------------------------------
+
+
+@router.get("/night/history")
+def history_page(
+    request: Request, session: SessionDep, actor: CurrentActor, organisation: str = ""
+) -> Response:
+    organisations = history.organisations_in_view(session, actor)
+    chosen = None
+    with contextlib.suppress(ValueError):
+        chosen = UUID(organisation) if organisation else None
+    rows = history.read_history(session, actor, organisation_id=chosen)
+    context = {
+        "rows": rows,
+        "organisations": organisations,
+        "chosen": str(chosen) if chosen else "",
+        "when": _when,
+    }
+    return render(request, "night/history.html", context)
