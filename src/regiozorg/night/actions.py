@@ -68,6 +68,9 @@ def on_shift(
 
 def _ensure_on_shift(session: Session, actor: Actor, role: DeskRole | None = None) -> None:
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
+    # Reading the roster starts the transaction: on SQLite it must hold the write lock by then,
+    # or two handlers pressing at once fail with "database is locked" instead of waiting.
+    lock_for_writing(session, "incident_events")
     if not on_shift(session, actor.user_id, role=role):
         raise NotOnShiftError(NOT_ON_SHIFT)
 

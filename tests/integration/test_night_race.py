@@ -1,0 +1,221 @@
+"""Races on the night desk, with real threads and real commits on both databases: an alarm
+platform that fires the same alarm sixteen times at once opens one incident; eight handlers who
+press "oppakken" together leave it with one; two app processes running the escalation worker
+take every step once.
+
+These tests commit, so they remove their incidents, messages, timelines and night shifts
+afterwards (audit rows stay: the trail is append-only).
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TypeVar
+from uuid import UUID
+
+import pytest
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from regiozorg.accounts.models import User
+from regiozorg.auth import Actor, Membership, Role
+from regiozorg.clock import utcnow
+from regiozorg.db import make_sessionmaker
+from regiozorg.errors import ConflictError
+from regiozorg.night import actions, escalation, intake
+from regiozorg.night.models import AlarmMessage, Incident, IncidentEvent, NightShift
+from regiozorg.night.rules import DeskRole, IncidentState
+from tests.night_cast import MEPPEL, PLATFORM, actor_of, alarm
+
+T = TypeVar("T")
+SENDERS = 16
+HANDLERS = 8
+
+
+@dataclass
+class Committed:
+    """What a race test added to the committed database, to remove again afterwards."""
+
+    sessions: sessionmaker[Session]
+    tag: str
+    platform: Actor
+    incidents: set[UUID] = field(default_factory=set)
+    shifts: list[UUID] = field(default_factory=list)
+
+    def alarm(self, number: int = 0) -> UUID:
+        with self.sessions() as session:
+            received = intake.receive_alarm(
+                session, self.platform, message=alarm(f"{self.tag}{number}", MEPPEL, "D001")
+            )
+        assert received.incident_id is not None
+        self.incidents.add(received.incident_id)
+        return received.incident_id
+
+
+@pytest.fixture
+def committed(engine: Engine) -> Iterator[Committed]:
+    sessions = make_sessionmaker(engine)
+    tag = "RACE" + "".join(random.choices(string.ascii_uppercase, k=6))
+    with sessions() as session:
+        platform = actor_of(session, PLATFORM)
+    created = Committed(sessions, tag, platform)
+    yield created
+    with sessions() as session, session.begin():
+        ours = select(AlarmMessage.incident_id).where(AlarmMessage.reference.startswith(tag))
+        created.incidents |= {i for i in session.scalars(ours) if i is not None}
+        session.execute(delete(AlarmMessage).where(AlarmMessage.reference.startswith(tag)))
+        session.execute(
+            delete(IncidentEvent).where(IncidentEvent.incident_id.in_(created.incidents))
+        )
+        session.execute(delete(Incident).where(Incident.id.in_(created.incidents)))
+        session.execute(delete(NightShift).where(NightShift.id.in_(created.shifts)))
+
+
+def _all_at_once(work: list[Callable[[], T]]) -> list[T | BaseException]:
+    """Run each piece of work in its own thread, released together by a barrier."""
+    barrier = threading.Barrier(len(work))
+    outcomes: list[T | BaseException] = [RuntimeError("did not run")] * len(work)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[index] = work[index]()
+        except BaseException as error:  # reported by the test, whatever it is
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a contender hung"
+    return outcomes
+
+
+def test_sixteen_retries_of_one_alarm_at_once_open_one_incident(committed: Committed) -> None:
+    started = utcnow()
+    message = alarm(f"{committed.tag}0", MEPPEL, "D001")
+
+    def post() -> intake.Intake:
+        with committed.sessions() as session:
+            return intake.receive_alarm(session, committed.platform, message=message)
+
+    outcomes = _all_at_once([post] * SENDERS)
+
+    answers = [o for o in outcomes if isinstance(o, intake.Intake)]
+    assert len(answers) == SENDERS, outcomes
+    committed.incidents |= {a.incident_id for a in answers if a.incident_id}
+    first = [a for a in answers if not a.duplicate]
+    assert len(first) == 1
+    assert first[0].incident_id is not None
+    assert {a.incident_id for a in answers} == {first[0].incident_id}
+    with committed.sessions() as session:
+        messages = session.scalar(
+            select(func.count())
+            .select_from(AlarmMessage)
+            .where(AlarmMessage.reference == message.reference)
+        )
+        incidents = session.scalars(
+            select(Incident.id).where(
+                Incident.controller_id == MEPPEL,
+                Incident.device_id == "D001",
+                Incident.received_at >= started,
+            )
+        ).all()
+    assert messages == 1
+    assert incidents == [first[0].incident_id]
+
+
+@pytest.fixture
+def handlers(committed: Committed) -> list[Actor]:
+    """Eight people on the night desk now: demo accounts with a night-carer role and a shift."""
+    now = utcnow()
+    with committed.sessions() as session, session.begin():
+        users = session.execute(select(User.id, User.email).order_by(User.email).limit(HANDLERS))
+        people = []
+        for user_id, email in users:
+            shift = NightShift(
+                user_id=user_id,
+                role=DeskRole.DESK,
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(hours=1),
+            )
+            session.add(shift)
+            session.flush()
+            committed.shifts.append(shift.id)
+            # The account's own organisation does not matter to the shared night team.
+            membership = Membership(
+                next(iter(committed.platform.organisation_ids())), Role.NIGHT_CARER
+            )
+            people.append(Actor(user_id=user_id, email=email, memberships=frozenset({membership})))
+    assert len(people) == HANDLERS
+    return people
+
+
+def test_eight_handlers_claiming_one_alarm_leave_it_with_one(
+    committed: Committed, handlers: list[Actor]
+) -> None:
+    incident_id = committed.alarm()
+
+    def claim(handler: Actor) -> Callable[[], IncidentState]:
+        def attempt() -> IncidentState:
+            with committed.sessions() as session:
+                return actions.acknowledge(session, handler, incident_id=incident_id)
+
+        return attempt
+
+    outcomes = _all_at_once([claim(handler) for handler in handlers])
+
+    won = [i for i, o in enumerate(outcomes) if o is IncidentState.ACKNOWLEDGED]
+    lost = [o for o in outcomes if o is not IncidentState.ACKNOWLEDGED]
+    assert len(won) == 1, outcomes
+    assert len(lost) == HANDLERS - 1
+    assert all(isinstance(o, ConflictError) for o in lost), lost
+    assert all(str(o).startswith("Deze melding is al opgepakt door ") for o in lost)
+    with committed.sessions() as session:
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        assert incident.handler_id == handlers[won[0]].user_id
+        claims = session.scalar(
+            select(func.count())
+            .select_from(IncidentEvent)
+            .where(IncidentEvent.incident_id == incident_id, IncidentEvent.kind == "acknowledged")
+        )
+    assert claims == 1
+
+
+def test_two_workers_escalating_at_once_take_every_step_once(committed: Committed) -> None:
+    incident_id = committed.alarm()
+    with committed.sessions() as session, session.begin():
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        # Unanswered for a day: every step is due, one per round of the worker.
+        late = timedelta(days=1)
+        incident.received_at -= late
+        assert incident.next_escalation_at is not None
+        incident.next_escalation_at -= late
+
+    def worker() -> int:
+        with committed.sessions() as session:
+            return escalation.run_due_escalations(session)
+
+    for _ in range(4):
+        outcomes = _all_at_once([worker, worker])
+        assert all(isinstance(o, int) for o in outcomes), outcomes
+
+    with committed.sessions() as session:
+        steps = session.scalars(
+            select(IncidentEvent.detail)
+            .where(IncidentEvent.incident_id == incident_id, IncidentEvent.kind == "escalated")
+            .order_by(IncidentEvent.id)
+        ).all()
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+    assert [step[:6] for step in steps] == ["stap 1", "stap 2", "stap 3"]
+    assert incident.escalations_done == 3
+    assert incident.next_escalation_at is None
