@@ -29,6 +29,7 @@ from regiozorg.network.web import router as network_router
 from regiozorg.night import worker as night_worker
 from regiozorg.night.api import router as night_api_router
 from regiozorg.night.reports_web import router as night_reports_router
+from regiozorg.night.setup_web import router as night_setup_router
 from regiozorg.night.web import router as night_router
 from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(acceptance_router)
     app.include_router(night_api_router)
     app.include_router(night_reports_router)
+    app.include_router(night_setup_router)
     app.include_router(audit_router)
 
     @app.get("/api/v1/health", tags=["system"])

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from regiozorg import audit
-from regiozorg.auth import Actor, Permission, ensure_allowed
-from regiozorg.clock import utcnow
+from regiozorg.accounts.models import MembershipRow, User
+from regiozorg.auth import (
+    AccessDeniedError,
+    Actor,
+    Decision,
+    Permission,
+    Role,
+    ensure_allowed,
+    scope,
+)
+from regiozorg.clock import AMSTERDAM, utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location
@@ -52,6 +62,8 @@ def enrol_location(
         if location is None:
             raise NotFoundError("Locatie niet gevonden.")
         ensure_allowed(actor, Permission.NIGHT_SETUP, location.organisation_id)
+        if answer_norm_seconds <= 0 or on_site_norm_minutes <= 0:
+            raise DomainError(N_("Normen moeten groter zijn dan nul."))
         row = session.get(NightLocation, location_id) or NightLocation(location_id=location_id)
         row.answer_norm_seconds = answer_norm_seconds
         row.on_site_norm_minutes = on_site_norm_minutes
@@ -65,6 +77,36 @@ def enrol_location(
             organisation_id=location.organisation_id,
             detail=f"answer {answer_norm_seconds}s, on site {on_site_norm_minutes}min",
         )
+
+
+def unenrol_location(session: Session, actor: Actor, *, location_id: UUID) -> int:
+    """Take a location out of the night service; its clients' plans stay but are no longer
+    enrolled, so the night team stops seeing them. Returns how many plans were switched off."""
+    with unit_of_work(session):
+        location = session.get(Location, location_id)
+        if location is None:
+            raise NotFoundError("Locatie niet gevonden.")
+        ensure_allowed(actor, Permission.NIGHT_SETUP, location.organisation_id)
+        row = session.get(NightLocation, location_id)
+        if row is None:
+            raise DomainError(N_("Deze locatie doet niet mee aan de nachtzorg."))
+        session.delete(row)
+        plans = session.scalars(
+            select(NightPlan)
+            .join(Client, Client.id == NightPlan.client_id)
+            .where(Client.location_id == location_id, NightPlan.enrolled.is_(True))
+        ).all()
+        for plan in plans:
+            plan.enrolled = False
+        audit.record(
+            session,
+            actor,
+            "night.location.unenrol",
+            obj=("location", location_id),
+            organisation_id=location.organisation_id,
+            detail=f"{len(plans)} plans no longer enrolled",
+        )
+        return len(plans)
 
 
 def set_plan(
@@ -110,6 +152,71 @@ def set_plan(
         )
 
 
+@dataclass(frozen=True)
+class PlanView:
+    """A client's night care plan as its own organisation reads and edits it."""
+
+    client_id: UUID
+    organisation_id: UUID
+    client_number: str
+    name: str
+    location: str
+    location_enrolled: bool
+    exists: bool
+    enrolled: bool
+    instructions: str
+    risks: tuple[Risk, ...]
+    epilepsy_protocol: str
+    monitoring_consent: bool
+    contact_mode: ContactMode
+    key_information: str
+    updated_at: datetime | None
+
+
+def read_plan(session: Session, actor: Actor, *, client_id: UUID) -> PlanView:
+    """A client's night care plan; it holds client details, so the read is audited."""
+    with unit_of_work(session):
+        # Asked first without the organisation: whoever may read no plans at all gets the same
+        # 403 for every id and cannot probe which clients exist.
+        ensure_allowed(actor, Permission.NIGHT_PLANS)
+        row = session.execute(
+            select(Client, Location.name)
+            .join(Location, Location.id == Client.location_id)
+            .where(Client.id == client_id)
+        ).first()
+        if row is None:
+            raise NotFoundError("Cliënt niet gevonden.")
+        client, location = row
+        ensure_allowed(actor, Permission.NIGHT_PLANS, client.organisation_id, client_id=client.id)
+        plan = session.get(NightPlan, client_id)
+        audit.record(
+            session,
+            actor,
+            "night.plan.read",
+            obj=("night_plan", client_id),
+            client=(client.id, client.organisation_id),
+        )
+        return PlanView(
+            client_id=client.id,
+            organisation_id=client.organisation_id,
+            client_number=client.client_number,
+            name=client.name,
+            location=location,
+            location_enrolled=session.get(NightLocation, client.location_id) is not None,
+            exists=plan is not None,
+            enrolled=plan.enrolled if plan else False,
+            instructions=plan.instructions if plan else "",
+            risks=tuple(Risk(r) for r in plan.risks if r in Risk.__members__.values())
+            if plan
+            else (),
+            epilepsy_protocol=plan.epilepsy_protocol if plan else "",
+            monitoring_consent=plan.monitoring_consent if plan else False,
+            contact_mode=plan.contact_mode if plan else ContactMode.PHONE,
+            key_information=plan.key_information if plan else "",
+            updated_at=plan.updated_at if plan else None,
+        )
+
+
 def add_shift(
     session: Session,
     actor: Actor,
@@ -121,11 +228,31 @@ def add_shift(
     base_location_id: UUID | None = None,
     phone: str = "",
 ) -> UUID:
-    """Put someone on the night roster, at the desk or as mobile carer."""
+    """Put someone on the night roster, at the desk or as mobile carer. An organisation's admin
+    rosters from their own locations; a shift without a base location is the network's."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_SETUP)
+        if base_location_id is None:
+            _ensure_network_wide(actor)
+        else:
+            base = session.get(Location, base_location_id)
+            if base is None:
+                raise NotFoundError("Locatie niet gevonden.")
+            ensure_allowed(actor, Permission.NIGHT_SETUP, base.organisation_id)
         if ends_at <= starts_at:
             raise DomainError(N_("Een dienst moet eindigen na het begin."))
+        night_carer = session.scalar(
+            select(MembershipRow.id)
+            .join(User, User.id == MembershipRow.user_id)
+            .where(
+                MembershipRow.user_id == user_id,
+                MembershipRow.role == Role.NIGHT_CARER,
+                User.active.is_(True),
+            )
+            .limit(1)
+        )
+        if night_carer is None:
+            raise DomainError(N_("Alleen nachtzorgmedewerkers kunnen op het nachtrooster."))
         shift = NightShift(
             id=uuid.uuid4(),
             user_id=user_id,
@@ -140,6 +267,22 @@ def add_shift(
         return shift.id
 
 
+def remove_shift(session: Session, actor: Actor, *, shift_id: UUID) -> None:
+    """Take a shift off the night roster, by whoever could have put it there."""
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.NIGHT_SETUP)
+        shift = session.get(NightShift, shift_id)
+        if shift is None:
+            raise NotFoundError("Dienst niet gevonden.")
+        base = session.get(Location, shift.base_location_id) if shift.base_location_id else None
+        if base is None:
+            _ensure_network_wide(actor)
+        else:
+            ensure_allowed(actor, Permission.NIGHT_SETUP, base.organisation_id)
+        session.delete(shift)
+        audit.record(session, actor, "night.shift.remove", obj=("night_shift", shift_id))
+
+
 def register_device(
     session: Session,
     actor: Actor,
@@ -152,10 +295,26 @@ def register_device(
     room: str = "",
     heartbeat_interval_seconds: int = 300,
 ) -> None:
-    """Tell the service which client a sensor or call button belongs to."""
+    """Tell the service which client a sensor or call button belongs to. An organisation's
+    admin registers devices only on its own locations' controllers and for its own clients."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_SETUP)
+        if not (controller_id.isdigit() and len(controller_id) <= 32):
+            raise DomainError(N_("Een controller-id bestaat uit cijfers."))
+        if not (len(device_type) == 4 and device_type.isdigit()):
+            raise DomainError(N_("Een apparaattype is een code van vier cijfers, zoals 0003."))
         controller = session.get(AlarmController, controller_id)
+        owner_location = controller.location_id if controller is not None else location_id
+        location = session.get(Location, owner_location) if owner_location else None
+        if location is None:
+            _ensure_network_wide(actor)
+        else:
+            ensure_allowed(actor, Permission.NIGHT_SETUP, location.organisation_id)
+        if client_id is not None:
+            client = session.get(Client, client_id)
+            if client is None:
+                raise NotFoundError("Cliënt niet gevonden.")
+            ensure_allowed(actor, Permission.NIGHT_SETUP, client.organisation_id)
         if controller is None:
             controller = AlarmController(
                 controller_id=controller_id,
@@ -183,6 +342,23 @@ def register_device(
         )
 
 
+def client_by_number(session: Session, actor: Actor, client_number: str) -> UUID:
+    """The client with this number among the organisations ``actor`` sets up the night service
+    for; a number of another organisation is simply not found."""
+    organisations = scope(actor, Permission.NIGHT_SETUP)
+    query = select(Client.id).where(Client.client_number == client_number.strip())
+    if organisations is not None:
+        query = query.where(Client.organisation_id.in_(organisations))
+    found = session.scalars(query.limit(2)).all()
+    if not found:
+        raise NotFoundError("Geen cliënt met nummer {number}.", number=client_number)
+    if len(found) > 1:
+        raise DomainError(
+            N_("Cliëntnummer {number} komt bij meer organisaties voor."), number=client_number
+        )
+    return found[0]
+
+
 def set_escalation_steps(
     session: Session,
     actor: Actor,
@@ -190,9 +366,17 @@ def set_escalation_steps(
     priority: int,
     steps: Sequence[tuple[int, rules.EscalationTarget, str | None]],
 ) -> None:
-    """Replace the escalation steps of one priority: (seconds after the alarm, target, phone)."""
+    """Replace the escalation steps of one priority: (seconds after the alarm, target, phone).
+    The steps hold for every location in the service, so only the network sets them."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_SETUP)
+        _ensure_network_wide(actor)
+        if not rules.HIGHEST_PRIORITY <= priority <= rules.LOWEST_PRIORITY:
+            raise DomainError(N_("Kies een prioriteit van 1 tot en met 5."))
+        if not steps:
+            raise DomainError(N_("Geef minstens één escalatiestap op."))
+        if any(seconds <= 0 for seconds, _, _ in steps):
+            raise DomainError(N_("Een escalatiestap moet na minstens één seconde komen."))
         if any(target is rules.EscalationTarget.PHONE and not phone for _, target, phone in steps):
             raise DomainError(N_("Een doorschakelstap heeft een telefoonnummer nodig."))
         session.execute(delete(EscalationStepRow).where(EscalationStepRow.priority == priority))
@@ -203,7 +387,7 @@ def set_escalation_steps(
                     number=number,
                     after_seconds=seconds,
                     target=target,
-                    phone=phone,
+                    phone=phone or None,
                 )
             )
         audit.record(
@@ -213,6 +397,28 @@ def set_escalation_steps(
             obj=("priority", priority),
             detail=", ".join(f"{s}s {t}" for s, t, _ in steps),
         )
+
+
+def _ensure_network_wide(actor: Actor) -> None:
+    """What belongs to the whole service, not to one organisation, is for the network admin."""
+    if scope(actor, Permission.NIGHT_SETUP) is not None:
+        raise AccessDeniedError(actor, Permission.NIGHT_SETUP, Decision.FORBIDDEN)
+
+
+def parse_local_time(text: str) -> datetime:
+    """A moment typed as people read the clock in the Netherlands ("2026-03-28T23:00"), in UTC.
+    An ISO time with an offset is taken as it is; a wall-clock time that does not exist (the
+    hour skipped when summer time starts) is refused rather than guessed."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise DomainError(N_("Vul een geldige datum en tijd in.")) from None
+    if moment.tzinfo is None:
+        wall = moment
+        moment = moment.replace(tzinfo=AMSTERDAM)
+        if moment.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None) != wall:
+            raise DomainError(N_("Dit tijdstip bestaat niet: de klok gaat dan een uur vooruit."))
+    return moment.astimezone(UTC)
 
 
 def default_steps(fallback_phone: str) -> list[tuple[int, rules.EscalationTarget, str | None]]:
