@@ -82,7 +82,11 @@ MATRIX = {
 
 @pytest.mark.parametrize(
     ("email", "path", "status"),
-    [(email, path, code) for email, codes in MATRIX.items() for path, code in zip(ROUTES, codes)],
+    [
+        (email, path, code)
+        for email, codes in MATRIX.items()
+        for path, code in zip(ROUTES, codes, strict=True)
+    ],
 )
 def test_who_may_open_which_night_page(login: Login, email: str, path: str, status: int) -> None:
     assert login(email).get(path).status_code == status
