@@ -21,6 +21,7 @@ from regiozorg.migrate import upgrade
 from regiozorg.network import actions as network_actions
 from regiozorg.network import exchange
 from regiozorg.network import queries as network_queries
+from regiozorg.night.cli import night_app
 
 app = typer.Typer(
     help="regiozorg: shared beds, night care and on-call rosters for a region.",
@@ -32,6 +33,7 @@ tokens_app = typer.Typer(help="API tokens for systems.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(night_app, name="night")
 console = Console(stderr=True)
 
 

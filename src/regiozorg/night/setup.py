@@ -359,6 +359,20 @@ def client_by_number(session: Session, actor: Actor, client_number: str) -> UUID
     return found[0]
 
 
+def location_by_code(session: Session, code: str) -> UUID:
+    found = session.scalar(select(Location.id).where(Location.code == code.strip()))
+    if found is None:
+        raise NotFoundError("Geen locatie met code {code}.", code=code)
+    return found
+
+
+def user_by_email(session: Session, email: str) -> UUID:
+    found = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+    if found is None:
+        raise NotFoundError("Geen gebruiker met e-mailadres {email}.", email=email)
+    return found
+
+
 def set_escalation_steps(
     session: Session,
     actor: Actor,
