@@ -228,6 +228,7 @@ def test_the_page_shows_the_figures_against_the_norm_without_client_names(
     login: Login, night: Cast
 ) -> None:
     page = login(NETWORK_ADMIN).page(f"/night/reports?{_period()}")
+    assert '<a href="/night/reports">Nachtrapportages</a>' in page  # in the menu
     meppel = _row(page, "nights", night.meppel.name)
     assert "60,0% <small>(3/5)</small>" in meppel
     assert "niet gehaald" in meppel
@@ -280,6 +281,7 @@ def test_the_figures_api_gives_the_same_numbers_as_json(login: Login, night: Cas
 @pytest.mark.parametrize("email", [VIEWER, PHYSICIAN])
 def test_viewers_and_physicians_get_no_reports(login: Login, email: str) -> None:
     browser = login(email)
+    assert 'href="/night/reports"' not in browser.page("/")
     for path in ("/night/reports", "/night/reports.csv", "/api/v1/night/figures"):
         assert browser.get(path).status_code == 403, path
 
