@@ -63,3 +63,10 @@ def test_a_start_past_its_deadline_still_gives_everyone_a_lawful_roster() -> Non
     roster = person_by_person(problem, now, workers=2, last_resort=now + 30)
     assert roster is not None
     assert evaluate(problem, roster).violations == ()
+
+
+def test_a_person_without_a_share_of_time_still_works_where_cover_is_open() -> None:
+    problem = ward(covers=wanted([2, 3, 4], need=1, under=100, over=50))
+    days = roster_alone(problem, problem.staff[0], Counter(), seconds=0.0, patience=5.0)
+    assert days is not None
+    assert [day for day, shift in enumerate(days) if shift] == [2, 3, 4]
