@@ -1,7 +1,7 @@
 """Races on the night desk, with real threads and real commits on both databases: an alarm
 platform that fires the same alarm sixteen times at once opens one incident; eight handlers who
-press "oppakken" together leave it with one; two app processes running the escalation worker
-take every step once.
+press "oppakken" together leave it with one; eight screens opening it together all see it; two
+app processes running the escalation worker take every step once.
 
 These tests commit, so they remove their incidents, messages, timelines and night shifts
 afterwards (audit rows stay: the trail is append-only).
@@ -23,6 +23,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from regiozorg.accounts.models import User
+from regiozorg.audit import AuditEntry
 from regiozorg.auth import Actor, Membership, Role
 from regiozorg.clock import utcnow
 from regiozorg.db import make_sessionmaker
@@ -219,3 +220,34 @@ def test_two_workers_escalating_at_once_take_every_step_once(committed: Committe
     assert [step[:6] for step in steps] == ["stap 1", "stap 2", "stap 3"]
     assert incident.escalations_done == 3
     assert incident.next_escalation_at is None
+
+
+def test_eight_screens_opening_one_incident_at_once_all_see_it(
+    committed: Committed, handlers: list[Actor]
+) -> None:
+    incident_id = committed.alarm()
+
+    def view(handler: Actor) -> Callable[[], actions.IncidentDetail]:
+        def attempt() -> actions.IncidentDetail:
+            with committed.sessions() as session:
+                return actions.view_incident(session, handler, incident_id=incident_id)
+
+        return attempt
+
+    outcomes = _all_at_once([view(handler) for handler in handlers])
+
+    assert all(isinstance(o, actions.IncidentDetail) for o in outcomes), outcomes
+    details = [o for o in outcomes if isinstance(o, actions.IncidentDetail)]
+    assert {d.id for d in details} == {incident_id}
+    assert all(d.client is not None for d in details)  # all on shift, the client enrolled
+    with committed.sessions() as session:
+        reads = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.action == "night.client.read",
+                AuditEntry.object_id == str(incident_id),
+                AuditEntry.outcome == "success",
+            )
+        )
+    assert reads == HANDLERS  # every read of the card is in the trail

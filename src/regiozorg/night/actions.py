@@ -425,6 +425,9 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
     audited, and so is a refusal."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_HANDLE)
+        # Reading the card writes its audit row: on SQLite take the write lock before reading,
+        # or screens opening the incident at once fail instead of waiting their turn.
+        lock_for_writing(session, "audit_entries")
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFoundError("Melding niet gevonden.")
