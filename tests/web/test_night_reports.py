@@ -296,7 +296,10 @@ def test_the_handover_shows_own_clients_and_audits_each_one(
     login: Login, night: Cast, session: Session
 ) -> None:
     lindehof = night.alice.organisation_id
-    page = login(ORG_ADMIN).page(f"/night/handover?organisation={lindehof}&night={NIGHT}")
+    admin = login(ORG_ADMIN)
+    reports = admin.page(f"/night/reports?{_period()}")
+    assert f"/night/handover?organisation={lindehof}&amp;night={NIGHT}" in reports
+    page = admin.page(f"/night/handover?organisation={lindehof}&night={NIGHT}")
     assert night.alice.name in page and night.bob.name in page
     assert "Overdracht: gevallen naast bed, geholpen" in page
     assert "Logboek: ambulance gebeld" in page
