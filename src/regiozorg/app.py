@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from regiozorg import events
 from regiozorg.accounts.web import router as accounts_router
 from regiozorg.auth import SYSTEM, AccessDeniedError, Decision
 from regiozorg.beds.acceptance import router as acceptance_router
@@ -73,7 +74,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     worker = asyncio.create_task(_expire_holds_forever(app))
     night = night_worker.start(app.state.sessions, app.state.settings.night_worker_seconds)
     try:
-        yield
+        async with app.state.fanout.serving():
+            yield
     finally:
         worker.cancel()
         with suppress(asyncio.CancelledError):
@@ -94,6 +96,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
+    # Live screens hear every app process's events, through PostgreSQL when the app runs on it.
+    app.state.fanout = events.Fanout(engine)
 
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     if settings.static_vendor_dir.is_dir():
