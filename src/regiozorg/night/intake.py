@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,10 +53,16 @@ def source_of(actor: Actor, controller_id: str) -> str:
 
 
 def escalation_steps(session: Session, priority: int) -> list[rules.EscalationStep]:
-    rows = session.scalars(
-        select(EscalationStepRow).where(EscalationStepRow.priority == priority)
+    # Columns, not entities: read on every alarm, and nothing here is changed.
+    rows = session.execute(
+        select(
+            EscalationStepRow.number,
+            EscalationStepRow.after_seconds,
+            EscalationStepRow.target,
+            EscalationStepRow.phone,
+        ).where(EscalationStepRow.priority == priority)
     ).all()
-    return [rules.EscalationStep(r.number, r.after_seconds, r.target, r.phone) for r in rows]
+    return [rules.EscalationStep(*row) for row in rows]
 
 
 def publish_change(incident_id: UUID, state: str, priority: int | None = None) -> None:
@@ -134,27 +140,34 @@ def _store_message(
     return session.execute(statement).first() is not None
 
 
-def _client_of(
+def _sender_of(
     session: Session, controller_id: str, device_id: str | None
-) -> tuple[AlarmController | None, AlarmDevice | None]:
-    controller = session.get(AlarmController, controller_id)
-    if controller is None:
-        return None, None
-    device = session.scalar(
-        select(AlarmDevice)
-        .where(
-            AlarmDevice.controller_id == controller_id,
-            AlarmDevice.device_id.in_([device_id or "", ""]),
+) -> tuple[AlarmController | None, AlarmDevice | None, Client | None, NightPlan | None]:
+    """The controller, its device (the sensor's own row, else the controller's own "" row),
+    the device's client and the client's night plan, in one query: every alarm asks."""
+    row = session.execute(
+        select(AlarmController, AlarmDevice, Client, NightPlan)
+        .outerjoin(
+            AlarmDevice,
+            and_(
+                AlarmDevice.controller_id == AlarmController.controller_id,
+                AlarmDevice.device_id.in_([device_id or "", ""]),
+            ),
         )
+        .outerjoin(Client, Client.id == AlarmDevice.client_id)
+        .outerjoin(NightPlan, NightPlan.client_id == Client.id)
+        .where(AlarmController.controller_id == controller_id)
         .order_by(AlarmDevice.device_id.desc())
-    )
-    return controller, device
+        .limit(1)
+    ).first()
+    if row is None:
+        return None, None, None, None
+    controller, device, client, plan = row
+    return controller, device, client, plan
 
 
 def _open_incident(session: Session, actor: Actor, message: AlarmIn) -> UUID:
-    controller, device = _client_of(session, message.controller_id, message.device_id)
-    client = session.get(Client, device.client_id) if device and device.client_id else None
-    plan = session.get(NightPlan, client.id) if client else None
+    controller, device, client, plan = _sender_of(session, message.controller_id, message.device_id)
     enrolled = plan is not None and plan.enrolled
     kind = (
         IncidentKind.TECHNICAL if message.message_type is MessageType.INFO else (IncidentKind.ALARM)
