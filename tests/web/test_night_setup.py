@@ -407,3 +407,26 @@ def test_every_set_up_route_for_role(role: str, login_as: Login, session: Sessio
     seen = {r: browser.get(r.format(**names), follow_redirects=False).status_code for r in MATRIX}
     expected = {r: 200 if role in ok else other.get(role, 403) for r, (ok, other) in MATRIX.items()}
     assert seen == expected
+
+
+@pytest.mark.parametrize(
+    ("email", "link", "absent"),
+    [(ORG_ADMIN, "/night/setup", None), (COORDINATOR, "/night/plans", "/night/setup")],
+)
+def test_the_menu_leads_to_set_up_or_plans(
+    login_as: Login, email: str, link: str, absent: str | None
+) -> None:
+    home = login_as(email).page("/")
+    assert f'href="{link}"' in home
+    if absent:
+        assert f'href="{absent}"' not in home
+
+
+def test_set_up_reads_in_english(login_as: Login) -> None:
+    browser = login_as(NETWORK_ADMIN)
+    browser.page("/")
+    browser.submit("/settings/language", {"locale": "en"})
+    page = browser.page("/night/setup")
+    assert "Night service set-up" in page
+    assert "Forward to a phone number" in page
+    assert "Participating locations" in page
