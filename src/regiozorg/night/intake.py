@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import and_, select
@@ -140,13 +140,39 @@ def _store_message(
     return session.execute(statement).first() is not None
 
 
-def _sender_of(
-    session: Session, controller_id: str, device_id: str | None
-) -> tuple[AlarmController | None, AlarmDevice | None, Client | None, NightPlan | None]:
+class _ClientRef(NamedTuple):
+    id: UUID
+    organisation_id: UUID
+    location_id: UUID | None
+
+
+class _Sender(NamedTuple):
+    """What an alarm's intake needs to know of its sender; None where the chain breaks."""
+
+    controller_location_id: UUID | None
+    known_controller: bool
+    known_device: bool
+    room: str
+    client: _ClientRef | None
+    enrolled: bool
+    risks: list[str]
+
+
+def _sender_of(session: Session, controller_id: str, device_id: str | None) -> _Sender:
     """The controller, its device (the sensor's own row, else the controller's own "" row),
-    the device's client and the client's night plan, in one query: every alarm asks."""
+    the device's client and the client's night plan, in one query of plain columns: every
+    alarm asks, so no entities are loaded."""
     row = session.execute(
-        select(AlarmController, AlarmDevice, Client, NightPlan)
+        select(
+            AlarmController.location_id,
+            AlarmDevice.id,
+            AlarmDevice.room,
+            Client.id,
+            Client.organisation_id,
+            Client.location_id,
+            NightPlan.enrolled,
+            NightPlan.risks,
+        )
         .outerjoin(
             AlarmDevice,
             and_(
@@ -161,38 +187,43 @@ def _sender_of(
         .limit(1)
     ).first()
     if row is None:
-        return None, None, None, None
-    controller, device, client, plan = row
-    return controller, device, client, plan
+        return _Sender(None, False, False, "", None, False, [])
+    location, device, room, client, organisation, client_location, enrolled, risks = row
+    return _Sender(
+        controller_location_id=location,
+        known_controller=True,
+        known_device=device is not None,
+        room=room or "",
+        client=_ClientRef(client, organisation, client_location) if client else None,
+        enrolled=bool(enrolled),
+        risks=list(risks or ()),
+    )
 
 
 def _open_incident(session: Session, actor: Actor, message: AlarmIn) -> UUID:
-    controller, device, client, plan = _sender_of(session, message.controller_id, message.device_id)
-    enrolled = plan is not None and plan.enrolled
+    sender = _sender_of(session, message.controller_id, message.device_id)
     kind = (
         IncidentKind.TECHNICAL if message.message_type is MessageType.INFO else (IncidentKind.ALARM)
     )
-    priority = rules.priority_for(
-        kind, message.device_type, message.priority, plan.risks if plan else ()
-    )
-    unknown = _unknown_reason(controller, device, client, enrolled=enrolled)
+    priority = rules.priority_for(kind, message.device_type, message.priority, sender.risks)
+    unknown = _unknown_reason(sender)
     summary = " · ".join(
         part
         for part in (
             message.text,
-            message.location_text or (device.room if device else ""),
+            message.location_text or sender.room,
             f"terugbelnummer {message.callback}" if message.callback else "",
         )
         if part
     )
-    location_id = client.location_id if client else (controller.location_id if controller else None)
+    client = sender.client
     return _create_incident(
         session,
         actor,
         kind=kind,
         priority=priority,
         client=client,
-        location_id=location_id,
+        location_id=client.location_id if client else sender.controller_location_id,
         unknown=unknown,
         summary=summary,
         controller_id=message.controller_id,
@@ -202,20 +233,14 @@ def _open_incident(session: Session, actor: Actor, message: AlarmIn) -> UUID:
     )
 
 
-def _unknown_reason(
-    controller: AlarmController | None,
-    device: AlarmDevice | None,
-    client: Client | None,
-    *,
-    enrolled: bool,
-) -> str | None:
-    if controller is None:
+def _unknown_reason(sender: _Sender) -> str | None:
+    if not sender.known_controller:
         return "onbekende centrale"
-    if device is None:
+    if not sender.known_device:
         return "onbekend apparaat"
-    if client is None:
+    if sender.client is None:
         return "apparaat zonder cliënt"
-    if not enrolled:
+    if not sender.enrolled:
         return "cliënt niet aangemeld bij de nachtzorg"
     return None
 
@@ -226,7 +251,7 @@ def _create_incident(
     *,
     kind: IncidentKind,
     priority: int,
-    client: Client | None,
+    client: Client | _ClientRef | None,
     location_id: UUID | None,
     unknown: str | None,
     summary: str,
