@@ -13,8 +13,10 @@ stays on this machine, and every loop is bounded in count and time.
 
 1. Ingestion: ``--alarms`` alarms with unique references POSTed to /api/v1/alarms by each
    number of ``--clients`` concurrent keep-alive clients, once per ``--workers`` count of
-   uvicorn worker processes; alarms/s end to end. Afterwards the database must hold exactly
-   one message and one incident per alarm. Target >= 500 alarms/s.
+   uvicorn worker processes; alarms/s end to end, and the CPU time per alarm of the server's
+   processes, of PostgreSQL's and of the client (from /proc: where the time goes, less
+   disturbed by a busy machine than alarms/s). Afterwards the database must hold exactly one
+   message and one incident per alarm. Target >= 500 alarms/s.
 2. Latency: ``--subscribers`` clients follow GET /api/v1/events (SSE, with the token) while
    ``--latency-alarms`` alarms are posted at ``--rate`` per second; the time from the start of
    the POST to the event reaching each subscriber, p50 and p99. Target p99 <= 1 s.
@@ -68,6 +70,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/regiozorg_bench_night"
 PLATFORM = demo.demo_email("alarmplatform")
 # Short escalation steps for the restart run: (seconds after the alarm, target).
+ATTEMPTS = 5
 FAST_STEPS = ((2, EscalationTarget.SECOND_HANDLER), (4, EscalationTarget.LOCATION_STAFF))
 
 
@@ -187,7 +190,8 @@ class Server:
         }
         command = [sys.executable, "-m", "uvicorn", "regiozorg.app:create_app", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
-        command += ["--log-level", "warning", "--workers", str(self.workers)]
+        # info: the supervisor of several workers says so when it replaces one
+        command += ["--log-level", "info", "--workers", str(self.workers)]
         output = self.log.open("ab") if self.log else subprocess.DEVNULL
         started = time.perf_counter()
         self.process = subprocess.Popen(
@@ -280,7 +284,8 @@ def alarm(tag: str, number: int, sender: tuple[str, str]) -> dict[str, Any]:
 async def post_all(
     base_url: str, token: str, bodies: list[dict[str, Any]], clients: int
 ) -> tuple[float, dict[str, int]]:
-    """POST every body once with ``clients`` concurrent keep-alive connections."""
+    """POST every body with ``clients`` concurrent keep-alive connections: once, unless the
+    connection fails (then again, up to ``ATTEMPTS`` times, counted as "retried")."""
     codes: dict[str, int] = {}
     queue = iter(bodies)
     headers = {"Authorization": f"Bearer {token}"}
@@ -291,7 +296,16 @@ async def post_all(
 
         async def worker() -> None:
             for body in queue:
-                response = await client.post("/api/v1/alarms", json=body)
+                for attempt in range(1, ATTEMPTS + 1):
+                    try:
+                        response = await client.post("/api/v1/alarms", json=body)
+                        break
+                    except httpx.TransportError:
+                        # A platform retries; the reference makes the retry harmless.
+                        codes["retried"] = codes.get("retried", 0) + 1
+                        if attempt == ATTEMPTS:
+                            raise
+                        await asyncio.sleep(0.2)
                 codes[str(response.status_code)] = codes.get(str(response.status_code), 0) + 1
 
         started = time.perf_counter()
@@ -338,7 +352,9 @@ def ingest(
             for name, used in zip(("server", "postgres", "client"), cpu_used, strict=True)
         },
         "load_average_before": [round(x, 2) for x in load],
-        "ok": codes == {"202": alarms} and set(counts.values()) == {alarms},
+        "ok": codes.get("202") == alarms
+        and set(codes) <= {"202", "retried"}
+        and set(counts.values()) == {alarms},
     }
 
 
@@ -497,7 +513,7 @@ async def kill_and_restart(
     return windows
 
 
-async def _restart_run(
+async def post_through_restarts(
     server: Server, token: str, bodies: list[dict[str, Any]], *, rate: float, kills: int,
     every: float, down: float,
 ) -> tuple[Posting, list[tuple[datetime, datetime]]]:  # fmt: skip
@@ -623,7 +639,9 @@ def restart(
     try:
         started = time.perf_counter()
         posting, windows = asyncio.run(
-            _restart_run(server, token, bodies, rate=rate, kills=kills, every=every, down=down)
+            post_through_restarts(
+                server, token, bodies, rate=rate, kills=kills, every=every, down=down
+            )
         )
         elapsed = time.perf_counter() - started
         once = check_exactly_once(engine, tag, posting, n)

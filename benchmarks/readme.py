@@ -68,6 +68,34 @@ def beds_section() -> str:
     return "\n".join(lines)
 
 
+def _busy(result: dict[str, Any]) -> str:
+    """The 1-minute load average before each run: a busy machine lowers every figure."""
+    loads = [
+        run["load_average_before"][0]
+        for key in ("ingest", "latency")
+        for run in result.get(key, [])
+        if "load_average_before" in run
+    ]
+    if not loads:
+        return ""
+    return f", 1-minute load average before the runs {min(loads):.1f} to {max(loads):.1f}"
+
+
+def _retried(run: dict[str, Any]) -> str:
+    retried = run.get("status_codes", {}).get("retried")
+    return f"; {retried} posts retried after a dropped connection" if retried else ""
+
+
+def _cpu(run: dict[str, Any]) -> str:
+    cpu = run.get("cpu_ms_per_alarm")
+    if not cpu:
+        return ""
+    return (
+        f" (CPU ms per alarm: server {cpu['server']}, PostgreSQL {cpu['postgres']}, "
+        f"client {cpu['client']})"
+    )
+
+
 def night_section() -> str:
     path = RESULTS / "night.json"
     if not path.exists():
@@ -75,7 +103,8 @@ def night_section() -> str:
     result = json.loads(path.read_text())
     lines = [
         f"Night service over HTTP against a real server process on PostgreSQL, measured by "
-        f"`benchmarks/night.py` on {_machine(result)}; the load client shares the cores"
+        f"`benchmarks/night.py` on {_machine(result)}{_busy(result)}; the load client shares "
+        f"the cores"
         + (
             " (a `--quick` smoke run with small counts, not the measurement):"
             if result.get("quick")
@@ -88,8 +117,9 @@ def night_section() -> str:
     for run in result.get("ingest", []):
         lines.append(
             f"| alarms/s ingested ({run['alarms']} alarms, each stored once: "
-            f"{'yes' if run['ok'] else 'NO'}) | {run['workers']} | {run['clients']} | "
-            f"{run['alarms_per_second']} | ≥ 500 |"
+            f"{'yes' if run['ok'] else 'NO'}{_retried(run)}) | {run['workers']} | "
+            f"{run['clients']} | "
+            f"{run['alarms_per_second']}{_cpu(run)} | ≥ 500 |"
         )
     for run in result.get("latency", []):
         lines.append(

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from benchmarks.night import (
     Server,
-    _restart_run,
     alarm,
     check_escalations,
     check_exactly_once,
@@ -23,6 +22,7 @@ from benchmarks.night import (
     fast_escalation,
     fresh_database,
     platform_token,
+    post_through_restarts,
 )
 from sqlalchemy import Engine, make_url
 
@@ -67,7 +67,7 @@ def test_a_killed_server_loses_and_doubles_no_alarm_and_still_escalates(
     try:
         # About 3 s of alarms at 40/s; the kill comes 1.5 s in, for 2 s.
         posting, windows = asyncio.run(
-            _restart_run(server, token, bodies, rate=40, kills=1, every=1.5, down=2.0)
+            post_through_restarts(server, token, bodies, rate=40, kills=1, every=1.5, down=2.0)
         )
         once = check_exactly_once(prepared, tag, posting, ALARMS)
         escalated = check_escalations(prepared, tag, [STEP_SECONDS], windows, wait=15)
