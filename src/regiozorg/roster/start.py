@@ -134,7 +134,13 @@ def open_cover_weights(
 
 
 def _solver(seconds: float, seed: int, workers: int) -> cp_model.CpSolver:
+    """A light presolve: on one person of Instance24 (364 days, 32 shift types) the full
+    presolve took 0.6-1.5 s of the 0.6-1.5 s to a first roster; one round without probing and
+    symmetry finds it in 0.35-0.47 s."""
     solver = cp_model.CpSolver()
+    solver.parameters.max_presolve_iterations = 1
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
     solver.parameters.max_time_in_seconds = max(seconds, 0.01)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from regiozorg.roster import nrp
 from regiozorg.roster.evaluator import evaluate
-from regiozorg.roster.solver import Limits, Progress, solve
+from regiozorg.roster.solver import Limits, Progress, choice_weights, solve
 
 
 def test_every_reported_roster_on_a_hard_instance_is_lawful_and_priced_right() -> None:
@@ -23,3 +23,12 @@ def test_every_reported_roster_on_a_hard_instance_is_lawful_and_priced_right() -
     assert sum(line.cost for line in solution.cost_lines) == solution.objective
     assert solution.best_bound is not None
     assert solution.best_bound <= solution.objective
+
+
+def test_a_neighbourhood_that_improves_faster_is_chosen_more_often() -> None:
+    weights = choice_weights(
+        {"days": 3, "block": 3, "staff": 0}, {"days": 0.6, "block": 6.0, "staff": 0.0}
+    )
+    days, block, staff = weights
+    assert days > block  # the same three improvements in a tenth of the time
+    assert staff > 0  # never tried: still gets its chance
