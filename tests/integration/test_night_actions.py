@@ -17,7 +17,7 @@ from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import ConflictError, DomainError
 from regiozorg.network.models import Client
-from regiozorg.night import actions, escalation, intake, queries
+from regiozorg.night import actions, escalation, intake, queries, team
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -547,7 +547,7 @@ def test_resolving_an_unknown_sender_makes_the_next_alarm_known(session: Session
 
 def test_a_night_carer_off_the_roster_cannot_acknowledge(session: Session) -> None:
     incident_id = _new_alarm(session, "OFF1")
-    with pytest.raises(actions.NotOnShiftError, match="niet op het nachtrooster"):
+    with pytest.raises(team.NotOnShiftError, match="niet op het nachtrooster"):
         actions.acknowledge(session, actor_of(session, PLATFORM), incident_id=incident_id)
     assert _incident(session, incident_id).state is S.RECEIVED
 

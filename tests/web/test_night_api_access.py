@@ -35,7 +35,7 @@ HANDOVER = {"intervention": "reassurance", "handover_note": "Rustig verder gesla
 ROUTES: list[tuple[str, str, Any, set[str], int]] = [
     ("POST", "/api/v1/alarms", alarm("MX1"), NIGHT_TEAM, 202),
     ("POST", "/api/v1/alarms/scaip", SCAIP, NIGHT_TEAM, 200),
-    ("POST", "/api/v1/calls", {"summary": "Mevrouw belt, kan niet slapen"}, NIGHT_TEAM, 201),
+    ("POST", "/api/v1/calls", {"summary": "Mevrouw belt, kan niet slapen"}, ON_SHIFT, 201),
     ("GET", "/api/v1/incidents?state=open", None, NIGHT_TEAM, 200),
     ("GET", "/api/v1/incidents?state=closed", None, NIGHT_TEAM, 200),
     ("GET", "/api/v1/incidents/{id}", None, NIGHT_TEAM, 200),

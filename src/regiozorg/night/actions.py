@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg import audit
@@ -37,42 +37,10 @@ from regiozorg.night.models import (
 )
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
 from regiozorg.night.schemas import CloseIn, TriageIn
+from regiozorg.night.team import ensure_on_shift, on_shift
 
-NOT_ON_SHIFT = N_("U staat nu niet op het nachtrooster.")
 NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")
 NOT_YOUR_TASK = N_("Deze taak is aan een andere zorgverlener gegeven.")
-
-
-class NotOnShiftError(DomainError):
-    status_code = 403
-
-
-def on_shift(
-    session: Session,
-    user_id: UUID | None,
-    *,
-    role: DeskRole | None = None,
-    at: datetime | None = None,
-) -> bool:
-    """Whether the person is on the night roster now (at the desk, mobile, or either)."""
-    if user_id is None:
-        return False
-    moment = at or utcnow()
-    query = select(NightShift.id).where(
-        NightShift.user_id == user_id, NightShift.starts_at <= moment, NightShift.ends_at > moment
-    )
-    if role is not None:
-        query = query.where(NightShift.role == role)
-    return bool(session.scalar(select(exists(query))))
-
-
-def _ensure_on_shift(session: Session, actor: Actor, role: DeskRole | None = None) -> None:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    # Reading the roster starts the transaction: on SQLite it must hold the write lock by then,
-    # or two handlers pressing at once fail with "database is locked" instead of waiting.
-    lock_for_writing(session, "incident_events")
-    if not on_shift(session, actor.user_id, role=role):
-        raise NotOnShiftError(NOT_ON_SHIFT)
 
 
 def _locked(session: Session, incident_id: UUID) -> Incident:
@@ -132,7 +100,7 @@ def _ensure_handler(session: Session, actor: Actor, incident: Incident) -> None:
 def acknowledge(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentState:
     """Claim the incident: exactly one handler, everyone sees who. Claiming it twice is fine."""
     with unit_of_work(session):
-        _ensure_on_shift(session, actor)
+        ensure_on_shift(session, actor)
         lock_for_writing(session, "incident_events")
         incident = _locked(session, incident_id)
         if incident.state is not IncidentState.RECEIVED:
@@ -149,7 +117,7 @@ def triage(session: Session, actor: Actor, *, incident_id: UUID, data: TriageIn)
     """Remote contact, and its outcome once known: handled from a distance, a false alarm, a
     visit, or 112 (a visit too: the carer goes while the ambulance comes)."""
     with unit_of_work(session):
-        _ensure_on_shift(session, actor)
+        ensure_on_shift(session, actor)
         lock_for_writing(session, "incident_events")
         incident = _locked(session, incident_id)
         _ensure_handler(session, actor, incident)
@@ -190,7 +158,7 @@ def dispatch(
 ) -> UUID:
     """Send a mobile carer: the handler's choice, or the nearest free one."""
     with unit_of_work(session):
-        _ensure_on_shift(session, actor)
+        ensure_on_shift(session, actor)
         lock_for_writing(session, "incident_events")
         incident = _locked(session, incident_id)
         _ensure_handler(session, actor, incident)
@@ -255,7 +223,7 @@ def _carer_step(
 ) -> IncidentState:
     """The carer's own steps; the handler may take them on the carer's behalf."""
     with unit_of_work(session):
-        _ensure_on_shift(session, actor)
+        ensure_on_shift(session, actor)
         lock_for_writing(session, "incident_events")
         incident = _locked(session, incident_id)
         if actor.user_id not in (incident.carer_id, incident.handler_id):
@@ -293,7 +261,7 @@ def close(session: Session, actor: Actor, *, incident_id: UUID, data: CloseIn) -
     """The logbook entry and the handover note for the client's own day team. The handover is
     not optional for a client's incident (the inspectorate found it missing in night care)."""
     with unit_of_work(session):
-        _ensure_on_shift(session, actor)
+        ensure_on_shift(session, actor)
         lock_for_writing(session, "incident_events")
         incident = _locked(session, incident_id)
         if actor.user_id not in (incident.carer_id, incident.handler_id):
@@ -316,7 +284,7 @@ def resolve_sender(
     """The handler found out whose alarm it was: link the client, and (if asked) the device, so
     its next alarm is known."""
     with unit_of_work(session):
-        _ensure_on_shift(session, actor)
+        ensure_on_shift(session, actor)
         lock_for_writing(session, "incident_events")
         incident = _locked(session, incident_id)
         _ensure_handler(session, actor, incident)

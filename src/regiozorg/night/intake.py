@@ -36,6 +36,7 @@ from regiozorg.night.models import (
 from regiozorg.night.rules import IncidentKind, IncidentState, Outcome
 from regiozorg.night.scaip import MessageType
 from regiozorg.night.schemas import AlarmIn, CallIn
+from regiozorg.night.team import ensure_on_shift
 
 NIGHT = "night"
 
@@ -377,8 +378,9 @@ def _heartbeat(session: Session, actor: Actor, controller_id: str) -> None:
 def record_call(session: Session, actor: Actor, *, call: CallIn) -> UUID:
     """A call taken by phone at the desk: the person who took it is its handler at once."""
     with unit_of_work(session):
-        ensure_allowed(actor, Permission.NIGHT_HANDLE)
-        lock_for_writing(session, "incident_events")
+        # Only the team on the roster takes calls: an off-shift account would own the incident
+        # and nobody on shift could take its next step.
+        ensure_on_shift(session, actor)
         client = session.get(Client, call.client_id) if call.client_id else None
         if call.client_id and client is None:
             raise NotFoundError("Cliënt niet gevonden.")

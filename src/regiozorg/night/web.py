@@ -22,7 +22,7 @@ from regiozorg.clock import local
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.night import actions, history, intake, queries, rules
+from regiozorg.night import actions, history, intake, queries, rules, team
 from regiozorg.night.models import Incident, NightLocation, NightPlan
 from regiozorg.night.rules import ContactMode, IncidentState, InterventionType, Outcome
 from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
@@ -76,8 +76,8 @@ def _enrolled_client(
     """The enrolled client the handler names by organisation and client number. Only someone
     on the night roster may ask, so the form cannot be used to probe client numbers."""
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    if not actions.on_shift(session, actor.user_id):
-        raise actions.NotOnShiftError(actions.NOT_ON_SHIFT)
+    if not team.on_shift(session, actor.user_id):
+        raise team.NotOnShiftError(team.NOT_ON_SHIFT)
     try:
         organisation = UUID(organisation_id)
     except ValueError:
