@@ -3,20 +3,17 @@ request page, the provider's offers, the reports, and the live event stream they
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Protocol, cast
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from regiozorg import events
 from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
 from regiozorg.beds import actions, offers, queries
 from regiozorg.beds.rules import (
@@ -32,6 +29,7 @@ from regiozorg.clock import AMSTERDAM, local
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.network import queries as network
+from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, MaybeSignedIn, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
@@ -39,7 +37,6 @@ from regiozorg.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
-KEEPALIVE_SECONDS = 15.0
 # The coordinator's own steps on a request, in the order the page offers them.
 COORDINATOR_STEPS = (
     RequestStatus.ON_HOLD,
@@ -177,47 +174,10 @@ def change_bed_status(
 # --- the live stream -------------------------------------------------------------------------
 
 
-class _Connection(Protocol):
-    async def is_disconnected(self) -> bool: ...
-
-
-async def event_stream(
-    connection: _Connection, *, keepalive: float = KEEPALIVE_SECONDS, poll: float = 1.0
-) -> AsyncGenerator[str]:
-    """Every "beds" event as a server-sent event, a comment now and then so proxies keep the
-    line open, until the client goes away (noticed within ``poll`` seconds)."""
-    # an async generator underneath: closing it unsubscribes at once
-    subscription = cast("AsyncGenerator[events.Event]", events.BROKER.subscribe("beds"))
-    pending: asyncio.Future[events.Event] = asyncio.ensure_future(anext(subscription))
-    try:
-        await asyncio.sleep(0)  # the subscription is registered before the client hears of it
-        yield "retry: 3000\n: verbonden\n\n"
-        quiet = 0.0
-        while not await connection.is_disconnected():
-            done, _ = await asyncio.wait({pending}, timeout=poll)
-            if not done:
-                quiet += poll
-                if quiet >= keepalive:
-                    quiet = 0.0
-                    yield ": keep-alive\n\n"
-                continue
-            yield pending.result().sse()
-            pending = asyncio.ensure_future(anext(subscription))
-    finally:
-        pending.cancel()
-        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-            await pending
-        await subscription.aclose()
-
-
 @router.get("/beds/events")
 def bed_events(request: Request, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.BEDS_VIEW)
-    return StreamingResponse(
-        event_stream(request),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return sse.stream_response(request, "beds")
 
 
 # --- intake ----------------------------------------------------------------------------------

@@ -8,12 +8,9 @@ errors become HTTP in ``regiozorg.app``, once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncGenerator
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Protocol, cast
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -22,7 +19,6 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.orm import Session
 
-from regiozorg import events
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.beds.api import Problem  # one Problem schema in the OpenAPI document
 from regiozorg.errors import NotFoundError
@@ -31,6 +27,7 @@ from regiozorg.night.models import Incident
 from regiozorg.night.rules import DeskRole, IncidentState
 from regiozorg.night.scaip import ScaipError, ScaipMessage, Snu
 from regiozorg.night.schemas import AlarmAccepted, AlarmIn, CallIn, CloseIn, DispatchIn, TriageIn
+from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 
 log = logging.getLogger("regiozorg.night")
@@ -44,7 +41,6 @@ router = APIRouter(
     },
 )
 
-KEEPALIVE_SECONDS = 15.0
 MAX_LIST = 1000
 XML = "application/xml"
 
@@ -481,52 +477,15 @@ def resolve_sender(
 # --- the live stream -------------------------------------------------------------------------
 
 
-class _Connection(Protocol):
-    async def is_disconnected(self) -> bool: ...
-
-
-async def event_stream(
-    connection: _Connection, *, keepalive: float = KEEPALIVE_SECONDS, poll: float = 1.0
-) -> AsyncGenerator[str]:
-    """Every "night" event as a server-sent event, a comment now and then so proxies keep the
-    line open, until the client goes away (noticed within ``poll`` seconds)."""
-    # an async generator underneath: closing it unsubscribes at once
-    subscription = cast("AsyncGenerator[events.Event]", events.BROKER.subscribe(intake.NIGHT))
-    pending: asyncio.Future[events.Event] = asyncio.ensure_future(anext(subscription))
-    try:
-        await asyncio.sleep(0)  # the subscription is registered before the client hears of it
-        yield "retry: 3000\n: verbonden\n\n"
-        quiet = 0.0
-        while not await connection.is_disconnected():
-            done, _ = await asyncio.wait({pending}, timeout=poll)
-            if not done:
-                quiet += poll
-                if quiet >= keepalive:
-                    quiet = 0.0
-                    yield ": keep-alive\n\n"
-                continue
-            yield pending.result().sse()
-            pending = asyncio.ensure_future(anext(subscription))
-    finally:
-        pending.cancel()
-        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-            await pending
-        await subscription.aclose()
-
-
 @router.get(
     "/events",
     response_class=StreamingResponse,
     summary="The night console's live events (server-sent events)",
     description="Each change of an incident as `event: incident.changed` with its id, state "
-    f"and priority; a comment every {KEEPALIVE_SECONDS:.0f} s keeps the line open. Events say "
+    f"and priority; a comment every {sse.KEEPALIVE_SECONDS:.0f} s keeps the line open. Events say "
     "that something changed: re-read the queue on (re)connecting.",
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {sse.MEDIA_TYPE: {"schema": {"type": "string"}}}}},
 )
 def night_events(request: Request, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return StreamingResponse(
-        event_stream(request),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return sse.stream_response(request, intake.NIGHT)

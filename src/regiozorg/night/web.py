@@ -4,19 +4,17 @@ own history, and the live event stream they listen to."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Callable, Sequence
-from typing import Annotated, Any, Protocol, cast
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from regiozorg import events
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.clock import local
 from regiozorg.config import Settings
@@ -26,13 +24,13 @@ from regiozorg.night import actions, history, intake, queries, rules, team
 from regiozorg.night.models import Incident, NightLocation, NightPlan
 from regiozorg.night.rules import ContactMode, IncidentState, InterventionType, Outcome
 from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
+from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
 from regiozorg.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
-KEEPALIVE_SECONDS = 15.0
 CLIENT_NOT_FOUND = N_("Geen deelnemende cliënt met dit cliëntnummer bij deze organisatie.")
 # Where a step's form sends the person back to: the console's incident page or the phone view.
 RETURN_PAGES = {"incident", "mobile"}
@@ -171,47 +169,10 @@ def _call_problem(request: Request) -> str:
 # --- the live stream -------------------------------------------------------------------------
 
 
-class _Connection(Protocol):
-    async def is_disconnected(self) -> bool: ...
-
-
-async def event_stream(
-    connection: _Connection, *, keepalive: float = KEEPALIVE_SECONDS, poll: float = 1.0
-) -> AsyncGenerator[str]:
-    """Every "night" event as a server-sent event, with a comment now and then so proxies keep
-    the line open, until the client goes away (noticed within ``poll`` seconds). The events
-    carry ids and states only: each screen fetches what its reader may see."""
-    subscription = cast("AsyncGenerator[events.Event]", events.BROKER.subscribe(intake.NIGHT))
-    pending: asyncio.Future[events.Event] = asyncio.ensure_future(anext(subscription))
-    try:
-        await asyncio.sleep(0)  # subscribed before the client hears it is connected
-        yield "retry: 3000\n: verbonden\n\n"
-        quiet = 0.0
-        while not await connection.is_disconnected():
-            done, _ = await asyncio.wait({pending}, timeout=poll)
-            if not done:
-                quiet += poll
-                if quiet >= keepalive:
-                    quiet = 0.0
-                    yield ": keep-alive\n\n"
-                continue
-            yield pending.result().sse()
-            pending = asyncio.ensure_future(anext(subscription))
-    finally:
-        pending.cancel()
-        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-            await pending
-        await subscription.aclose()
-
-
 @router.get("/night/stream")
 def night_events(request: Request, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return StreamingResponse(
-        event_stream(request),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return sse.stream_response(request, intake.NIGHT)
 
 
 # --- an incident -----------------------------------------------------------------------------
