@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import random
 import string
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
 from uuid import UUID
 
 import pytest
@@ -30,9 +28,9 @@ from regiozorg.db import make_sessionmaker
 from regiozorg.errors import ConflictError
 from regiozorg.network.models import Organisation
 from tests.cast import COORDINATOR, LINDEHOF
+from tests.integration.race import all_at_once
 
 CONTENDERS = 16
-T = TypeVar("T")
 
 
 @dataclass
@@ -121,27 +119,6 @@ def created(engine: Engine) -> Iterator[Created]:
         session.execute(delete(Bed).where(Bed.id.in_(bed_ids)))
 
 
-def _all_at_once(work: list[Callable[[], T]]) -> list[T | BaseException]:
-    """Run each piece of work in its own thread, released together by a barrier."""
-    barrier = threading.Barrier(len(work))
-    outcomes: list[T | BaseException] = [RuntimeError("did not run")] * len(work)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[index] = work[index]()
-        except BaseException as error:  # reported by the test, whatever it is
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a contender hung"
-    return outcomes
-
-
 def _letters(number: int) -> str:
     return string.ascii_uppercase[number // 26] + string.ascii_uppercase[number % 26]
 
@@ -158,7 +135,7 @@ def test_sixteen_coordinators_race_for_the_last_bed_and_one_wins(created: Create
 
         return attempt
 
-    outcomes = _all_at_once([hold(request_id) for request_id in requests])
+    outcomes = all_at_once([hold(request_id) for request_id in requests])
 
     won = [o for o in outcomes if isinstance(o, actions.Hold)]
     lost = [o for o in outcomes if not isinstance(o, actions.Hold)]
@@ -197,7 +174,7 @@ def test_two_coordinators_holding_two_beds_for_one_request_give_it_one_bed(
 
         return attempt
 
-    outcomes = _all_at_once([hold(created.bed_id), hold(created.spare_bed_id)])
+    outcomes = all_at_once([hold(created.bed_id), hold(created.spare_bed_id)])
 
     won = [o for o in outcomes if isinstance(o, actions.Hold)]
     lost = [o for o in outcomes if not isinstance(o, actions.Hold)]
@@ -218,7 +195,7 @@ def test_two_referrals_of_one_patient_at_once_make_one_request(
     created: Created, round_: int
 ) -> None:
     initials = f"{created.tag}P{string.ascii_uppercase[round_]}"
-    outcomes = _all_at_once([lambda: created.request(initials)] * 2)
+    outcomes = all_at_once([lambda: created.request(initials)] * 2)
 
     won = [o for o in outcomes if isinstance(o, UUID)]
     lost = [o for o in outcomes if not isinstance(o, UUID)]

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import random
 import string
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
 from uuid import UUID
 
 import pytest
@@ -31,9 +29,9 @@ from regiozorg.errors import ConflictError
 from regiozorg.night import actions, escalation, intake
 from regiozorg.night.models import AlarmMessage, Incident, IncidentEvent, NightShift
 from regiozorg.night.rules import DeskRole, IncidentState
+from tests.integration.race import all_at_once
 from tests.night_cast import MEPPEL, PLATFORM, actor_of, alarm
 
-T = TypeVar("T")
 SENDERS = 16
 HANDLERS = 8
 
@@ -77,27 +75,6 @@ def committed(engine: Engine) -> Iterator[Committed]:
         session.execute(delete(NightShift).where(NightShift.id.in_(created.shifts)))
 
 
-def _all_at_once(work: list[Callable[[], T]]) -> list[T | BaseException]:
-    """Run each piece of work in its own thread, released together by a barrier."""
-    barrier = threading.Barrier(len(work))
-    outcomes: list[T | BaseException] = [RuntimeError("did not run")] * len(work)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[index] = work[index]()
-        except BaseException as error:  # reported by the test, whatever it is
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a contender hung"
-    return outcomes
-
-
 def test_sixteen_retries_of_one_alarm_at_once_open_one_incident(committed: Committed) -> None:
     started = utcnow()
     message = alarm(f"{committed.tag}0", MEPPEL, "D001")
@@ -106,7 +83,7 @@ def test_sixteen_retries_of_one_alarm_at_once_open_one_incident(committed: Commi
         with committed.sessions() as session:
             return intake.receive_alarm(session, committed.platform, message=message)
 
-    outcomes = _all_at_once([post] * SENDERS)
+    outcomes = all_at_once([post] * SENDERS)
 
     answers = [o for o in outcomes if isinstance(o, intake.Intake)]
     assert len(answers) == SENDERS, outcomes
@@ -170,7 +147,7 @@ def test_eight_handlers_claiming_one_alarm_leave_it_with_one(
 
         return attempt
 
-    outcomes = _all_at_once([claim(handler) for handler in handlers])
+    outcomes = all_at_once([claim(handler) for handler in handlers])
 
     won = [i for i, o in enumerate(outcomes) if o is IncidentState.ACKNOWLEDGED]
     lost = [o for o in outcomes if o is not IncidentState.ACKNOWLEDGED]
@@ -206,7 +183,7 @@ def test_two_workers_escalating_at_once_take_every_step_once(committed: Committe
             return escalation.run_due_escalations(session)
 
     for _ in range(4):
-        outcomes = _all_at_once([worker, worker])
+        outcomes = all_at_once([worker, worker])
         assert all(isinstance(o, int) for o in outcomes), outcomes
 
     with committed.sessions() as session:
@@ -234,7 +211,7 @@ def test_eight_screens_opening_one_incident_at_once_all_see_it(
 
         return attempt
 
-    outcomes = _all_at_once([view(handler) for handler in handlers])
+    outcomes = all_at_once([view(handler) for handler in handlers])
 
     assert all(isinstance(o, actions.IncidentDetail) for o in outcomes), outcomes
     details = [o for o in outcomes if isinstance(o, actions.IncidentDetail)]
