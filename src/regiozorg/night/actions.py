@@ -50,10 +50,11 @@ def _locked(session: Session, incident_id: UUID) -> Incident:
     return incident
 
 
-def _client(incident: Incident) -> tuple[UUID, UUID] | None:
-    if incident.client_id and incident.organisation_id:
-        return (incident.client_id, incident.organisation_id)
-    return None
+def _for_step(session: Session, actor: Actor, incident_id: UUID) -> Incident:
+    """The incident, locked, for a step by someone on the night roster now (``ensure_on_shift``
+    takes SQLite's write lock before anything is read)."""
+    ensure_on_shift(session, actor)
+    return _locked(session, incident_id)
 
 
 def _move(
@@ -82,7 +83,7 @@ def _move(
         actor,
         f"night.incident.{target}",
         obj=("incident", incident.id),
-        client=_client(incident),
+        client=incident.audited_client,
         detail=detail[:500] or None,
     )
     return now
@@ -97,12 +98,16 @@ def _ensure_handler(session: Session, actor: Actor, incident: Incident) -> None:
         raise ConflictError(NOT_YOUR_INCIDENT, name=_name(session, incident.handler_id))
 
 
+def _ensure_carer_or_handler(actor: Actor, incident: Incident) -> None:
+    """The carer's steps are the carer's, or the handler's on the carer's behalf."""
+    if actor.user_id not in (incident.carer_id, incident.handler_id):
+        raise ConflictError(NOT_YOUR_TASK)
+
+
 def acknowledge(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentState:
     """Claim the incident: exactly one handler, everyone sees who. Claiming it twice is fine."""
     with unit_of_work(session):
-        ensure_on_shift(session, actor)
-        lock_for_writing(session, "incident_events")
-        incident = _locked(session, incident_id)
+        incident = _for_step(session, actor, incident_id)
         if incident.state is not IncidentState.RECEIVED:
             _ensure_handler(session, actor, incident)
             return incident.state
@@ -117,9 +122,7 @@ def triage(session: Session, actor: Actor, *, incident_id: UUID, data: TriageIn)
     """Remote contact, and its outcome once known: handled from a distance, a false alarm, a
     visit, or 112 (a visit too: the carer goes while the ambulance comes)."""
     with unit_of_work(session):
-        ensure_on_shift(session, actor)
-        lock_for_writing(session, "incident_events")
-        incident = _locked(session, incident_id)
+        incident = _for_step(session, actor, incident_id)
         _ensure_handler(session, actor, incident)
         if incident.state is IncidentState.ACKNOWLEDGED and (
             data.outcome is None or data.contact_mode is not rules.ContactMode.NONE
@@ -158,9 +161,7 @@ def dispatch(
 ) -> UUID:
     """Send a mobile carer: the handler's choice, or the nearest free one."""
     with unit_of_work(session):
-        ensure_on_shift(session, actor)
-        lock_for_writing(session, "incident_events")
-        incident = _locked(session, incident_id)
+        incident = _for_step(session, actor, incident_id)
         _ensure_handler(session, actor, incident)
         if carer_id is None:
             best = rules.suggested_carer(carer_options(session, settings, incident))
@@ -223,11 +224,8 @@ def _carer_step(
 ) -> IncidentState:
     """The carer's own steps; the handler may take them on the carer's behalf."""
     with unit_of_work(session):
-        ensure_on_shift(session, actor)
-        lock_for_writing(session, "incident_events")
-        incident = _locked(session, incident_id)
-        if actor.user_id not in (incident.carer_id, incident.handler_id):
-            raise ConflictError(NOT_YOUR_TASK)
+        incident = _for_step(session, actor, incident_id)
+        _ensure_carer_or_handler(actor, incident)
         if incident.state is target:
             return target
         behalf = "" if actor.user_id == incident.carer_id else "namens de zorgverlener"
@@ -261,11 +259,8 @@ def close(session: Session, actor: Actor, *, incident_id: UUID, data: CloseIn) -
     """The logbook entry and the handover note for the client's own day team. The handover is
     not optional for a client's incident (the inspectorate found it missing in night care)."""
     with unit_of_work(session):
-        ensure_on_shift(session, actor)
-        lock_for_writing(session, "incident_events")
-        incident = _locked(session, incident_id)
-        if actor.user_id not in (incident.carer_id, incident.handler_id):
-            raise ConflictError(NOT_YOUR_TASK)
+        incident = _for_step(session, actor, incident_id)
+        _ensure_carer_or_handler(actor, incident)
         if incident.client_id is not None and not data.handover_note:
             raise DomainError(N_("Schrijf een overdracht voor het dagteam van de cliënt."))
         incident.closed_at = _move(
@@ -284,9 +279,7 @@ def resolve_sender(
     """The handler found out whose alarm it was: link the client, and (if asked) the device, so
     its next alarm is known."""
     with unit_of_work(session):
-        ensure_on_shift(session, actor)
-        lock_for_writing(session, "incident_events")
-        incident = _locked(session, incident_id)
+        incident = _for_step(session, actor, incident_id)
         _ensure_handler(session, actor, incident)
         client = session.get(Client, client_id)
         plan = session.get(NightPlan, client_id) if client else None

@@ -73,9 +73,7 @@ def run_due_escalations(session: Session, *, now: datetime | None = None) -> int
                 SYSTEM,
                 "night.incident.escalated",
                 obj=("incident", incident.id),
-                client=(incident.client_id, incident.organisation_id)
-                if incident.client_id and incident.organisation_id
-                else None,
+                client=incident.audited_client,
                 detail=f"step {incident.escalations_done}: {step.target}",
             )
             taken.append((incident.id, incident.priority))

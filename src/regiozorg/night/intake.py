@@ -338,9 +338,7 @@ def _reset(session: Session, actor: Actor, message: AlarmIn) -> UUID | None:
         actor,
         "night.reset",
         obj=("incident", incident.id),
-        client=(incident.client_id, incident.organisation_id)
-        if incident.client_id and incident.organisation_id
-        else None,
+        client=incident.audited_client,
         detail=kind,
     )
     return incident.id

@@ -157,6 +157,13 @@ class Incident(Base):
     # The next escalation step is due then; a worker runs due steps, so a restart loses none.
     next_escalation_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
+    @property
+    def audited_client(self) -> tuple[UUID, UUID] | None:
+        """The client and its organisation, as an audit row names them; None while unknown."""
+        if self.client_id and self.organisation_id:
+            return (self.client_id, self.organisation_id)
+        return None
+
 
 class IncidentEvent(Base):
     """The incident's timeline, every step with its time and who took it."""
