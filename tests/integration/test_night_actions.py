@@ -17,7 +17,7 @@ from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import ConflictError, DomainError
 from regiozorg.network.models import Client
-from regiozorg.night import actions, escalation, intake, queries, team
+from regiozorg.night import actions, escalation, intake, labels, queries, team
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -581,7 +581,7 @@ def test_the_handler_may_take_the_carers_steps_on_their_behalf(
             IncidentEvent.incident_id == incident_id, IncidentEvent.kind == "on_site"
         )
     )
-    assert detail == "namens de zorgverlener"
+    assert detail == labels.ON_BEHALF  # shown as "namens de zorgverlener"
 
 
 def test_a_clients_incident_does_not_close_without_a_handover(session: Session) -> None:

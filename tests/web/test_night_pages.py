@@ -249,6 +249,54 @@ def test_desk_and_mobile_carer_work_an_incident_from_alarm_to_handover(
     assert other.get(f"/night/history?organisation={client.organisation_id}").status_code == 404
 
 
+def _timeline(browser: Browser, incident_id: UUID) -> str:
+    page = browser.page(f"/night/incidents/{incident_id}")
+    return page.split('id="timeline"', 1)[1].split("</table>", 1)[0]
+
+
+def test_the_timeline_says_each_step_in_words(login: Login, session: Session) -> None:
+    incident_id, _ = _alarm(session, "WORDS1")
+    page_of = f"/night/incidents/{incident_id}"
+    desk = login(DESK)
+    desk.page(page_of)
+    meppel = session.scalars(select(User).where(User.email == MOBILE_MEPPEL)).one()
+    for path, form in (
+        ("acknowledge", {}),
+        ("triage", {"contact_mode": "phone"}),
+        ("triage", {"outcome": "visit_needed", "note": "ligt naast bed"}),
+        ("dispatch", {"carer_id": str(meppel.id)}),
+        ("carer/take", {}),  # the handler on the carer's behalf
+        ("carer/arrive", {}),
+        ("carer/complete", {}),
+        ("close", {"intervention": "fall", "handover_note": "Valrisico bespreken."}),
+    ):
+        assert desk.submit(f"{page_of}/{path}", form).status_code == 303, path  # type: ignore[attr-defined]
+
+    timeline = _timeline(desk, incident_id)
+    dutch = (
+        "Binnengekomen",
+        "Opgepakt",
+        "<td>Telefoon</td>",
+        "Bezoek nodig: ligt naast bed",
+        f"naar {meppel.name}",
+        "Onderweg",
+        "namens de zorgverlener",
+        "<td>Val</td>",
+    )
+    for words in dutch:
+        assert words in timeline, words
+    for code in ("contact:", "visit_needed", "en_route", "on_behalf", ">phone<", ">fall<"):
+        assert code not in timeline, code
+    assert timeline.count("Binnengekomen") == 1
+
+    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    timeline = _timeline(desk, incident_id)
+    english = ("Received", "<td>Phone</td>", "Visit needed: ligt naast bed", f"to {meppel.name}",
+               "On the way", "on the carer&#39;s behalf", "<td>Fall</td>")  # fmt: skip
+    for words in english:
+        assert words in timeline, words
+
+
 def test_a_second_click_by_someone_else_shows_who_has_it(login: Login, session: Session) -> None:
     incident_id, _ = _alarm(session, "FLOW2")
     desk = login(DESK)

@@ -25,7 +25,7 @@ from regiozorg.db import lock_for_writing, unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location
 from regiozorg.network.queries import travel_minutes
-from regiozorg.night import rules
+from regiozorg.night import labels, rules
 from regiozorg.night.intake import publish_change
 from regiozorg.night.models import (
     AlarmController,
@@ -128,7 +128,7 @@ def triage(session: Session, actor: Actor, *, incident_id: UUID, data: TriageIn)
             data.outcome is None or data.contact_mode is not rules.ContactMode.NONE
         ):
             incident.triage_at = _move(
-                session, actor, incident, IncidentState.TRIAGE, f"contact: {data.contact_mode}"
+                session, actor, incident, IncidentState.TRIAGE, data.contact_mode
             )
             incident.contact_mode = data.contact_mode
         elif data.outcome is None:
@@ -141,7 +141,7 @@ def triage(session: Session, actor: Actor, *, incident_id: UUID, data: TriageIn)
                 raise ConflictError(N_("Alleen het apparaat zelf kan een alarm resetten."))
             target = rules.state_after_outcome(data.outcome)
             incident.outcome_at = _move(
-                session, actor, incident, target, f"{data.outcome}: {data.note}".strip(": ")
+                session, actor, incident, target, labels.outcome_detail(data.outcome, data.note)
             )
             incident.outcome = data.outcome
             if target is IncidentState.COMPLETED:
@@ -173,7 +173,7 @@ def dispatch(
         if incident.state is IncidentState.DISPATCHED and incident.carer_id == carer_id:
             return carer_id
         incident.dispatched_at = _move(
-            session, actor, incident, IncidentState.DISPATCHED, f"naar {_name(session, carer_id)}"
+            session, actor, incident, IncidentState.DISPATCHED, _name(session, carer_id)
         )
         incident.carer_id = carer_id
         incident.en_route_at = None
@@ -228,7 +228,7 @@ def _carer_step(
         _ensure_carer_or_handler(actor, incident)
         if incident.state is target:
             return target
-        behalf = "" if actor.user_id == incident.carer_id else "namens de zorgverlener"
+        behalf = "" if actor.user_id == incident.carer_id else labels.ON_BEHALF
         moment = _move(session, actor, incident, target, behalf)
         if target is IncidentState.EN_ROUTE:
             incident.en_route_at = moment

@@ -4,8 +4,18 @@ console's (``templates/night/_labels.html``), so a code reads the same on every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from regiozorg.errors import N_
-from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, InterventionType, Risk
+from regiozorg.night.rules import (
+    STATE_LABELS,
+    ContactMode,
+    DeskRole,
+    EscalationTarget,
+    InterventionType,
+    Outcome,
+    Risk,
+)
 
 RISK_LABELS = {
     Risk.EPILEPSY: N_("Epilepsie"),
@@ -14,7 +24,7 @@ RISK_LABELS = {
     Risk.CHALLENGING_BEHAVIOUR: N_("Probleemgedrag"),
     Risk.RESPIRATORY: N_("Ademhaling"),
 }
-CONTACT_MODE_LABELS = {
+CONTACT_MODE_LABELS: dict[str, str] = {
     ContactMode.PHONE: N_("Telefoon"),
     ContactMode.VIDEO: N_("Beeldbellen"),
     ContactMode.NONE: N_("Geen contact"),
@@ -28,7 +38,7 @@ ESCALATION_TARGET_LABELS = {
     EscalationTarget.LOCATION_STAFF: N_("Medewerkers van de eigen locatie"),
     EscalationTarget.PHONE: N_("Doorschakelen naar telefoonnummer"),
 }
-INTERVENTION_LABELS = {
+INTERVENTION_LABELS: dict[str, str] = {
     InterventionType.REASSURANCE: N_("Geruststellen"),
     InterventionType.TOILETING: N_("Toiletgang"),
     InterventionType.REPOSITIONING: N_("Verleggen"),
@@ -39,6 +49,13 @@ INTERVENTION_LABELS = {
     InterventionType.TECHNICAL: N_("Techniek"),
     InterventionType.NONE: N_("Geen interventie"),
     InterventionType.OTHER: N_("Anders"),
+}
+OUTCOME_LABELS: dict[str, str] = {
+    Outcome.RESOLVED_REMOTELY: N_("Op afstand opgelost"),
+    Outcome.FALSE_ALARM: N_("Loos alarm"),
+    Outcome.VISIT_NEEDED: N_("Bezoek nodig"),
+    Outcome.EMERGENCY_112: N_("112 gebeld"),
+    Outcome.RESET_AT_SOURCE: N_("Gereset door het apparaat"),
 }
 # EN 50134-9 device types the set-up offers (see DOMAIN.md); other codes are shown as they are.
 DEVICE_TYPE_LABELS = {
@@ -66,3 +83,52 @@ ENROLMENT_LABELS = {
     "not_enrolled": N_("Doet niet mee"),
     "no_plan": N_("Nog geen nachtzorgplan"),
 }
+
+
+# --- an incident's timeline ------------------------------------------------------------------
+
+# The steps of an incident's timeline (``IncidentEvent.kind``): a state it moved to, or one of
+# the events that change no state (or not by a person's step).
+EVENT_LABELS: dict[str, str] = {str(state): text for state, text in STATE_LABELS.items()} | {
+    "received": N_("Binnengekomen"),
+    "escalated": N_("Opgeschaald (niet op tijd opgepakt)"),
+    "reset.closed": N_("Gereset door het apparaat, gesloten"),
+    "reset.noted": N_("Reset van het apparaat ontvangen"),
+    "link.failure": N_("Verbinding met het alarmsysteem verbroken"),
+    "link.restored": N_("Verbinding met het alarmsysteem hersteld"),
+    "sender.resolved": N_("Afzender gekoppeld"),
+}
+ON_BEHALF = "on_behalf"
+"""The stored detail of a carer's step the handler took for the carer."""
+
+
+def event_label(kind: str) -> str:
+    """The Dutch msgid for a timeline step; an unknown kind comes back as is."""
+    return EVENT_LABELS.get(kind, kind)
+
+
+def outcome_detail(outcome: Outcome, note: str) -> str:
+    """How a triage outcome is stored in the timeline: its code, then the handler's note."""
+    return f"{outcome}: {note}" if note else str(outcome)
+
+
+def event_detail(kind: str, detail: str, translate: Callable[..., str]) -> str:
+    """A timeline entry's stored detail in the reader's words: the codes the actions store
+    (contact mode, outcome and note, carer sent, intervention) through their labels; free
+    text (an escalation step, an unknown sender's reason) as it was written."""
+    if not detail:
+        return ""
+    if kind == "triage":
+        mode = CONTACT_MODE_LABELS.get(detail.removeprefix("contact: "))  # the first way stored
+        return translate(mode) if mode else detail
+    if kind == "dispatched":
+        return translate("naar {name}", name=detail.removeprefix("naar "))
+    intervention = INTERVENTION_LABELS.get(detail) if kind == "closed" else None
+    if intervention:
+        return translate(intervention)
+    if detail == ON_BEHALF:
+        return translate("namens de zorgverlener")
+    code, _, note = detail.partition(": ")
+    if outcome := OUTCOME_LABELS.get(code):
+        return f"{translate(outcome)}: {note}" if note else translate(outcome)
+    return detail

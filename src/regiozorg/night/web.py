@@ -20,7 +20,7 @@ from regiozorg.clock import local
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.night import actions, history, intake, queries, rules, team
+from regiozorg.night import actions, history, intake, labels, queries, rules, team
 from regiozorg.night.models import Incident, NightLocation, NightPlan
 from regiozorg.night.rules import ContactMode, IncidentState, InterventionType, Outcome
 from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
@@ -201,6 +201,8 @@ def _incident_context(
         "outcomes": [o for o in Outcome if o is not Outcome.RESET_AT_SOURCE],
         "interventions": list(InterventionType),
         "when": _when,
+        "event_label": labels.event_label,
+        "event_detail": labels.event_detail,
     }
 
 
