@@ -32,6 +32,8 @@ _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 #: share: a roster kept from the first search ignores the cover, and on a busy machine that once
 #: made the start of Instance20 cost 79121 instead of about 25000.
 MIN_OPTIMISE_SECONDS = 0.25
+#: How long a light presolve may look for a person's first roster before the full one takes over.
+LIGHT_PRESOLVE_SECONDS = 1.0
 
 Staffed = Counter[tuple[int, str]]
 """How many people already work each (day, shift)."""
@@ -91,9 +93,15 @@ def roster_alone(
     cells = list(m.x.items())
     minutes = [problem.shift_types[s].minutes for (_, _, s), _ in cells]
     m.model.maximize(cp_model.LinearExpr.weighted_sum([var for _, var in cells], minutes))
-    first = _solver(max(seconds, patience), seed, workers)
+    budget = max(seconds, patience)
+    first = _solver(min(budget, LIGHT_PRESOLVE_SECONDS), seed, workers)
     first.parameters.stop_after_first_solution = True
-    if first.solve(m.model) not in _FOUND:
+    status = first.solve(m.model)
+    if status == cp_model.UNKNOWN and budget > LIGHT_PRESOLVE_SECONDS:
+        first = _solver(budget - (time.monotonic() - started), seed, workers, light=False)
+        first.parameters.stop_after_first_solution = True
+        status = first.solve(m.model)
+    if status not in _FOUND:
         return None
     lawful = rules.read_roster(m, first.value).assignments[person.id]
     spent = time.monotonic() - started
@@ -133,14 +141,15 @@ def open_cover_weights(
     return weights
 
 
-def _solver(seconds: float, seed: int, workers: int) -> cp_model.CpSolver:
-    """A light presolve: on one person of Instance24 (364 days, 32 shift types) the full
-    presolve took 0.6-1.5 s of the 0.6-1.5 s to a first roster; one round without probing and
-    symmetry finds it in 0.35-0.47 s."""
+def _solver(seconds: float, seed: int, workers: int, *, light: bool = True) -> cp_model.CpSolver:
+    """A light presolve (one round, no probing, no symmetry) finds the first roster of a person
+    of Instance24 (364 days, 32 shift types) in 0.35-0.47 s instead of 0.6-1.5 s; but for the
+    people of Instance22 it finds none in 10 s where the full presolve needs 2-5 s."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_presolve_iterations = 1
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.symmetry_level = 0
+    if light:
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
     solver.parameters.max_time_in_seconds = max(seconds, 0.01)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed

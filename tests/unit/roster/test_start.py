@@ -70,3 +70,12 @@ def test_a_person_without_a_share_of_time_still_works_where_cover_is_open() -> N
     days = roster_alone(problem, problem.staff[0], Counter(), seconds=0.0, patience=5.0)
     assert days is not None
     assert [day for day, shift in enumerate(days) if shift] == [2, 3, 4]
+
+
+def test_a_person_of_instance22_gets_a_lawful_roster() -> None:
+    # A light presolve alone found none in 10 s for this person (364 days, 232-234 shifts).
+    problem = nrp.load("Instance22")
+    person = problem.staff[0]
+    days = roster_alone(problem, person, Counter(), seconds=0.0, patience=30.0, workers=2)
+    assert days is not None
+    assert evaluate(replace(problem, staff=(person,)), Roster({person.id: days})).violations == ()
