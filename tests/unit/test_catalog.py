@@ -26,7 +26,10 @@ def _python_messages() -> set[str]:
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
                 strings = [a.value for a in node.args if isinstance(a, ast.Constant)]
-                if name in MESSAGE_CALLS:
+                if name == "N_":  # marked as a message on purpose, one word or more
+                    found.update(s for s in strings if isinstance(s, str))
+                elif name in MESSAGE_CALLS:
+                    # "_" and "translate" also name other calls: a sentence is a message
                     found.update(s for s in strings if isinstance(s, str) and " " in s)
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in (
                 "LOGIN_REFUSED",
