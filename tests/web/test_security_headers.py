@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import httpx
+
 from regiozorg.app import SECURITY_HEADERS
 from tests.web.conftest import Browser
 
 
-def _has_security_headers(headers: object) -> bool:
+def _has_security_headers(headers: httpx.Headers) -> bool:
     return all(headers.get(name) == value for name, value in SECURITY_HEADERS.items())
 
 
