@@ -359,3 +359,7 @@ def test_the_night_pages_speak_english_on_request(login: Login, session: Session
     incident = desk.page(f"/night/incidents/{incident_id}")
     assert "Take it" in incident and "Night care plan" in incident
     assert "Oppakken" not in incident
+    # the codes in words from night.labels: device type, preferred contact, desk role
+    assert "Alarm: Personal alarm button" in incident and "Persoonlijke" not in incident
+    assert re.search(r"<dd>(Phone|Video call|No contact)</dd>", incident)
+    assert "Personal alarm button" in console and 'class="muted">Desk' in console

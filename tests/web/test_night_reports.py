@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -344,3 +345,20 @@ def test_the_reports_speak_english(login: Login, night: Cast) -> None:
     meppel = _row(page, "nights", night.meppel.name)
     assert "60.0% <small>(3/5)</small>" in meppel and "not met" in meppel
     assert "Rapportages nachtzorg" not in page
+    chart = page.split('id="night-report-text">', 1)[1].split("</script>", 1)[0]
+    words = json.loads(chart)["outcomes"]
+    assert (words["false_alarm"], words["visit"], words["undecided"]) == (
+        "False alarm", "Visit needed", "No outcome yet",
+    )  # fmt: skip
+
+
+def test_the_handover_says_kind_outcome_and_intervention_in_words(
+    login: Login, night: Cast
+) -> None:
+    admin = login(ORG_ADMIN)
+    query = f"organisation={night.alice.organisation_id}&night={NIGHT}"
+    bob = _row(admin.page(f"/night/handover?{query}"), f"client-{night.bob.id}", "ambulance")
+    assert "Alarm" in bob and "112 gebeld<br>Val" in bob
+    assert admin.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    bob = _row(admin.page(f"/night/handover?{query}"), f"client-{night.bob.id}", "ambulance")
+    assert "112 called<br>Fall" in bob and "emergency_112" not in bob

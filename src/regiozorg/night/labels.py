@@ -1,10 +1,12 @@
 """Dutch labels for the night service's codes, in one place; the English catalog translates
-them when shown (``rules.STATE_LABELS`` holds the incident states). The words match the
-console's (``templates/night/_labels.html``), so a code reads the same on every screen."""
+them when shown (``rules.STATE_LABELS`` holds the incident states). The night pages get them
+through ``PAGE_LABELS`` (``templates/night/_labels.html`` says a code with them), so a code
+reads the same on every screen."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from regiozorg.errors import N_
 from regiozorg.night.rules import (
@@ -12,11 +14,17 @@ from regiozorg.night.rules import (
     ContactMode,
     DeskRole,
     EscalationTarget,
+    IncidentKind,
     InterventionType,
     Outcome,
     Risk,
 )
 
+KIND_LABELS = {
+    IncidentKind.ALARM: N_("Alarm"),
+    IncidentKind.CALL: N_("Telefoongesprek"),
+    IncidentKind.TECHNICAL: N_("Technische melding"),
+}
 RISK_LABELS = {
     Risk.EPILEPSY: N_("Epilepsie"),
     Risk.FALL: N_("Valrisico"),
@@ -57,6 +65,14 @@ OUTCOME_LABELS: dict[str, str] = {
     Outcome.EMERGENCY_112: N_("112 gebeld"),
     Outcome.RESET_AT_SOURCE: N_("Gereset door het apparaat"),
 }
+# The outcome columns of the night reports (``figures.Figures``): a visit counts whether it
+# was asked for or 112 came, and an incident can still be without an outcome.
+REPORT_OUTCOME_LABELS: dict[str, str] = {
+    str(code): text for code, text in OUTCOME_LABELS.items()
+} | {
+    "visit": N_("Bezoek nodig"),
+    "undecided": N_("Nog zonder uitkomst"),
+}
 # EN 50134-9 device types the set-up offers (see DOMAIN.md); other codes are shown as they are.
 DEVICE_TYPE_LABELS = {
     "0003": N_("Persoonlijke alarmknop"),
@@ -83,6 +99,26 @@ ENROLMENT_LABELS = {
     "not_enrolled": N_("Doet niet mee"),
     "no_plan": N_("Nog geen nachtzorgplan"),
 }
+
+# What the night pages' templates get in their context, by these names.
+PAGE_LABELS: dict[str, Mapping[Any, str]] = {  # keyed by code: a StrEnum or str
+    "state_labels": STATE_LABELS,
+    "kind_labels": KIND_LABELS,
+    "risk_labels": RISK_LABELS,
+    "contact_labels": CONTACT_MODE_LABELS,
+    "desk_role_labels": DESK_ROLE_LABELS,
+    "target_labels": ESCALATION_TARGET_LABELS,
+    "intervention_labels": INTERVENTION_LABELS,
+    "outcome_labels": OUTCOME_LABELS,
+    "report_outcome_labels": REPORT_OUTCOME_LABELS,
+    "device_type_labels": DEVICE_TYPE_LABELS,
+    "enrolment_labels": ENROLMENT_LABELS,
+}
+
+
+def translated(labels: Mapping[str, str], translate: Callable[..., str]) -> dict[str, str]:
+    """Labels in the reader's words by code, for a page's script (the report's chart)."""
+    return {str(code): translate(text) for code, text in labels.items()}
 
 
 # --- an incident's timeline ------------------------------------------------------------------

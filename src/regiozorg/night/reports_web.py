@@ -17,7 +17,7 @@ from sqlalchemy import select
 from regiozorg.auth import Decision, Permission, decide, ensure_allowed, scope
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Organisation
-from regiozorg.night import figures, reports
+from regiozorg.night import figures, labels, reports
 from regiozorg.night.figures import Figures
 from regiozorg.night.rules import night_of
 from regiozorg.web.deps import CurrentActor, SessionDep
@@ -88,11 +88,12 @@ def reports_page(
         ],
         "target": round(100 * figures.ANSWER_TARGET_SHARE, 1),
     }
-    context = {
+    context = labels.PAGE_LABELS | {
         "report": report,
         "chart_data": chart_data,
         "handover_for": handover_for,
         "target": figures.ANSWER_TARGET_SHARE,
+        "translated": labels.translated,
         **_formatters(_locale(request)),
     }
     return render(request, "night/reports.html", context)
@@ -136,7 +137,7 @@ def handover_page(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(own)))
         )
     )
-    context = {"handover": report, "choices": choices}
+    context = labels.PAGE_LABELS | {"handover": report, "choices": choices}
     return render(request, "night/handover.html", context)
 
 

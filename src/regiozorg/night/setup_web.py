@@ -16,7 +16,7 @@ from regiozorg.auth import Actor, Permission, ensure_allowed, scope
 from regiozorg.clock import local
 from regiozorg.errors import N_, DomainError
 from regiozorg.night import labels, setup, setup_queries
-from regiozorg.night.rules import STATE_LABELS, ContactMode, DeskRole, EscalationTarget, Risk
+from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, Risk
 from regiozorg.web.deps import CurrentActor, SessionDep
 from regiozorg.web.i18n import translate
 from regiozorg.web.pages import render
@@ -69,16 +69,7 @@ def _message(request: Request, error: DomainError) -> str:
 
 
 def _labels() -> dict[str, Any]:
-    return {
-        "risk_labels": labels.RISK_LABELS,
-        "contact_labels": labels.CONTACT_MODE_LABELS,
-        "desk_role_labels": labels.DESK_ROLE_LABELS,
-        "target_labels": labels.ESCALATION_TARGET_LABELS,
-        "device_type_labels": labels.DEVICE_TYPE_LABELS,
-        "enrolment_labels": labels.ENROLMENT_LABELS,
-        "state_labels": STATE_LABELS,
-        "when": _when,
-    }
+    return {**labels.PAGE_LABELS, "when": _when}
 
 
 # --- set-up ----------------------------------------------------------------------------------

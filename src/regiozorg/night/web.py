@@ -41,6 +41,13 @@ def _message(request: Request, error: DomainError) -> str:
     return translate(locale, error.message, **error.params)
 
 
+def _render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """A night page; its templates say the service's codes in words (``labels.PAGE_LABELS``)."""
+    return render(request, template, labels.PAGE_LABELS | context, status_code)
+
+
 def _when(moment: Any) -> str:
     return local(moment).strftime("%d-%m %H:%M:%S") if moment else ""
 
@@ -116,20 +123,20 @@ def _console(
         "organisations": _night_organisations(session),
         "error": error,
     }
-    return render(request, "night/console.html", context, status_code)
+    return _render(request, "night/console.html", context, status_code)
 
 
 @router.get("/night/queue")
 def queue_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The queue alone, re-fetched by the console on every night event."""
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return render(request, "night/_queue.html", _queue_context(session))
+    return _render(request, "night/_queue.html", _queue_context(session))
 
 
 @router.get("/night/carers")
 def carers_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return render(request, "night/_carers.html", {"carers": queries.carers_on_shift(session)})
+    return _render(request, "night/_carers.html", {"carers": queries.carers_on_shift(session)})
 
 
 @router.post("/night/calls")
@@ -217,7 +224,7 @@ def _incident_page(
     status_code: int = 200,
 ) -> Response:
     context = _incident_context(session, settings, actor, incident_id) | {"error": error}
-    return render(request, "night/incident.html", context, status_code)
+    return _render(request, "night/incident.html", context, status_code)
 
 
 @router.get("/night/incidents/{incident_id}")
@@ -397,7 +404,7 @@ def _mobile_page(
     status: int = 200,
 ) -> Response:
     context = _mobile_context(session, actor) | {"error": error}
-    return render(request, "night/mobile.html", context, status)
+    return _render(request, "night/mobile.html", context, status)
 
 
 @router.get("/night/mobile")
@@ -408,7 +415,7 @@ def mobile_page(request: Request, session: SessionDep, actor: CurrentActor) -> R
 @router.get("/night/mobile/task")
 def mobile_task(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The current task alone, re-fetched when a night event arrives."""
-    return render(request, "night/_task.html", _mobile_context(session, actor) | {"error": None})
+    return _render(request, "night/_task.html", _mobile_context(session, actor) | {"error": None})
 
 
 # --- an organisation's own history -----------------------------------------------------------
@@ -429,4 +436,4 @@ def history_page(
         "chosen": str(chosen) if chosen else "",
         "when": _when,
     }
-    return render(request, "night/history.html", context)
+    return _render(request, "night/history.html", context)
