@@ -32,6 +32,7 @@ from regiozorg.night.rules import (
     InterventionType,
     Outcome,
     Risk,
+    UnknownSender,
 )
 from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
 from tests.cast import HEIDEZICHT_PHYSICIAN
@@ -222,14 +223,14 @@ def _device_of_client_not_enrolled(session: Session) -> str:
 @pytest.mark.parametrize(
     ("controller", "device", "reason"),
     [
-        ("7999", lambda session: "D001", "onbekende centrale"),
-        (MEPPEL, lambda session: "D999", "onbekend apparaat"),
-        (MEPPEL, _unknown_device_without_client, "apparaat zonder cliënt"),
-        (MEPPEL, _device_of_client_not_enrolled, "cliënt niet aangemeld bij de nachtzorg"),
+        ("7999", lambda session: "D001", UnknownSender.CONTROLLER),
+        (MEPPEL, lambda session: "D999", UnknownSender.DEVICE),
+        (MEPPEL, _unknown_device_without_client, UnknownSender.NO_CLIENT),
+        (MEPPEL, _device_of_client_not_enrolled, UnknownSender.NOT_ENROLLED),
     ],
 )
 def test_an_alarm_of_an_unknown_sender_is_never_dropped(
-    session: Session, controller: str, device: object, reason: str
+    session: Session, controller: str, device: object, reason: UnknownSender
 ) -> None:
     device_id = device(session)  # type: ignore[operator]
     received = intake.receive_alarm(
@@ -244,7 +245,11 @@ def test_an_alarm_of_an_unknown_sender_is_never_dropped(
     detail = session.scalar(
         select(IncidentEvent.detail).where(IncidentEvent.incident_id == incident.id)
     )
-    assert detail == f"onbekende afzender: {reason}"
+    assert detail == reason  # a code; the timeline says it in the reader's words
+    audited = session.scalars(
+        select(AuditEntry.detail).where(AuditEntry.object_id == str(incident.id))
+    ).one()
+    assert audited == f"priority {incident.priority}; unknown sender: {reason}"
 
 
 def test_a_reset_before_anyone_is_sent_closes_the_alarm(session: Session) -> None:
@@ -398,13 +403,13 @@ def test_an_unanswered_alarm_escalates_step_by_step_and_never_twice(session: Ses
         return _escalations(session, incident_id)
 
     assert run(59) == []
-    assert run(60) == ["stap 1: tweede meldkamermedewerker gewaarschuwd"]
+    assert run(60) == ["1:second_handler"]
     assert len(run(61)) == 1  # a step is taken once, however often the worker runs
     assert len(run(119)) == 1
     steps = run(120)
     assert len(steps) == 2
-    assert steps[1].startswith("stap 2: dienst op de eigen locatie gewaarschuwd (0")
-    assert run(240)[2] == "stap 3: doorgeschakeld naar 0522-000000"
+    assert steps[1].startswith("2:location_staff:0")  # the location's staff phone
+    assert run(240)[2] == "3:phone:0522-000000"
     assert len(run(10_000)) == 3
     incident = _incident(session, incident_id)
     assert incident.escalations_done == 3

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from regiozorg.accounts.models import User
 from regiozorg.audit import AuditEntry
 from regiozorg.network.models import Client
-from regiozorg.night import intake
+from regiozorg.night import escalation, intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import IncidentState
 from tests.cast import (
@@ -363,3 +364,27 @@ def test_the_night_pages_speak_english_on_request(login: Login, session: Session
     assert "Alarm: Personal alarm button" in incident and "Persoonlijke" not in incident
     assert re.search(r"<dd>(Phone|Video call|No contact)</dd>", incident)
     assert "Personal alarm button" in console and 'class="muted">Desk' in console
+
+
+def test_an_escalation_and_an_unknown_sender_read_in_english(
+    login: Login, session: Session
+) -> None:
+    received = intake.receive_alarm(
+        session,
+        actor_of(session, PLATFORM),
+        message=alarm("LANG2", device="D999", callback="0522-123456"),
+    )
+    incident = session.get(Incident, received.incident_id)
+    assert incident is not None
+    assert escalation.run_due_escalations(session, now=incident.received_at + timedelta(hours=1))
+    desk = login(DESK)
+    timeline = _timeline(desk, incident.id)
+    assert "onbekende afzender: onbekend apparaat" in timeline
+    assert "stap 1: tweede meldkamermedewerker gewaarschuwd" in timeline
+    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    page = desk.page(f"/night/incidents/{incident.id}")
+    timeline = _timeline(desk, incident.id)
+    assert "unknown sender: unknown device" in timeline
+    assert "step 1: second handler alerted" in timeline
+    assert "onbekend" not in timeline and "unknown_device" not in timeline
+    assert "tel. 0522-123456" in page and "terugbelnummer" not in page

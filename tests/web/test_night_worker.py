@@ -52,7 +52,7 @@ def test_the_app_escalates_an_unanswered_alarm_by_itself_and_stops_cleanly(
             IncidentEvent.incident_id == incident.id, IncidentEvent.kind == "escalated"
         )
     ).all()
-    assert steps == ["stap 1: tweede meldkamermedewerker gewaarschuwd"]
+    assert steps == ["1:second_handler"]
 
 
 def test_the_worker_stays_off_at_zero_seconds(

@@ -16,7 +16,7 @@ from regiozorg import audit
 from regiozorg.auth import SYSTEM
 from regiozorg.clock import utcnow
 from regiozorg.db import lock_for_writing, unit_of_work
-from regiozorg.night import rules
+from regiozorg.night import labels, rules
 from regiozorg.night.intake import escalation_steps, publish_change
 from regiozorg.night.models import (
     AlarmController,
@@ -27,12 +27,6 @@ from regiozorg.night.models import (
 from regiozorg.night.rules import EscalationTarget, IncidentKind, IncidentState
 
 BATCH = 100
-
-TARGET_TEXT = {
-    EscalationTarget.SECOND_HANDLER: "tweede meldkamermedewerker gewaarschuwd",
-    EscalationTarget.LOCATION_STAFF: "dienst op de eigen locatie gewaarschuwd",
-    EscalationTarget.PHONE: "doorgeschakeld naar",
-}
 
 
 def run_due_escalations(session: Session, *, now: datetime | None = None) -> int:
@@ -83,17 +77,15 @@ def run_due_escalations(session: Session, *, now: datetime | None = None) -> int
 
 
 def _describe(session: Session, incident: Incident, step: rules.EscalationStep) -> str:
-    text = f"stap {step.number}: {TARGET_TEXT[step.target]}"
-    if step.target is EscalationTarget.PHONE:
-        return f"{text} {step.phone or '?'}"
+    """The step as the timeline stores it: codes and the number called, not words."""
+    phone = step.phone if step.target is EscalationTarget.PHONE else None
     if step.target is EscalationTarget.LOCATION_STAFF and incident.location_id:
         phone = session.scalar(
             select(NightLocation.staff_phone).where(
                 NightLocation.location_id == incident.location_id
             )
         )
-        return f"{text} ({phone})" if phone else text
-    return text
+    return labels.escalation_detail(step.number, step.target, phone)
 
 
 def raise_link_failures(session: Session, *, now: datetime | None = None) -> int:

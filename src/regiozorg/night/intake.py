@@ -33,7 +33,7 @@ from regiozorg.night.models import (
     IncidentEvent,
     NightPlan,
 )
-from regiozorg.night.rules import IncidentKind, IncidentState, Outcome
+from regiozorg.night.rules import IncidentKind, IncidentState, Outcome, UnknownSender
 from regiozorg.night.scaip import MessageType
 from regiozorg.night.schemas import AlarmIn, CallIn
 from regiozorg.night.team import ensure_on_shift
@@ -213,7 +213,7 @@ def _open_incident(session: Session, actor: Actor, message: AlarmIn) -> UUID:
         for part in (
             message.text,
             message.location_text or sender.room,
-            f"terugbelnummer {message.callback}" if message.callback else "",
+            f"tel. {message.callback}" if message.callback else "",  # read in any language
         )
         if part
     )
@@ -234,15 +234,15 @@ def _open_incident(session: Session, actor: Actor, message: AlarmIn) -> UUID:
     )
 
 
-def _unknown_reason(sender: _Sender) -> str | None:
+def _unknown_reason(sender: _Sender) -> UnknownSender | None:
     if not sender.known_controller:
-        return "onbekende centrale"
+        return UnknownSender.CONTROLLER
     if not sender.known_device:
-        return "onbekend apparaat"
+        return UnknownSender.DEVICE
     if sender.client is None:
-        return "apparaat zonder cliënt"
+        return UnknownSender.NO_CLIENT
     if not sender.enrolled:
-        return "cliënt niet aangemeld bij de nachtzorg"
+        return UnknownSender.NOT_ENROLLED
     return None
 
 
@@ -254,7 +254,7 @@ def _create_incident(
     priority: int,
     client: Client | _ClientRef | None,
     location_id: UUID | None,
-    unknown: str | None,
+    unknown: UnknownSender | None,
     summary: str,
     controller_id: str | None = None,
     device_id: str | None = None,
@@ -288,7 +288,7 @@ def _create_incident(
             at=now,
             kind="received",
             by_user_id=actor.user_id,
-            detail=f"onbekende afzender: {unknown}" if unknown else "",
+            detail=unknown or "",  # the code: the timeline says it in the reader's words
         )
     )
     audit.record(
@@ -384,7 +384,7 @@ def record_call(session: Session, actor: Actor, *, call: CallIn) -> UUID:
             raise NotFoundError("Cliënt niet gevonden.")
         plan = session.get(NightPlan, client.id) if client else None
         enrolled = plan is not None and plan.enrolled
-        unknown = None if client and enrolled else "telefoon, cliënt niet herkend"
+        unknown = None if client and enrolled else UnknownSender.CALLER
         incident_id = _create_incident(
             session,
             actor,

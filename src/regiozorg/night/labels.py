@@ -18,6 +18,7 @@ from regiozorg.night.rules import (
     InterventionType,
     Outcome,
     Risk,
+    UnknownSender,
 )
 
 KIND_LABELS = {
@@ -137,6 +138,22 @@ EVENT_LABELS: dict[str, str] = {str(state): text for state, text in STATE_LABELS
 ON_BEHALF = "on_behalf"
 """The stored detail of a carer's step the handler took for the carer."""
 
+# Why the sender of a new incident is unknown (the detail of its "received" step).
+UNKNOWN_SENDER_LABELS: dict[str, str] = {
+    UnknownSender.CONTROLLER: N_("onbekende afzender: onbekende centrale"),
+    UnknownSender.DEVICE: N_("onbekende afzender: onbekend apparaat"),
+    UnknownSender.NO_CLIENT: N_("onbekende afzender: apparaat zonder cliënt"),
+    UnknownSender.NOT_ENROLLED: N_("onbekende afzender: cliënt niet aangemeld bij de nachtzorg"),
+    UnknownSender.CALLER: N_("onbekende afzender: telefoon, cliënt niet herkend"),
+}
+# Whom an escalation step warned (the detail of an "escalated" step); {phone} is the number.
+ESCALATION_DETAIL_LABELS: dict[str, str] = {
+    EscalationTarget.SECOND_HANDLER: N_("stap {number}: tweede meldkamermedewerker gewaarschuwd"),
+    EscalationTarget.LOCATION_STAFF: N_("stap {number}: dienst op de eigen locatie gewaarschuwd"),
+    EscalationTarget.PHONE: N_("stap {number}: doorgeschakeld naar {phone}"),
+}
+LOCATION_STAFF_CALLED = N_("stap {number}: dienst op de eigen locatie gewaarschuwd ({phone})")
+
 
 def event_label(kind: str) -> str:
     """The Dutch msgid for a timeline step; an unknown kind comes back as is."""
@@ -148,12 +165,34 @@ def outcome_detail(outcome: Outcome, note: str) -> str:
     return f"{outcome}: {note}" if note else str(outcome)
 
 
+def escalation_detail(number: int, target: EscalationTarget, phone: str | None) -> str:
+    """How an escalation step is stored in the timeline: "<number>:<target>[:<phone>]"."""
+    return f"{number}:{target}:{phone}" if phone else f"{number}:{target}"
+
+
+def _escalation_words(detail: str, translate: Callable[..., str]) -> str:
+    number, _, rest = detail.partition(":")
+    target, _, phone = rest.partition(":")
+    message = ESCALATION_DETAIL_LABELS.get(target) if number.isdigit() else None
+    if message is None:
+        return detail  # stored in words before the codes
+    if target == EscalationTarget.LOCATION_STAFF and phone:
+        message = LOCATION_STAFF_CALLED
+    return translate(message, number=number, phone=phone or "?")
+
+
 def event_detail(kind: str, detail: str, translate: Callable[..., str]) -> str:
     """A timeline entry's stored detail in the reader's words: the codes the actions store
-    (contact mode, outcome and note, carer sent, intervention) through their labels; free
-    text (an escalation step, an unknown sender's reason) as it was written."""
+    (contact mode, outcome and note, carer sent, intervention, escalation step, why a sender
+    is unknown) through their labels. Details stored as Dutch sentences before there were
+    codes show as they were written."""
     if not detail:
         return ""
+    if kind == "escalated":
+        return _escalation_words(detail, translate)
+    if kind == "received":
+        reason = UNKNOWN_SENDER_LABELS.get(detail)
+        return translate(reason) if reason else detail
     if kind == "triage":
         mode = CONTACT_MODE_LABELS.get(detail.removeprefix("contact: "))  # the first way stored
         return translate(mode) if mode else detail

@@ -76,6 +76,16 @@ class EscalationTarget(StrEnum):
     PHONE = "phone"
 
 
+class UnknownSender(StrEnum):
+    """Why an incident's sender is not a known, enrolled client (stored in its timeline)."""
+
+    CONTROLLER = "unknown_controller"
+    DEVICE = "unknown_device"
+    NO_CLIENT = "device_without_client"
+    NOT_ENROLLED = "client_not_enrolled"
+    CALLER = "caller_not_recognised"  # a phone call the desk could not name
+
+
 OPEN_STATES = frozenset(IncidentState) - {IncidentState.COMPLETED, IncidentState.CLOSED}
 # A carer busy with one of these is not free for another visit.
 CARER_BUSY_STATES = frozenset(
