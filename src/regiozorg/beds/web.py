@@ -33,7 +33,7 @@ from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, MaybeSignedIn, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
-from regiozorg.web.pages import render
+from regiozorg.web.pages import error_message, page_locale, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,11 +64,6 @@ CHECKBOXES = (
     "consents_outside_region",
     "expects_return_home",
 )
-
-
-def _message(request: Request, error: DomainError) -> str:
-    locale: str = getattr(request.state, "locale", None) or "nl"
-    return translate(locale, error.message, **error.params)
 
 
 def _when(moment: datetime | None) -> str:
@@ -239,7 +234,7 @@ async def submit_request(request: Request, session: SessionDep, actor: CurrentAc
                 field = str(problem["loc"][0]) if problem["loc"] else ""
                 problems[field] = FIELD_PROBLEMS.get(field, N_("Ongeldige waarde."))
         except DomainError as refused:
-            error = _message(request, refused)
+            error = error_message(request, refused)
     context = await run_in_threadpool(_intake_context, session, values)
     context |= {"problems": problems, "error": error}
     return render(request, "beds/request_new.html", context, 422 if problems else 409)
@@ -323,7 +318,7 @@ def hold(
     try:
         actions.hold_bed(session, actor, request_id=request_id, bed_id=bed_id, ttl=ttl)
     except DomainError as refused:
-        message = _message(request, refused)
+        message = error_message(request, refused)
         return _request_page(
             request, session, settings, actor, request_id, error=message,
             status_code=refused.status_code,
@@ -352,7 +347,7 @@ def change_request(
     try:
         _change_request(session, actor, request_id, target, note.strip())
     except DomainError as refused:
-        message = _message(request, refused)
+        message = error_message(request, refused)
         return _request_page(
             request, session, settings, actor, request_id, error=message,
             status_code=refused.status_code,
@@ -385,7 +380,7 @@ def _after_offer(
     try:
         step()
     except DomainError as refused:
-        context = _offers_context(session, actor) | {"error": _message(request, refused)}
+        context = _offers_context(session, actor) | {"error": error_message(request, refused)}
         return render(request, "beds/offers.html", context, refused.status_code)
     return RedirectResponse("/beds/offers", status_code=303)
 
@@ -435,7 +430,7 @@ def reports_page(
             for care, occupied, total in report.occupancy
         ],
     }
-    locale: str = getattr(request.state, "locale", None) or settings.default_locale
+    locale = page_locale(request)
     chart_labels = {care.value: translate(locale, label(care.value)) for care in CareType}
     context = {"report": report, "chart_data": chart_data, "chart_labels": chart_labels}
     return render(request, "beds/reports.html", context)

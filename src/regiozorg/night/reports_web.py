@@ -21,7 +21,7 @@ from regiozorg.night import figures, labels, reports
 from regiozorg.night.figures import Figures
 from regiozorg.night.rules import night_of
 from regiozorg.web.deps import CurrentActor, SessionDep
-from regiozorg.web.pages import render
+from regiozorg.web.pages import page_locale, render
 
 router = APIRouter()
 
@@ -34,11 +34,6 @@ def _period(first: date | None, last: date | None) -> tuple[date, date]:
     default_first, default_last = figures.default_period(utcnow())
     last = last or (first + timedelta(days=figures.DEFAULT_NIGHTS - 1) if first else default_last)
     return first or last - (default_last - default_first), last
-
-
-def _locale(request: Request) -> str:
-    chosen: str = getattr(request.state, "locale", None) or "nl"
-    return chosen
 
 
 def _formatters(locale: str) -> dict[str, Any]:
@@ -94,7 +89,7 @@ def reports_page(
         "handover_for": handover_for,
         "target": figures.ANSWER_TARGET_SHARE,
         "translated": labels.translated,
-        **_formatters(_locale(request)),
+        **_formatters(page_locale(request)),
     }
     return render(request, "night/reports.html", context)
 

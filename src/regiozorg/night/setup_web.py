@@ -18,8 +18,7 @@ from regiozorg.errors import N_, DomainError
 from regiozorg.night import labels, setup, setup_queries
 from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, Risk
 from regiozorg.web.deps import CurrentActor, SessionDep
-from regiozorg.web.i18n import translate
-from regiozorg.web.pages import render
+from regiozorg.web.pages import error_message, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,11 +60,6 @@ def _choice(kind: type[Choice], value: str, message: str) -> Choice:
         return kind(value)
     except ValueError:
         raise DomainError(message) from None
-
-
-def _message(request: Request, error: DomainError) -> str:
-    locale: str = getattr(request.state, "locale", None) or "nl"
-    return translate(locale, error.message, **error.params)
 
 
 def _labels() -> dict[str, Any]:
@@ -110,8 +104,8 @@ def _refused(
     values: dict[str, Any],
 ) -> Response:  # fmt: skip
     return _setup_page(
-        request, session, actor, error=_message(request, error), section=section, values=values,
-        status_code=error.status_code,
+        request, session, actor, error=error_message(request, error), section=section,
+        values=values, status_code=error.status_code,
     )  # fmt: skip
 
 
@@ -355,7 +349,7 @@ def save_plan(
         )
     except DomainError as error:
         return _plan_page(
-            request, session, actor, client_id, error=_message(request, error), values=values,
+            request, session, actor, client_id, error=error_message(request, error), values=values,
             status_code=error.status_code,
         )  # fmt: skip
     return RedirectResponse(f"/night/plans/{client_id}?saved=1", status_code=303)

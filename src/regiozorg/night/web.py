@@ -27,18 +27,13 @@ from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
-from regiozorg.web.pages import render
+from regiozorg.web.pages import error_message, page_locale, render
 
 router = APIRouter(include_in_schema=False)
 
 CLIENT_NOT_FOUND = N_("Geen deelnemende cliënt met dit cliëntnummer bij deze organisatie.")
 # Where a step's form sends the person back to: the console's incident page or the phone view.
 RETURN_PAGES = {"incident", "mobile"}
-
-
-def _message(request: Request, error: DomainError) -> str:
-    locale: str = getattr(request.state, "locale", None) or "nl"
-    return translate(locale, error.message, **error.params)
 
 
 def _render(
@@ -163,14 +158,13 @@ def record_call(
         return _console(request, session, error=_call_problem(request), status_code=422)
     except DomainError as refused:
         return _console(
-            request, session, error=_message(request, refused), status_code=refused.status_code
+            request, session, error=error_message(request, refused), status_code=refused.status_code
         )
     return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
 
 
 def _call_problem(request: Request) -> str:
-    locale: str = getattr(request.state, "locale", None) or "nl"
-    return translate(locale, N_("Beschrijf kort waar het gesprek over ging."))
+    return translate(page_locale(request), N_("Beschrijf kort waar het gesprek over ging."))
 
 
 # --- the live stream -------------------------------------------------------------------------
@@ -251,7 +245,7 @@ def _step(
     try:
         step()
     except DomainError as refused:
-        message = _message(request, refused)
+        message = error_message(request, refused)
         if back == "mobile":
             return _mobile_page(request, session, actor, error=message, status=refused.status_code)
         return _incident_page(

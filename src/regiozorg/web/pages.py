@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from regiozorg.auth import Decision, Permission, decide
 from regiozorg.clock import local
+from regiozorg.errors import DomainError
 from regiozorg.web.deps import CSRF_COOKIE
 from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
@@ -32,13 +33,24 @@ def environment() -> Environment:
     return env
 
 
+def page_locale(request: Request) -> str:
+    """The reader's language: the one chosen (or the signed-in person's), else the default."""
+    locale: str = (
+        getattr(request.state, "locale", None) or request.app.state.settings.default_locale
+    )
+    return locale
+
+
+def error_message(request: Request, error: DomainError) -> str:
+    """Why a step was refused, in the reader's language, for the page shown again."""
+    return translate(page_locale(request), error.message, **error.params)
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """A page in the reader's language, with the CSRF token its forms need."""
-    locale: str = (
-        getattr(request.state, "locale", None) or request.app.state.settings.default_locale
-    )
+    locale = page_locale(request)
     who = getattr(request.state, "signed_in", None)
     csrf = who.csrf_token if who else request.cookies.get(CSRF_COOKIE)
     new_csrf_cookie = None
