@@ -147,11 +147,12 @@ on one run are within the noise of a 2-core 60 s run.
 
 ## Targets
 
-Not met. Instance1 reaches the proven optimum 607; Instances 2-4 end within 0.6% (833, 1005,
-1720 against 828, 1001, 1716); the engine is better than the plain model on Instances 5-12 and
-14-19 and equal on 1-4 and 13 (within noise). Rows 1-19 were measured before the changes for
-Instances 20-24: the earlier give-up and the new start only change runs without a roster by
-then, but the choice of neighbourhoods changes every run, and 1-19 were not run again.
+Not met. Rows 1-19 were measured again after the changes for Instances 20-24, engine and plain
+model side by side in one run on a mostly quiet machine: Instance1 reaches the proven optimum 607;
+Instances 2-4 end within 0.6% (833, 1005, 1719 against 828, 1001, 1716); the engine is better
+than the plain model on Instances 4 and 6-19 (Instance13 4925 against 7232, Instance8 1564
+against 2246), equal on 1-3, and worse on Instance5 (1338 against 1249), within the 1239-1447
+spread that repeated runs of Instance5 show (see above).
 
 Instances 20-24 now end with a lawful roster, verified by the evaluator, but far from the best
 known: Instance20 14596 at 60 s (target: within 2%), Instances 21-23 at 240 s and Instance24 at
