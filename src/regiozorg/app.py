@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
+from functools import partial
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -17,7 +17,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from regiozorg import events
+from regiozorg import events, workers
 from regiozorg.accounts.web import router as accounts_router
 from regiozorg.auth import SYSTEM, AccessDeniedError, Decision
 from regiozorg.beds.acceptance import router as acceptance_router
@@ -82,32 +82,16 @@ def _expire_holds_once(app: FastAPI) -> None:
         expire_holds(session, SYSTEM)
 
 
-async def _expire_holds_forever(app: FastAPI) -> None:
-    while True:
-        await asyncio.sleep(HOLD_EXPIRY_SECONDS)
-        run = asyncio.ensure_future(asyncio.to_thread(_expire_holds_once, app))
-        try:
-            await asyncio.shield(run)
-        except asyncio.CancelledError:
-            with suppress(Exception):
-                await run  # a started run finishes its transaction before shutdown
-            raise
-        except Exception:
-            log.exception("expiring bed holds failed")
-
-
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    worker = asyncio.create_task(_expire_holds_forever(app))
+    holds = workers.start(HOLD_EXPIRY_SECONDS, partial(_expire_holds_once, app), "bed holds")
     night = night_worker.start(app.state.sessions, app.state.settings.night_worker_seconds)
     try:
         async with app.state.fanout.serving():
             yield
     finally:
-        worker.cancel()
-        with suppress(asyncio.CancelledError):
-            await worker
-        await night_worker.stop(night)
+        await workers.stop(holds)
+        await workers.stop(night)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from contextlib import suppress
+from functools import partial
 
 from sqlalchemy.orm import Session
 
+from regiozorg import workers
 from regiozorg.night import escalation
 
 log = logging.getLogger("regiozorg.night")
@@ -34,30 +35,6 @@ def run_jobs(sessions: Callable[[], Session]) -> None:
             log.exception("night worker: %s failed", job.__name__)
 
 
-async def run_forever(sessions: Callable[[], Session], every_seconds: float) -> None:
-    while True:
-        await asyncio.sleep(every_seconds)
-        run = asyncio.ensure_future(asyncio.to_thread(run_jobs, sessions))
-        try:
-            await asyncio.shield(run)
-        except asyncio.CancelledError:
-            with suppress(Exception):
-                await run  # a started round finishes its transactions before shutdown
-            raise
-        except Exception:
-            log.exception("night worker round failed")
-
-
 def start(sessions: Callable[[], Session], every_seconds: float) -> asyncio.Task[None] | None:
     """The worker as a task of the running loop; None when switched off (0 seconds)."""
-    if every_seconds <= 0:
-        return None
-    return asyncio.create_task(run_forever(sessions, every_seconds))
-
-
-async def stop(task: asyncio.Task[None] | None) -> None:
-    if task is None:
-        return
-    task.cancel()
-    with suppress(asyncio.CancelledError):
-        await task
+    return workers.start(every_seconds, partial(run_jobs, sessions), "night worker")
