@@ -85,17 +85,15 @@ def receive_alarm(session: Session, actor: Actor, *, message: AlarmIn) -> Intake
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_INTAKE)
         lock_for_writing(session, "incident_events")
-        known = _known_message(session, source, message.reference)
-        if known is not None:
-            return Intake(known, duplicate=True)
         if message.message_type is MessageType.RESET:
             incident_id = _reset(session, actor, message)
         else:
             incident_id = _open_incident(session, actor, message)
         stored = _store_message(session, source, message, incident_id)
         if not stored:
-            # Another request with the same reference committed first (PostgreSQL waits for
-            # it on the unique key): undo ours and answer with theirs.
+            # The unique (source, reference) is the one duplicate check: a retry, or another
+            # request with the same reference that committed first (PostgreSQL waits for it on
+            # the key), finds its message there. Undo ours and answer with the first one's.
             session.rollback()
             known = _known_message(session, source, message.reference)
             session.rollback()
@@ -111,10 +109,8 @@ def _known_message(session: Session, source: str, reference: str) -> UUID | None
             AlarmMessage.source == source, AlarmMessage.reference == reference
         )
     ).first()
-    if row is None:
-        return None
     # A stored reset that closed nothing has no incident: still a duplicate, with no id.
-    return row[0] if row[0] is not None else None
+    return row[0] if row is not None else None
 
 
 def _store_message(
