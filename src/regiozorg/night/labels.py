@@ -89,11 +89,6 @@ DEVICE_TYPE_LABELS = {
 }
 
 
-def device_type_label(code: str) -> str:
-    """The Dutch msgid for a device type; a code the set-up does not know comes back as is."""
-    return DEVICE_TYPE_LABELS.get(code, code)
-
-
 # Where a client's night care plan stands (``setup_queries.Enrolment``).
 ENROLMENT_LABELS = {
     "enrolled": N_("Doet mee"),

@@ -433,14 +433,3 @@ def parse_local_time(text: str) -> datetime:
         if moment.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None) != wall:
             raise DomainError(N_("Dit tijdstip bestaat niet: de klok gaat dan een uur vooruit."))
     return moment.astimezone(UTC)
-
-
-def default_steps(fallback_phone: str) -> list[tuple[int, rules.EscalationTarget, str | None]]:
-    return [
-        (seconds, target, fallback_phone if target is rules.EscalationTarget.PHONE else None)
-        for seconds, target in DEFAULT_STEPS
-    ]
-
-
-def enrolled_location_ids(session: Session) -> list[UUID]:
-    return list(session.scalars(select(NightLocation.location_id)))
