@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -17,6 +18,8 @@ from regiozorg.roster.problem import CostLine, Problem, Roster
 from regiozorg.roster.rules import read_cost_lines, read_roster
 from regiozorg.roster.start import person_by_person
 
+log = logging.getLogger(__name__)
+
 # Chosen from single 30-60 s runs on Instances 5, 8 and 14 (see benchmarks/results/nrp.md): the
 # first search gets this share of the time before neighbourhood search takes over.
 FIRST_SEARCH_SHARE = 0.3
@@ -26,6 +29,14 @@ MIN_STEP_SECONDS, MAX_STEP_SECONDS, STEPS_PER_RUN = 0.5, 10.0, 60
 # Without a roster by this share of the time the first search stops, and the person-by-person
 # start aims to be done by START_SHARE (Instance20 at 60 s: 6 s, then 12 s for the start).
 GIVE_UP_SHARE, START_SHARE = 0.1, 0.3
+#: With the max_lp worker the whole-problem search is strong on small instances (Instance5:
+#: 1164 after 30 s, where 30% of that and neighbourhood search reached 1240): it goes on until
+#: it has found nothing better for this share of the time.
+STALL_SHARE = 0.1
+#: Above this many (person, day, shift) cells the whole-problem search is not even tried: on
+#: Instances 21-24 (145,600 to 1.75M cells) it found no roster in 10% of 240-600 s, and building
+#: the model of Instance24 alone took 24-32 s. Instance20 (54,600) and 13 (60,480) stay below.
+WHOLE_SEARCH_MAX_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -78,10 +89,12 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.on_progress = on_progress
         self.started = started
         self.found = False
+        self.last_found = started
         self.done = threading.Event()
 
     def on_solution_callback(self) -> None:
         self.found = True
+        self.last_found = time.monotonic()
         if self.on_progress is None:
             return
         self.on_progress(
@@ -105,25 +118,40 @@ _STATUS: dict[Any, str] = {
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+#: With two workers CP-SAT runs "default_lp" and a fixed-search worker, which leaves the bound
+#: where the weak LP puts it (1 on Instance5, 29 on Instance7) and search blind. A worker
+#: with the full linearisation ("max_lp") in place of the fixed search, 20 s, 2 workers:
+#: Instance7 1080 (bound 1048) instead of 1466 (bound 29), Instance4 1719 (bound 1568)
+#: instead of 1721 (200), Instance5 1246 (bound 1025) instead of 1244 (1).
+TWO_WORKERS = ("max_lp", "default_lp")
+
+
+def _solver(seconds: float, workers: int, seed: int, *, plain: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = workers
+    if workers == len(TWO_WORKERS) and not plain:
+        solver.parameters.subsolvers.extend(TWO_WORKERS)
     solver.parameters.random_seed = seed
     return solver
 
 
-def _stop_when_found(
-    solver: cp_model.CpSolver, reporter: _Reporter, deadline: float, give_up: float
+def _stop_when_stalled(
+    solver: cp_model.CpSolver, reporter: _Reporter, limits: Limits, started: float
 ) -> None:
-    """From `deadline` on, stop the first search as soon as it holds a roster: the rest of the
-    time goes to neighbourhood search. At `give_up` stop it anyway: a person-by-person start
-    is then the better bet."""
+    """Let the first search go on while it improves: from the first-search share on, stop it
+    once it has a roster and has found none better for the stall share of the time; the rest
+    goes to neighbourhood search. Without any roster at the give-up share, stop it anyway: a
+    person-by-person start is then the better bet."""
+    earliest = started + FIRST_SEARCH_SHARE * limits.seconds
+    give_up = started + GIVE_UP_SHARE * limits.seconds
+    stall = STALL_SHARE * limits.seconds
 
     def watch() -> None:
         while not reporter.done.wait(0.2):
             now = time.monotonic()
-            if (now >= deadline and reporter.found) or now >= give_up:
+            stalled = reporter.found and now >= max(earliest, reporter.last_found + stall)
+            if stalled or (now >= give_up and not reporter.found):
                 solver.stop_search()
                 return
 
@@ -133,84 +161,83 @@ def _stop_when_found(
 @dataclass
 class _Incumbent:
     objective: int
-    values: list[int]
-    solver: cp_model.CpSolver
-    """The solver whose response holds this roster; it answers value() for any expression."""
+    roster: Roster
+    m: rules.RosterModel
+    """The model (whole, or a sub-model) whose solution this roster is."""
+    value: Callable[[Any], int]
+    """Its solver's values, for the cost lines."""
+
+
+def _fixed(_: Any) -> int:
+    raise AssertionError("a model without free cells has no variables")
+
+
+def _found(m: rules.RosterModel, solver: cp_model.CpSolver) -> _Incumbent:
+    return _Incumbent(round(solver.objective_value), read_roster(m, solver.value), m, solver.value)
 
 
 def solve(
     problem: Problem, limits: Limits, on_progress: ProgressCallback | None = None
 ) -> Solution:
-    """Solve within `limits`: one CP-SAT search over the whole problem, then (unless plain)
-    large-neighbourhood search from its best roster for the rest of the time."""
+    """Solve within `limits`: one CP-SAT search over the whole problem (skipped when it is too
+    large to find a roster), then (unless plain) large-neighbourhood search from its best roster
+    for the rest of the time."""
     started = time.monotonic()
     deadline = started + limits.seconds
-    m = rules.build(problem)
-    first_share = 1.0 if limits.plain else FIRST_SEARCH_SHARE
-    solver = _solver(deadline - time.monotonic(), limits.workers, limits.seed)
-    reporter = _Reporter(m, on_progress, started)
-    if not limits.plain:
-        _stop_when_found(
-            solver,
-            reporter,
-            started + first_share * limits.seconds,
-            started + GIVE_UP_SHARE * limits.seconds,
-        )
-    status = solver.solve(m.model, reporter)
-    reporter.done.set()
-    best_bound = round(solver.best_objective_bound)
-    if status in _FOUND:
-        incumbent: _Incumbent | None = _Incumbent(
-            round(solver.objective_value), list(solver.response_proto.solution), solver
-        )
-    elif status == cp_model.UNKNOWN and not limits.plain:
-        incumbent = _start_person_by_person(m, limits, started, deadline)
+    cells = len(problem.staff) * problem.days * len(problem.shift_types)
+    if limits.plain or cells <= WHOLE_SEARCH_MAX_CELLS:
+        status, best_bound, incumbent = _whole_search(problem, limits, started, on_progress)
     else:
-        incumbent = None
+        status, best_bound, incumbent = cp_model.UNKNOWN, 0, None
+    if incumbent is None and status == cp_model.UNKNOWN and not limits.plain:
+        incumbent = _start_person_by_person(problem, limits, started)
     if incumbent is None:
         return _no_roster(problem, limits, status, time.monotonic() - started)
     if status != cp_model.OPTIMAL and not limits.plain:
-        incumbent = _improve(m, limits, incumbent, best_bound, deadline, reporter)
-    final = incumbent.solver
+        incumbent = _improve(problem, limits, incumbent, best_bound, deadline, on_progress, started)
     optimal = status == cp_model.OPTIMAL or incumbent.objective == best_bound
     return Solution(
         status="OPTIMAL" if optimal else "FEASIBLE",
         objective=incumbent.objective,
         best_bound=best_bound,
         seconds=time.monotonic() - started,
-        roster=read_roster(m, final.value),
-        cost_lines=read_cost_lines(m, final.value),
+        roster=incumbent.roster,
+        cost_lines=read_cost_lines(incumbent.m, incumbent.value),
     )
 
 
-def _start_person_by_person(
-    m: rules.RosterModel, limits: Limits, started: float, deadline: float
-) -> _Incumbent | None:
-    """A first roster when the whole-problem search found none: see `start.person_by_person`,
-    then the full model with every shift fixed, which only fills in the penalty variables."""
+def _whole_search(
+    problem: Problem, limits: Limits, started: float, on_progress: ProgressCallback | None
+) -> tuple[Any, int, _Incumbent | None]:
+    """CP-SAT over the whole problem: for the whole time when plain, else until a roster is
+    found and the first-search share is over, or no roster by the give-up share."""
+    m = rules.build(problem)
+    seconds = started + limits.seconds - time.monotonic()
+    solver = _solver(seconds, limits.workers, limits.seed, plain=limits.plain)
+    reporter = _Reporter(m, on_progress, started)
+    if not limits.plain:
+        _stop_when_stalled(solver, reporter, limits, started)
+    status = solver.solve(m.model, reporter)
+    reporter.done.set()
+    incumbent = _found(m, solver) if status in _FOUND else None
+    return status, round(solver.best_objective_bound), incumbent
+
+
+def _start_person_by_person(problem: Problem, limits: Limits, started: float) -> _Incumbent | None:
+    """A first roster when the whole-problem search found none (see `start.person_by_person`),
+    scored by the model in which every cell is frozen."""
     roster = person_by_person(
-        m.problem,
+        problem,
         started + START_SHARE * limits.seconds,
         limits.seed,
         limits.workers,
-        last_resort=deadline,
+        last_resort=started + limits.seconds,
     )
     if roster is None:
         return None
-    ids = {shift.id: s for s, shift in enumerate(m.problem.shift_types)}
-    proto = m.model.proto
-    for (p, d, s), var in m.x.items():
-        value = int(ids.get(roster.assignments[m.problem.staff[p].id][d], -1) == s)
-        domain = proto.variables[var.index].domain
-        domain[0] = domain[1] = value
-    solver = _solver(deadline - time.monotonic(), limits.workers, limits.seed)
-    status = solver.solve(m.model)
-    for var in m.x.values():
-        domain = proto.variables[var.index].domain
-        domain[0], domain[1] = 0, 1
-    if status not in _FOUND:
-        return None
-    return _Incumbent(round(solver.objective_value), list(solver.response_proto.solution), solver)
+    m = rules.build(problem, frozen=roster, free=set())
+    objective = sum(term.weight * term.count(_fixed) for term in m.penalties)
+    return _Incumbent(objective, roster, m, _fixed)
 
 
 def _no_roster(
@@ -226,11 +253,13 @@ def _no_roster(
     )
 
 
-def hot_days(m: rules.RosterModel, solver: cp_model.CpSolver) -> list[tuple[int, int]]:
+def hot_days(m: rules.RosterModel, value: Callable[[Any], int]) -> list[tuple[int, int]]:
     costs: dict[int, int] = {}
     for term in m.penalties:
-        if term.day is not None and not isinstance(term.expr, int):
-            cost = term.weight * int(solver.value(term.expr))
+        if term.day is not None:
+            cost = term.weight * (
+                term.expr if isinstance(term.expr, int) else int(value(term.expr))
+            )
             if cost:
                 costs[term.day] = costs.get(term.day, 0) + cost
     return sorted(costs.items())
@@ -246,74 +275,67 @@ def choice_weights(successes: dict[str, int], spent: dict[str, float]) -> list[f
 
 
 def _improve(
-    m: rules.RosterModel,
+    problem: Problem,
     limits: Limits,
     incumbent: _Incumbent,
     best_bound: int,
     deadline: float,
-    reporter: _Reporter,
+    on_progress: ProgressCallback | None,
+    started: float,
 ) -> _Incumbent:
-    """Large-neighbourhood search: free a set of cells, fix the rest to the incumbent, solve the
-    rest exactly with the incumbent as hint; keep equal or better rosters. Each neighbourhood's
-    size grows when its sub-problems are solved to optimality fast and shrinks when they time
-    out, so sub-solves stay just hard enough."""
+    """Large-neighbourhood search: free a set of cells, freeze the rest to the incumbent, solve
+    the sub-model (`rules.build` with `frozen` and `free`) exactly with the incumbent as hint;
+    keep equal or better rosters. Each neighbourhood's size grows when its sub-problems are
+    solved to optimality fast and shrinks when they time out, so sub-solves stay just hard
+    enough."""
     rng = random.Random(limits.seed)  # noqa: S311 - reproducible search, not cryptography
-    problem = m.problem
     cells = len(problem.staff) * problem.days
     size: dict[str, float] = dict.fromkeys(NEIGHBOURHOODS, float(min(cells, INITIAL_FREE_CELLS)))
-    proto = m.model.proto
-    # Domains are edited in place in the model (and restored after each step): copying the
-    # model of a 364-day instance for every step would cost more than the step itself.
-    cell_vars: dict[tuple[int, int], list[tuple[int, Any]]] = {}
-    for (p, d, _), var in m.x.items():
-        cell_vars.setdefault((p, d), []).append((var.index, proto.variables[var.index].domain))
     step_seconds = min(MAX_STEP_SECONDS, max(MIN_STEP_SECONDS, limits.seconds / STEPS_PER_RUN))
     iteration = 0
     successes = dict.fromkeys(NEIGHBOURHOODS, 0)
     spent = dict.fromkeys(NEIGHBOURHOODS, 0.0)
-    hot = hot_days(m, incumbent.solver)
+    hot = hot_days(incumbent.m, incumbent.value)
     while incumbent.objective > best_bound:
-        remaining = deadline - time.monotonic()
-        if remaining < MIN_STEP_SECONDS / 2:
+        if deadline - time.monotonic() < MIN_STEP_SECONDS / 2:
             break
         iteration += 1
-        kinds = list(NEIGHBOURHOODS)
-        (kind,) = rng.choices(kinds, weights=choice_weights(successes, spent))
-        free = NEIGHBOURHOODS[kind](rng, problem, size[kind], hot)
-        fixed = [
-            var for cell, cell_var in cell_vars.items() if cell not in free for var in cell_var
-        ]
-        for index, domain in fixed:
-            domain[0] = domain[1] = incumbent.values[index]
-        proto.clear_solution_hint()
-        proto.solution_hint.vars.extend(range(len(incumbent.values)))
-        proto.solution_hint.values.extend(incumbent.values)
-        sub = _solver(min(step_seconds, remaining), limits.workers, limits.seed + iteration)
+        (kind,) = rng.choices(list(NEIGHBOURHOODS), weights=choice_weights(successes, spent))
         step_started = time.monotonic()
-        status = sub.solve(m.model)
-        for _, domain in fixed:
-            domain[0], domain[1] = 0, 1
-        took = time.monotonic() - step_started
-        spent[kind] += took
-        if status == cp_model.OPTIMAL and took < step_seconds / 2:
+        free = NEIGHBOURHOODS[kind](rng, problem, size[kind], hot)
+        sub = rules.build(problem, frozen=incumbent.roster, free=free)
+        solver = _solver(
+            min(step_seconds, deadline - time.monotonic()), limits.workers, limits.seed + iteration
+        )
+        status = solver.solve(sub.model)
+        spent[kind] += time.monotonic() - step_started
+        log.debug(
+            "step %d %s: %d free cells, %s in %.2f s (built in %.2f s), %s against %d",
+            iteration,
+            kind,
+            len(free),
+            solver.status_name(status),
+            solver.wall_time,
+            time.monotonic() - step_started - solver.wall_time,
+            round(solver.objective_value) if status in _FOUND else "-",
+            incumbent.objective,
+        )
+        if status == cp_model.OPTIMAL and solver.wall_time < step_seconds / 2:
             size[kind] = min(cells, size[kind] * GROW)
         elif status != cp_model.OPTIMAL:
             size[kind] = max(2 * problem.days, size[kind] * SHRINK)
-        if status in _FOUND and round(sub.objective_value) <= incumbent.objective:
-            better = round(sub.objective_value) < incumbent.objective
-            incumbent = _Incumbent(
-                round(sub.objective_value), list(sub.response_proto.solution), sub
-            )
-            hot = hot_days(m, sub)
+        if status in _FOUND and round(solver.objective_value) <= incumbent.objective:
+            better = round(solver.objective_value) < incumbent.objective
+            incumbent = _found(sub, solver)
+            hot = hot_days(sub, solver.value)
             successes[kind] += better
-            if better and reporter.on_progress:
-                reporter.on_progress(
+            if better and on_progress:
+                on_progress(
                     Progress(
                         incumbent.objective,
                         best_bound,
-                        time.monotonic() - reporter.started,
-                        read_roster(m, sub.value),
+                        time.monotonic() - started,
+                        incumbent.roster,
                     )
                 )
-    proto.clear_solution_hint()
     return incumbent

@@ -3,10 +3,15 @@ solver on generated problems (every roster the solver reports must score the sam
 
 from __future__ import annotations
 
+from dataclasses import replace
+from random import Random
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 from roster_cast import ward
 
+from regiozorg.roster import rules
 from regiozorg.roster.evaluator import evaluate
 from regiozorg.roster.problem import Cover, Problem, Roster, ShiftRequest, ShiftType, Staff
 from regiozorg.roster.solver import Limits, Progress, solve
@@ -56,6 +61,10 @@ def test_runs_at_the_ends_follow_the_benchmark_convention() -> None:
     assert rules_broken(ward(staff=(anna,)), roster(anna="-EEE---EEE---E")) == [
         "min-consecutive-shifts"
     ]
+    # With open ends the run may go on after the horizon; inside it, it is still too short.
+    open_ends = replace(ward(staff=(anna,)), open_ends=True)
+    assert rules_broken(open_ends, roster(anna="-EEE---EEE---E")) == []
+    assert rules_broken(open_ends, roster(anna="EEE---E---EEEE")) == ["min-consecutive-shifts"]
 
 
 def test_cost_lines_name_their_rule_and_day() -> None:
@@ -114,7 +123,15 @@ def problems(draw: st.DrawFn) -> Problem:
         )
         for _ in range(draw(st.integers(0, 6)))
     )
-    return Problem("generated", days, shift_types, tuple(staff), covers, requests)
+    return Problem(
+        "generated",
+        days,
+        shift_types,
+        tuple(staff),
+        covers,
+        requests,
+        open_ends=draw(st.booleans()),
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -132,3 +149,35 @@ def test_solver_and_evaluator_agree_on_every_reported_roster(problem: Problem) -
         assert evaluation.objective == found.objective
     lines = solution.cost_lines
     assert sum(line.cost for line in lines) == solution.objective
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.randoms(use_true_random=False))
+def test_a_sub_model_changes_only_its_free_cells_and_scores_the_whole_roster(
+    problem: Problem, rng: Random
+) -> None:
+    """Neighbourhood search re-solves sub-models: the frozen cells must stay as they were, the
+    objective must be the whole roster's cost, and a lawful frozen roster must stay lawful."""
+    start = solve(problem, Limits(seconds=1, workers=2, plain=True))
+    if start.roster is None:
+        return
+    cells = [(p, d) for p in range(len(problem.staff)) for d in range(problem.days)]
+    free = set(rng.sample(cells, rng.randrange(len(cells) + 1)))
+
+    frozen_only = rules.build(problem, frozen=start.roster, free=set())
+    assert sum(term.weight * term.count(int) for term in frozen_only.penalties) == start.objective
+
+    sub = rules.build(problem, frozen=start.roster, free=free)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    assert solver.solve(sub.model) == cp_model.OPTIMAL
+    assert start.objective is not None
+    assert solver.objective_value <= start.objective
+    found = rules.read_roster(sub, solver.value)
+    evaluation = evaluate(problem, found)
+    assert evaluation.violations == ()
+    assert evaluation.objective == round(solver.objective_value)
+    for p, person in enumerate(problem.staff):
+        for d in range(problem.days):
+            if (p, d) not in free:
+                assert found.assignments[person.id][d] == start.roster.assignments[person.id][d]
