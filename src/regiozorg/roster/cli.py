@@ -72,10 +72,14 @@ def nrp(
     workers: Annotated[int, typer.Option(help="CP-SAT worker threads.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plain: Annotated[bool, typer.Option(help="The plain baseline model only.")] = False,
+    open_ends: Annotated[
+        bool,
+        typer.Option(help="Runs of shifts touching either end of the horizon may be short."),
+    ] = False,
 ) -> None:
     """Solve a Curtois & Qu benchmark instance."""
     try:
-        problem = nrp_format.load(instance)
+        problem = nrp_format.load(instance, open_ends=open_ends)
     except (FileNotFoundError, nrp_format.NrpFormatError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error

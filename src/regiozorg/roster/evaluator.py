@@ -108,7 +108,11 @@ def _run_violations(
         touches_end = first == 0 or first + length == problem.days
         if working and length > person.max_consecutive_shifts:
             found.append(("max-consecutive-shifts", f"{length} shifts in a row ({span})"))
-        if working and length < person.min_consecutive_shifts:
+        if (
+            working
+            and length < person.min_consecutive_shifts
+            and not (touches_end and problem.open_ends)
+        ):
             found.append(("min-consecutive-shifts", f"only {length} shifts in a row ({span})"))
         if not working and not touches_end and length < person.min_consecutive_days_off:
             found.append(("min-consecutive-days-off", f"only {length} days off in a row ({span})"))

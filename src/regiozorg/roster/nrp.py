@@ -67,7 +67,7 @@ def _max_shifts(cell: str) -> dict[str, int]:
     return limits
 
 
-def parse(text: str, name: str = "") -> Problem:
+def parse(text: str, name: str = "", *, open_ends: bool = False) -> Problem:
     sections = _sections(text)
     try:
         days = int(sections["SECTION_HORIZON"][0][0])
@@ -127,9 +127,12 @@ def parse(text: str, name: str = "") -> Problem:
         covers=covers,
         requests=requests,
         first_weekday=0,
+        open_ends=open_ends,
     )
 
 
-def load(instance: str) -> Problem:
+def load(instance: str, *, open_ends: bool = False) -> Problem:
+    """The instance under the README's rules; `open_ends` exempts runs of shifts touching the
+    ends of the horizon from the minimum run (see `Problem.open_ends`)."""
     path = instance_path(instance)
-    return parse(path.read_text(encoding="utf-8"), name=path.stem)
+    return parse(path.read_text(encoding="utf-8"), name=path.stem, open_ends=open_ends)

@@ -6,6 +6,8 @@ fails if its rule is dropped or posted wrongly. `solved` also checks the evaluat
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from roster_cast import solved, wanted, ward, worked_days
 
 from regiozorg.roster.problem import Cover, ShiftRequest, Staff
@@ -68,6 +70,14 @@ def test_a_run_of_shifts_touching_the_end_still_needs_the_minimum() -> None:
     anna = Staff("anna", min_consecutive_shifts=3)
     solution = solved(ward(staff=(anna,), covers=wanted([13], under=10, over=1)))
     assert worked_days(solution) == [11, 12, 13]
+
+
+def test_with_open_ends_a_run_of_shifts_touching_the_end_may_be_short() -> None:
+    anna = Staff("anna", min_consecutive_shifts=3)
+    problem = replace(ward(staff=(anna,), covers=wanted([13], under=10, over=1)), open_ends=True)
+    solution = solved(problem)
+    assert worked_days(solution) == [13]
+    assert solution.objective == 0
 
 
 def test_a_run_of_days_off_reaches_the_minimum_length() -> None:
