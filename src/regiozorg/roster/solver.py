@@ -25,14 +25,14 @@ log = logging.getLogger(__name__)
 FIRST_SEARCH_SHARE = 0.3
 INITIAL_FREE_CELLS = 150
 GROW, SHRINK = 1.15, 0.85
-MIN_STEP_SECONDS, MAX_STEP_SECONDS, STEPS_PER_RUN = 0.5, 10.0, 60
+MIN_STEP_SECONDS, MAX_STEP_SECONDS, STEPS_PER_RUN = 0.5, 3.0, 60
 # Without a roster by this share of the time the first search stops, and the person-by-person
 # start aims to be done by START_SHARE (Instance20 at 60 s: 6 s, then 12 s for the start).
 GIVE_UP_SHARE, START_SHARE = 0.1, 0.3
-#: With the max_lp worker the whole-problem search is strong on small instances (Instance5:
-#: 1164 after 30 s, where 30% of that and neighbourhood search reached 1240): it goes on until
-#: it has found nothing better for this share of the time.
+#: A whole-problem search that has found nothing better for this share of the time stalls.
 STALL_SHARE = 0.1
+#: Restarts of the whole-problem search (see `_whole_searches`) may go on until this share.
+RESTART_SHARE = 0.6
 #: Above this many (person, day, shift) cells the whole-problem search is not even tried: on
 #: Instances 21-24 (145,600 to 1.75M cells) it found no roster in 10% of 240-600 s, and building
 #: the model of Instance24 alone took 24-32 s. Instance20 (54,600) and 13 (60,480) stay below.
@@ -82,20 +82,27 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     """Passes each better roster of the first search on, and notes whether one exists."""
 
     def __init__(
-        self, m: rules.RosterModel, on_progress: ProgressCallback | None, started: float
+        self,
+        m: rules.RosterModel,
+        on_progress: ProgressCallback | None,
+        started: float,
+        report_below: float = float("inf"),
     ) -> None:
         super().__init__()
         self._m = m
         self.on_progress = on_progress
         self.started = started
+        self.report_below = report_below
+        """A restart reports only rosters better than the best so far."""
         self.found = False
-        self.last_found = started
+        self.stalled = False
+        self.last_found = time.monotonic()
         self.done = threading.Event()
 
     def on_solution_callback(self) -> None:
         self.found = True
         self.last_found = time.monotonic()
-        if self.on_progress is None:
+        if self.on_progress is None or self.objective_value >= self.report_below:
             return
         self.on_progress(
             Progress(
@@ -137,21 +144,18 @@ def _solver(seconds: float, workers: int, seed: int, *, plain: bool = False) -> 
 
 
 def _stop_when_stalled(
-    solver: cp_model.CpSolver, reporter: _Reporter, limits: Limits, started: float
+    solver: cp_model.CpSolver, reporter: _Reporter, limits: Limits, *, give_up: float, cutoff: float
 ) -> None:
-    """Let the first search go on while it improves: from the first-search share on, stop it
-    once it has a roster and has found none better for the stall share of the time; the rest
-    goes to neighbourhood search. Without any roster at the give-up share, stop it anyway: a
-    person-by-person start is then the better bet."""
-    earliest = started + FIRST_SEARCH_SHARE * limits.seconds
-    give_up = started + GIVE_UP_SHARE * limits.seconds
+    """Stop a whole-problem search once it has a roster and has found none better for the stall
+    share of the time (noted in `reporter.stalled`), or at `cutoff`. Without any roster at
+    `give_up`, stop it anyway: a person-by-person start is then the better bet."""
     stall = STALL_SHARE * limits.seconds
 
     def watch() -> None:
         while not reporter.done.wait(0.2):
             now = time.monotonic()
-            stalled = reporter.found and now >= max(earliest, reporter.last_found + stall)
-            if stalled or (now >= give_up and not reporter.found):
+            reporter.stalled = reporter.found and now >= reporter.last_found + stall
+            if reporter.stalled or now >= cutoff or (now >= give_up and not reporter.found):
                 solver.stop_search()
                 return
 
@@ -179,14 +183,14 @@ def _found(m: rules.RosterModel, solver: cp_model.CpSolver) -> _Incumbent:
 def solve(
     problem: Problem, limits: Limits, on_progress: ProgressCallback | None = None
 ) -> Solution:
-    """Solve within `limits`: one CP-SAT search over the whole problem (skipped when it is too
-    large to find a roster), then (unless plain) large-neighbourhood search from its best roster
-    for the rest of the time."""
+    """Solve within `limits`: CP-SAT over the whole problem, restarted with other seeds while
+    restarts pay (skipped when the problem is too large to find a roster that way), then
+    (unless plain) large-neighbourhood search from the best roster for the rest of the time."""
     started = time.monotonic()
     deadline = started + limits.seconds
     cells = len(problem.staff) * problem.days * len(problem.shift_types)
     if limits.plain or cells <= WHOLE_SEARCH_MAX_CELLS:
-        status, best_bound, incumbent = _whole_search(problem, limits, started, on_progress)
+        status, best_bound, incumbent = _whole_searches(problem, limits, started, on_progress)
     else:
         status, best_bound, incumbent = cp_model.UNKNOWN, 0, None
     if incumbent is None and status == cp_model.UNKNOWN and not limits.plain:
@@ -206,21 +210,80 @@ def solve(
     )
 
 
-def _whole_search(
+def _whole_searches(
     problem: Problem, limits: Limits, started: float, on_progress: ProgressCallback | None
 ) -> tuple[Any, int, _Incumbent | None]:
-    """CP-SAT over the whole problem: for the whole time when plain, else until a roster is
-    found and the first-search share is over, or no roster by the give-up share."""
+    """CP-SAT over the whole problem: for the whole time when plain. Otherwise until the
+    first-search share, or earlier once it stalls; a search that stalled is restarted from
+    scratch with the next seed, each restart stopped when it stalls, until the restart share
+    of the time; the best roster wins. Instance5, 15 s each, seeds 0-5: 1241, 1150, 1153,
+    1240, 1148, 1151: a stalled search sits in a basin the next seed may well avoid. A search
+    still improving at the first-search share is left to neighbourhood search (Instance12 at
+    60 s: 6282 when the search went on while improving, 4341 with neighbourhood search)."""
     m = rules.build(problem)
-    seconds = started + limits.seconds - time.monotonic()
-    solver = _solver(seconds, limits.workers, limits.seed, plain=limits.plain)
-    reporter = _Reporter(m, on_progress, started)
+    status, bound, incumbent, stalled = _whole_search(
+        m,
+        limits,
+        limits.seed,
+        on_progress,
+        started,
+        give_up=started + GIVE_UP_SHARE * limits.seconds,
+        cutoff=started + (1.0 if limits.plain else FIRST_SEARCH_SHARE) * limits.seconds,
+    )
+    restarts_end = started + RESTART_SHARE * limits.seconds
+    seed = limits.seed
+    while (
+        stalled
+        and not limits.plain
+        and status == cp_model.FEASIBLE
+        and incumbent is not None
+        and time.monotonic() < restarts_end - STALL_SHARE * limits.seconds
+    ):
+        seed += 1
+        again, again_bound, other, stalled = _whole_search(
+            m,
+            limits,
+            seed,
+            on_progress,
+            started,
+            give_up=restarts_end,
+            cutoff=restarts_end,
+            report_below=incumbent.objective,
+        )
+        bound = max(bound, again_bound)
+        log.debug(
+            "restart with seed %d: %s, %s against %d",
+            seed,
+            _STATUS.get(again, "?"),
+            other.objective if other else "-",
+            incumbent.objective,
+        )
+        if other is not None and other.objective < incumbent.objective:
+            incumbent = other
+        if again == cp_model.OPTIMAL:
+            status = again
+    return status, bound, incumbent
+
+
+def _whole_search(
+    m: rules.RosterModel,
+    limits: Limits,
+    seed: int,
+    on_progress: ProgressCallback | None,
+    started: float,
+    *,
+    give_up: float,
+    cutoff: float,
+    report_below: float = float("inf"),
+) -> tuple[Any, int, _Incumbent | None, bool]:
+    solver = _solver(cutoff - time.monotonic(), limits.workers, seed, plain=limits.plain)
+    reporter = _Reporter(m, on_progress, started, report_below)
     if not limits.plain:
-        _stop_when_stalled(solver, reporter, limits, started)
+        _stop_when_stalled(solver, reporter, limits, give_up=give_up, cutoff=cutoff)
     status = solver.solve(m.model, reporter)
     reporter.done.set()
     incumbent = _found(m, solver) if status in _FOUND else None
-    return status, round(solver.best_objective_bound), incumbent
+    return status, round(solver.best_objective_bound), incumbent, reporter.stalled
 
 
 def _start_person_by_person(problem: Problem, limits: Limits, started: float) -> _Incumbent | None:
