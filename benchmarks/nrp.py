@@ -75,110 +75,146 @@ def gap(objective: object, best: int) -> str:
 
 
 NOTES = """
+The *Open ends* column is the engine under one change of rule (`--open-ends`,
+`Problem.open_ends`): a run of shifts touching either end of the horizon may be shorter than the
+minimum. The benchmark README says it may not; the published best values were found with it
+allowed (see "Why the gaps remain").
+
 ## How the engine searches
 
 *Plain model* (the baseline column): one Boolean per person, day and shift, every rule posted
-directly (`regiozorg.roster.rules`), one CP-SAT search with 2 workers for the whole time limit.
+directly (`regiozorg.roster.rules`), one CP-SAT search with 2 workers (CP-SAT's own choice of
+workers) for the whole time limit.
 
-*Engine*: the same rules, with two changes to the model and a search on top:
+*Engine*: the same rules, with these changes:
 
 - no variable at all for a shift a person can never work (fixed day off, a maximum of zero);
   forbidden successions posted as one clique per distinct forbidden set instead of one
-  constraint per pair. Instance24: 1.84M -> 1.14M variables, model built in 32 s instead of 85 s.
-- a first CP-SAT search over the whole problem for 30% of the time (longer if it has no roster
-  yet), then large-neighbourhood search: free a set of (person, day) cells, fix the rest to the
-  incumbent, re-solve with CP-SAT from the incumbent as hint, keep equal or better rosters.
-  Three neighbourhoods: a few people over the whole horizon, everybody over a window of days
-  (70% of the time centred on a day where the incumbent pays penalties), a block of people x
-  weeks. Sizes adapt (grow when sub-problems are solved to optimality quickly, shrink when they
-  time out); each kind is chosen in proportion to its improvements per second spent in it.
-- when the first search has no roster by 10% of the time (Instances 20-24: CP-SAT finds none in
-  60 s, nor Instance21 in 600 s), it stops and a person-by-person start takes over: every hard
-  rule concerns one person, so each person is rostered alone against the cover the people before
-  them left open; the result is lawful by construction and the neighbourhood search improves it.
-  A person's model holds only their hard rules and a linear objective (working a shift that is
-  still short saves its under-weight, one already full costs its over-weight, plus their own
-  requests), solved in two steps with 2 workers: first any lawful roster, searched towards the
-  most minutes (a few hundredths of a second on Instance20, 0.4-2.5 s on Instance24), then the
-  cover objective with that roster as hint, for an equal share of the time left until 30% of the
-  limit (at least 0.25 s each). Aimed straight at the cover, a one-worker search found no roster
-  in 5-10 s for most people of Instance20: the objective pulls towards exactly the open days, the
-  run rules and the narrow band of total minutes (115-117 shifts in 182 days) elsewhere.
+  constraint per pair. Instance24: 1.84M -> 1.04M shift variables.
+- its two CP-SAT workers are `max_lp` (the full linear relaxation, with cuts) and `default_lp`,
+  instead of CP-SAT's default pair, whose bound stays where the weak LP of this model puts it.
+- up to 100,000 (person, day, shift) cells (Instances 1-20), a search over the whole problem.
+  It stops at 30% of the time, or earlier once it has found nothing better for 10% of the time
+  (it *stalls*). A stalled search is restarted from scratch with the next seed, each restart
+  stopped when it stalls, until 60% of the time; the best roster goes on.
+- above 100,000 cells (Instances 21-24), and when the whole search has no roster at 10% of the
+  time (Instance20), a person-by-person start: every hard rule concerns one person, so each
+  person is rostered alone against the cover the people before them left open; lawful by
+  construction. A person's model holds only their hard rules and a linear objective (working a
+  shift that is still short saves its under-weight, one already full costs its over-weight,
+  plus their own requests), solved first for any lawful roster, then for the cover objective
+  with that roster as hint, for an equal share of the time until 30% of the limit.
+- then large-neighbourhood search for the rest of the time: free a set of (person, day) cells,
+  freeze the others to the incumbent roster and solve the *sub-model* of the free cells with
+  CP-SAT, the incumbent as hint; keep equal or better rosters. In a sub-model frozen cells are
+  constants, only the people with a free cell get their hard rules, and a rule is posted only
+  where it touches a free cell; every penalty is still there (as a constant where no free
+  cell touches it), so its objective is the whole roster's cost. Three neighbourhoods: a few
+  people over the whole horizon, everybody over a window of days (70% of the time centred on a
+  day where the incumbent pays penalties), a block of people x weeks. Sizes adapt (grow when
+  sub-problems are solved to optimality quickly, shrink when they time out); each kind is
+  chosen in proportion to its improvements per second spent in it; a step takes at most
+  1/60 of the limit, between 0.5 and 3 s.
 
-The bound column is CP-SAT's bound from the first search; the LP relaxation of this compact
-model is weak (1 on Instance5, 208 on Instance2), so CP-SAT proves little beyond Instance1.
+The bound column is the best CP-SAT bound of the whole-problem searches (0 where there was
+none).
 
 ## What was measured (60 s, 2 workers unless noted; one run each, so noisy)
 
-Kept:
+This session (2026-11-29, quiet 2-core machine):
+- the rules at the ends of the horizon. CP-SAT with one worker, `linearization_level` 2 and
+  the LP built eagerly proves 833 optimal on Instance2 in 1.3 s and 1005 on Instance3 in 6.4 s
+  under the README's rules; with runs of shifts touching the ends exempt from the minimum it
+  proves 828 and 1001 optimal, exactly the published best values. Exempting runs of days off
+  touching the ends too gives the same; also counting those (stricter than the README) gives
+  930 and 1024. So the best known values of at least Instances 2 and 3 are infeasible under the
+  README's rules: the engine's 833 and 1005 are optimal there.
+- the worker pair, whole-problem search alone, 20 s: CP-SAT's default pair against
+  `max_lp` + `default_lp`: Instance7 1466 (bound 29) against 1080 (bound 1048), Instance4 1721
+  (200) against 1719 (1568), Instance5 1244 (1) against 1246 (1025). Eight workers on the two
+  cores: Instance5 1254, Instance12 11292 (two: 8857). `linearization_level` 2 for both
+  workers: Instance5 1346, bound 1.
+- sub-models instead of the whole model with the frozen cells' domains fixed: building one
+  for Instance24 takes 0.1-1.0 s (the whole model 23-24 s, and each step presolved all of it);
+  on Instance20 at 60 s alone it made no difference (14399 against 14596). With the `max_lp`
+  worker in the sub-solves too, Instance20 at 60 s: 8390.
+- seeds: the whole-problem search of Instance5, 15 s, seeds 0-5: 1241, 1150, 1153, 1240, 1148,
+  1151. Before restarts, the engine ended Instance5 at 1239-1241 in three runs (its first search
+  stalled in the 1241 basin after 5 s; neighbourhood search found 1240 and 1239).
+- a whole-problem search left to run while it improves, instead of handing over at 30%:
+  Instance12 6282 at 60 s, against 4341 with neighbourhood search from 30%.
+- Instance21 at 120 s: 31540 (start 52755 at 37 s, then 67 neighbourhood steps). Instance22
+  at 120 s: no roster; its people need 2-5 s each for a first lawful roster.
+
+Earlier sessions (kept):
 - neighbourhood search after a 30% first search, windows aimed at costly days: Instance14 1525
   (plain model 2351), Instance8 1948 (plain 2145).
+- the person-by-person start for Instances 20-24: the start alone on Instance20, 10 s 26569,
+  20 s 23710; 210-235 units of under-cover (weight 100) make up most of it. One worker per
+  person instead of two: 5 of 6 people had no roster after 2 s each. A light presolve (one
+  round, no probing, no symmetry) finds the first roster of a person of Instance24 in
+  0.35-0.47 s instead of 0.6-1.5 s; for Instance22 it finds none, so the full presolve follows.
+- neighbourhoods chosen by improvements per second instead of by count of improvements:
+  Instance20 at 60 s 17382 and 12238 against 25095 and 17188 (busy machine).
 
-Replaced or dropped:
-- the same with windows at random days and a 25-50% first search: Instance14 1744, Instance8
-  1940; on Instance5 (30 s) it stayed at 1242 from the first search on.
-- the run rules (min/max consecutive shifts, min days off) as one automaton per person instead of
-  clauses (30 s): Instance5 1656, Instance7 2196, against 1239-1447 and about 1500 with clauses.
-  Added as a redundant constraint next to the clauses: 1844 and 2392.
+Dropped:
+- windows at random days and a 25-50% first search: Instance14 1744, Instance8 1940.
+- the run rules as one automaton per person instead of clauses (30 s): Instance5 1656,
+  Instance7 2196, against 1239-1447 and about 1500 with clauses; as a redundant constraint
+  next to the clauses: 1844 and 2392. In one person's model of the start: 4 of 6 people
+  without a roster in 2 s.
 - stratified search (first minimise under-cover only, then the full objective from that hint,
-  30 s): Instance5 1250, Instance7 1312, no better than the plain model.
+  30 s): Instance5 1250, Instance7 1312.
 - CP-SAT core-based objective search (30 s): Instance5 1240 once, 1456 with core and LP workers.
-- linearization_level 2 (30 s): Instance5 1349, bound still 1.
+- sweeps that take each person out in turn and roster them again alone against the others
+  (Instance20: 16333 at 60 s against 14197 without).
 
-Instances 20-24, person-by-person start (development runs of Instance20, one each, at a load
-average near 1 unless noted):
-- the start alone: 10 s 26569, 20 s 23710, lawful; 210-235 units of under-cover (weight 100)
-  make up most of it.
-- the start's people with 1 worker instead of 2: 5 of 6 people had no roster after 2 s each.
-- the run rules as an automaton in one person's model: 4 of 6 people without a roster in 2 s.
-- neighbourhood search from the start: 24547 -> 13895 in 29 s; the full solve at 60 s (first
-  search 10%, start to 30%) 14197.
-- kept out: sweeps that take each person out in turn and roster them again alone against all
-  the others (26569 -> 12383 in 30 s on their own, but start, sweeps to 55% and neighbourhood
-  search ended at 16333 at 60 s, against 14197 without sweeps).
-- a start whose last people got no time of their own kept rosters that ignore the cover
-  (Instance20 79121 at 60 s under load): since then everybody gets at least 0.25 s.
-- neighbourhoods chosen by improvements per second instead of by count of improvements
-  (windows of days are solved to optimality in 0.1-0.4 s, blocks of people x weeks time out at
-  1 s but improve as often): Instance20 at 60 s 17382 and 12238 against 25095 and 17188, two
-  pairs of runs at a load average of 3-7. Kept, though it was not re-measured on Instances 1-19.
-- a light presolve for one person's model (one round, no probing, no symmetry): first lawful
-  roster for a person of Instance24 in 0.35-0.47 s instead of 0.6-1.5 s.
-
-Repeated plain runs of Instance5 at 20-30 s range from 1239 to 1447: differences below ~10%
-on one run are within the noise of a 2-core 60 s run.
+Repeated runs of one configuration on Instance5 range over about 10% (1148-1241 above):
+differences below that on one run are noise.
 
 ## Targets
 
-Not met. Rows 1-19 were measured again after the changes for Instances 20-24, engine and plain
-model side by side in one run on a mostly quiet machine: Instance1 reaches the proven optimum 607;
-Instances 2-4 end within 0.6% (833, 1005, 1719 against 828, 1001, 1716); the engine is better
-than the plain model on Instances 4 and 6-19 (Instance13 4925 against 7232, Instance8 1564
-against 2246), equal on 1-3, and worse on Instance5 (1338 against 1249), within the 1239-1447
-spread that repeated runs of Instance5 show (see above).
+Not all met. All rows and the open-ends column were measured on 2026-11-29, one run each,
+on a quiet 2-core machine (21-24 at 600 s); the plain column is from the previous session
+(the same plain model).
 
-Instances 20-24 now end with a lawful roster, verified by the evaluator, but far from the best
-known: Instance20 14596 at 60 s (target: within 2%), Instances 21-23 at 240 s and Instance24 at
-600 s (target for 21-24: within 10% at 600 s; 21-23 got 240 s for lack of time), each run once
-on a 2-core machine shared with other work (load average 2-10 during the runs). Instance23 was
-run twice, 114031 and 115229, before and after the full-presolve fallback for a person's first
-roster; the table shows the second. Instance24 was measured before that fallback, Instances 20
-and 21 before it too (with it, a person whose first roster takes the light presolve over 1 s
-is searched again with the full one). The bound column (0-6) is CP-SAT's bound from the first
-search, stopped at 10% of the time. The neighbourhood search was still improving at the end
-of every run: most of what remains is under-cover left by the start (210-235 shifts short on
-Instance20), mended a few shifts per step.
+- **Instances 1-10, best known at 60 s:** under the README's rules the engine proves 607, 833
+  and 1005 optimal on Instances 1-3 (in 0.2, 1.3 and 3.1 s); the best known 828 and 1001 of
+  Instances 2 and 3 are infeasible there (see below), and so is Instance6's 1950: the engine's
+  bound under those rules is 1951. With open ends it reaches the best known
+  on Instances 1, 2, 3, 4 and 6 (607, 828, 1001, 1716, 1950; 1-3 proven optimal) and ends
+  within 3% on the others: Instance5 1148 (+0.4%), 7 1069 (+1.2%), 8 1338 (+2.9%), 9 442
+  (+0.7%), 10 4640 (+0.2%). Under the README's rules: 4 1719, 5 1146, 6 2045, 7 1070, 8 1439,
+  9 445, 10 4646.
+- **Instances 11-20, within 2%:** met on Instance11 (3445 against 3443); Instance14 +3.0%,
+  16 +9.9%, 17 +18.6%, 18 +23.6%, 12 +25.1%, 15 +42.8%, 19 +64.8%, 13 +241%, 20 +114%.
+- **Instances 21-24, within 10% at 600 s:** met on Instance21 (22188 against 21133, +5.0%;
+  the previous session had 32919 at 240 s); not on 22 (50061, +65.5%), 23 (42902, +146%) and
+  24 (205019, +383%), each down from 173180, 115229 and 508856. All four lawful (verified by
+  the evaluator) and still improving at the end.
+- **Beat the plain model on every instance:** better on Instances 4-19 (Instance5 1146 against
+  1249, Instance13 4598 against 7232); equal on 1 (both optimal); equal objective on 2 and 3,
+  where the engine proves its 833 and 1005 optimal in seconds and the plain model does not
+  (bound 211 and 300 after 60 s); the plain model has no roster at all on 20-24.
 
 ## Why the gaps remain
 
-Instance5 shows the pattern: total capacity (16 people x 18 shifts within their maximum
-minutes) equals total demand (288 shifts) exactly, so every unit of under-cover (weight 100) is
-a person who cannot be fitted; the remaining under-cover sits on weekends, where maximum
-weekends, minimum runs and the late-before-early ban meet. The best known 1143 has 11 such
-units, our rosters 12. Neighbourhoods of 4-5 people are solved to optimality in a fraction of a
-second and find nothing: the improving moves change many people at once. The published best
-values come from branch-and-price and long runs; closing this would need a pattern
-(column-generation) formulation, whose LP bound is strong, which this engine does not have.
+- *The rule at the ends of the horizon.* The README says a run of shifts touching either end
+  must still reach the minimum run; the published best values were found with such runs
+  allowed to be short. Under the README's rule CP-SAT proves 833 (Instance2) and 1005
+  (Instance3) optimal, so 828 and 1001 cannot be reached; with open ends the engine reaches
+  them, and 1716 and 1950 on Instances 4 and 6. The table keeps the README's rules as the
+  benchmark and shows open ends beside them, rather than choose between the two.
+- *Weak bounds, big instances.* The compact model's LP relaxation is weak (bound 1 on Instance5
+  with CP-SAT's default workers); the `max_lp` worker lifts it (854-1951 on Instances 4-11,
+  within 1% on 10 and 11), but on instances with many shift types or people (12, 13, 17-20) it
+  does not finish a root LP in 60 s and the bound stays near 0. Search is then guided by the
+  neighbourhoods alone.
+- *Instances 13 and 19-24* start far away: the whole search on Instance13 (120 people, 18 shift
+  types) and the person-by-person start on 20-24 leave hundreds of units of under-cover (weight
+  100), mended a few shifts per neighbourhood step; every run was still improving at the end.
+  The published values come from branch-and-price and long runs; a pattern (column-generation)
+  formulation, whose LP bound is strong, is what this engine does not have.
 """
 
 

@@ -17,6 +17,7 @@ from regiozorg.roster.problem import Problem
 HOT_SHARE = 0.7
 
 Cells = set[tuple[int, int]]
+"""(person index, day) pairs; any set of them is a `rules.Cells` for a sub-model."""
 HotDays = list[tuple[int, int]]
 """(day, cost) for the days on which the incumbent roster pays penalties."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from regiozorg.roster.problem import UNLIMITED, CostLine, Problem, Roster, Staff
 
-Cells = set[tuple[int, int]] | frozenset[tuple[int, int]]
+Cells = AbstractSet[tuple[int, int]]
 """(person index, day) pairs."""
 
 
