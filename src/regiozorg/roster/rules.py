@@ -83,9 +83,8 @@ class RosterModel:
         problem = self.problem
         self._shift_index = {shift.id: s for s, shift in enumerate(problem.shift_types)}
         if self.frozen is not None:
-            index = {shift.id: s for s, shift in enumerate(problem.shift_types)}
             self._frozen_shift = [
-                [index.get(shift, -1) for shift in self.frozen.assignments[person.id]]
+                [self._shift_index.get(shift, -1) for shift in self.frozen.assignments[person.id]]
                 for person in problem.staff
             ]
         if self.free is None:

@@ -79,7 +79,8 @@ class Solution:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Passes each better roster of the first search on, and notes whether one exists."""
+    """Passes each better roster of a whole-problem search on, and notes whether one exists
+    and when the last was found."""
 
     def __init__(
         self,
@@ -320,9 +321,7 @@ def hot_days(m: rules.RosterModel, value: Callable[[Any], int]) -> list[tuple[in
     costs: dict[int, int] = {}
     for term in m.penalties:
         if term.day is not None:
-            cost = term.weight * (
-                term.expr if isinstance(term.expr, int) else int(value(term.expr))
-            )
+            cost = term.weight * term.count(value)
             if cost:
                 costs[term.day] = costs.get(term.day, 0) + cost
     return sorted(costs.items())
