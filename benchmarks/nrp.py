@@ -14,12 +14,14 @@ import argparse
 import json
 import os
 import platform
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 from regiozorg.roster import nrp
 from regiozorg.roster.evaluator import evaluate
+from regiozorg.roster.problem import CostLine
 from regiozorg.roster.solver import Limits, Solution, solve
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -65,7 +67,18 @@ def run_one(
     if solution.roster is not None:
         evaluation = evaluate(problem, solution.roster)
         record["verified"] = evaluation.feasible and evaluation.objective == solution.objective
+        record["cost_by_rule"] = cost_by_rule(evaluation.cost_lines)
     return record
+
+
+def cost_by_rule(lines: Iterable[CostLine]) -> dict[str, dict[str, int]]:
+    """What a roster's cost is made of: per rule, how many units and their cost."""
+    totals: dict[str, dict[str, int]] = {}
+    for line in lines:
+        total = totals.setdefault(line.rule, {"count": 0, "cost": 0})
+        total["count"] += line.count
+        total["cost"] += line.cost
+    return totals
 
 
 def gap(objective: object, best: int) -> str:
@@ -120,6 +133,8 @@ The bound column is the best CP-SAT bound of the whole-problem searches (0 where
 none).
 
 ## What was measured (60 s, 2 workers unless noted; one run each, so noisy)
+
+Development runs, one each, with throwaway scripts; `benchmarks/nrp.py` does not repeat them.
 
 This session (2026-11-29, quiet 2-core machine):
 - the rules at the ends of the horizon. CP-SAT with one worker, `linearization_level` 2 and
@@ -176,7 +191,8 @@ differences below that on one run are noise.
 
 Not all met. All rows and the open-ends column were measured on 2026-11-29, one run each,
 on a quiet 2-core machine (21-24 at 600 s); the plain column is from the previous session
-(the same plain model).
+(the same plain model). Instances 13 and 20 were run again last, to record
+the cost by rule.
 
 - **Instances 1-10, best known at 60 s:** under the README's rules the engine proves 607, 833
   and 1005 optimal on Instances 1-3 (in 0.2, 1.3 and 3.1 s); the best known 828 and 1001 of
@@ -187,13 +203,13 @@ on a quiet 2-core machine (21-24 at 600 s); the plain column is from the previou
   (+0.7%), 10 4640 (+0.2%). Under the README's rules: 4 1719, 5 1146, 6 2045, 7 1070, 8 1439,
   9 445, 10 4646.
 - **Instances 11-20, within 2%:** met on Instance11 (3445 against 3443); Instance14 +3.0%,
-  16 +9.9%, 17 +18.6%, 18 +23.6%, 12 +25.1%, 15 +42.8%, 19 +64.8%, 13 +241%, 20 +114%.
+  16 +9.9%, 17 +18.6%, 18 +23.6%, 12 +25.1%, 15 +42.8%, 19 +64.8%, 20 +79.1%, 13 +164.5%.
 - **Instances 21-24, within 10% at 600 s:** met on Instance21 (22188 against 21133, +5.0%;
   the previous session had 32919 at 240 s); not on 22 (50061, +65.5%), 23 (42902, +146%) and
   24 (205019, +383%), each down from 173180, 115229 and 508856. All four lawful (verified by
   the evaluator) and still improving at the end.
 - **Beat the plain model on every instance:** better on Instances 4-19 (Instance5 1146 against
-  1249, Instance13 4598 against 7232); equal on 1 (both optimal); equal objective on 2 and 3,
+  1249, Instance13 3565 against 7232); equal on 1 (both optimal); equal objective on 2 and 3,
   where the engine proves its 833 and 1005 optimal in seconds and the plain model does not
   (bound 211 and 300 after 60 s); the plain model has no roster at all on 20-24.
 
@@ -213,9 +229,10 @@ on a quiet 2-core machine (21-24 at 600 s); the plain column is from the previou
 - *Instances 13 and 19-24* start far away: the whole search on Instance13 (120 people, 18 shift
   types) and the person-by-person start on 20-24 leave hundreds of units of under-cover (weight
   100), mended a few shifts per neighbourhood step; every run was still improving at the end.
-  Two more 60 s runs, cost by rule: Instance13 4485, of which 3900 is 39 shifts short (the
-  best known, 1348 in all, has at most 13), 578 unmet on-requests, 7 over-cover; Instance20
-  8076: 66 shifts short (6600), 754 over-cover, 711 unmet on-requests, 11 met off-requests.
+  The table's runs, cost by rule (`cost_by_rule` in nrp.json): Instance13 3565, of which 2900
+  is 29 shifts short (the best known, 1348 in all, has at most 13), 659 for 320 unmet
+  on-requests, 6 over-cover; Instance20 8543: 70 shifts short (7000), 757 over-cover, 772 for
+  397 unmet on-requests, 14 for 9 met off-requests.
   The published values come from branch-and-price and long runs; a pattern (column-generation)
   formulation, whose LP bound is strong, is what this engine does not have.
 """
