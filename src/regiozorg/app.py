@@ -6,9 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
@@ -37,11 +39,21 @@ from regiozorg.night.web import router as night_router
 from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
 from regiozorg.web.i18n import translate
+from regiozorg.web.input import CleanInput
 from regiozorg.web.pages import PACKAGE, render
 
 log = logging.getLogger("regiozorg")
 
-HTTP_MESSAGES = {404: "Niet gevonden.", 405: "Methode niet toegestaan.", 500: "Er ging iets mis."}
+HTTP_MESSAGES = {
+    400: "Het verzoek kon niet worden gelezen.",
+    404: "Niet gevonden.",
+    405: "Methode niet toegestaan.",
+    500: "Er ging iets mis.",
+}
+MAX_PROBLEMS = 20
+"""A refusal names at most this many problems: a 5 MB body must not come back as 5 MB."""
+MAX_INPUT_SHOWN = 80
+"""Characters of a refused value echoed back, so a sender sees what it sent, not all of it."""
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -136,6 +148,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return JSONResponse({"status": "degraded", "database": "error"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    # Every string from outside is cleaned before a route sees it (web/input.py).
+    app.add_middleware(CleanInput, default_locale=settings.default_locale)
     app.add_middleware(SecurityHeaders)
 
     _map_errors(app)
@@ -188,9 +202,26 @@ def _map_errors(app: FastAPI) -> None:
 
     @app.exception_handler(ValidationError)
     async def invalid_input(request: Request, exc: ValidationError) -> Response:
+        errors = exc.errors(include_input=False, include_url=False)
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:MAX_PROBLEMS]
         )
+        message = translate(locale(request), "Ongeldige invoer: {problems}", problems=problems)
+        return _error(request, 422, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        """FastAPI's own 422, in its shape (``detail``: a list of problems with ``loc``,
+        ``msg`` and ``type``), but bounded: at most :data:`MAX_PROBLEMS`, each refused value
+        cut to :data:`MAX_INPUT_SHOWN` characters, so a 5 MB body is not echoed back."""
+        errors = list(exc.errors())
+        shown = [_bounded_problem(error) for error in errors[:MAX_PROBLEMS]]
+        if _wants_json(request):
+            body: dict[str, object] = {"detail": shown}
+            if len(errors) > MAX_PROBLEMS:
+                body["more_problems"] = len(errors) - MAX_PROBLEMS
+            return JSONResponse(body, status_code=422)
+        problems = "; ".join(f"{_dotted(p['loc'])}: {p['msg']}" for p in shown)
         message = translate(locale(request), "Ongeldige invoer: {problems}", problems=problems)
         return _error(request, 422, message)
 
@@ -198,3 +229,21 @@ def _map_errors(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         text_ = translate(locale(request), HTTP_MESSAGES.get(exc.status_code, HTTP_MESSAGES[500]))
         return _error(request, exc.status_code, text_)
+
+
+def _dotted(location: object) -> str:
+    return ".".join(str(part) for part in location) if isinstance(location, list) else "-"
+
+
+def _bounded_problem(error: Any) -> dict[str, object]:
+    problem: dict[str, object] = {
+        "loc": list(error.get("loc", ())),
+        "msg": str(error.get("msg", ""))[:200],
+        "type": str(error.get("type", "")),
+    }
+    value = error.get("input")
+    if isinstance(value, str):
+        problem["input"] = value[:MAX_INPUT_SHOWN]
+    elif value is None or isinstance(value, int | float):
+        problem["input"] = value  # a list or an object is left out: it can be any size
+    return problem

@@ -29,6 +29,7 @@ from regiozorg.night.scaip import ScaipError, ScaipMessage, Snu
 from regiozorg.night.schemas import AlarmAccepted, AlarmIn, CallIn, CloseIn, DispatchIn, TriageIn
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.input import CLEANED
 
 log = logging.getLogger("regiozorg.night")
 
@@ -189,8 +190,11 @@ class CarerOptions(BaseModel):
     "(`incident_id: null`). An alarm from an unknown controller, device or client is never "
     "dropped: it opens an incident marked unknown sender.",
 )
-def post_alarm(data: AlarmIn, session: SessionDep, actor: CurrentActor) -> AlarmAccepted:
-    accepted = intake.receive_alarm(session, actor, message=data)
+def post_alarm(
+    data: AlarmIn, request: Request, session: SessionDep, actor: CurrentActor
+) -> AlarmAccepted:
+    cleaned = getattr(request.state, CLEANED, [])
+    accepted = intake.receive_alarm(session, actor, message=data, cleaned=cleaned)
     return AlarmAccepted(incident_id=accepted.incident_id, duplicate=accepted.duplicate)
 
 

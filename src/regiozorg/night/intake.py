@@ -8,6 +8,7 @@ marked "unknown sender", for the handler to resolve.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -72,9 +73,23 @@ def publish_change(incident_id: UUID, state: str, priority: int | None = None) -
     )
 
 
-def receive_alarm(session: Session, actor: Actor, *, message: AlarmIn) -> Intake:
+def receive_alarm(
+    session: Session,
+    actor: Actor,
+    *,
+    message: AlarmIn,
+    cleaned: Sequence[str] = (),
+    as_sent: Mapping[str, str] | None = None,
+) -> Intake:
     """One message of an alarm platform: an alarm or information opens an incident, a reset
-    closes what its alarm opened, a heartbeat keeps the link watched."""
+    closes what its alarm opened, a heartbeat keeps the link watched.
+
+    ``cleaned`` names the fields whose text the edge cleaned (control characters removed,
+    broken characters replaced); ``as_sent`` holds values the intake could not use as they
+    came (a SCAIP priority of 12, say), by tag. Both are stored with the message and shown on
+    the incident's timeline: the alarm is taken in either way, and the handler sees why its
+    text or priority may differ from what the device sent."""
+    marks = _Marks(tuple(cleaned), dict(as_sent or {}))
     if message.message_type is MessageType.HEARTBEAT:
         with unit_of_work(session):
             ensure_allowed(actor, Permission.NIGHT_INTAKE)
@@ -89,7 +104,8 @@ def receive_alarm(session: Session, actor: Actor, *, message: AlarmIn) -> Intake
             incident_id = _reset(session, actor, message)
         else:
             incident_id = _open_incident(session, actor, message)
-        stored = _store_message(session, source, message, incident_id)
+            _mark(session, actor, incident_id, marks)
+        stored = _store_message(session, source, message, incident_id, marks)
         if not stored:
             # The unique (source, reference) is the one duplicate check: a retry, or another
             # request with the same reference that committed first (PostgreSQL waits for it on
@@ -113,17 +129,59 @@ def _known_message(session: Session, source: str, reference: str) -> UUID | None
     return row[0] if row is not None else None
 
 
+class _Marks(NamedTuple):
+    cleaned: tuple[str, ...]
+    as_sent: dict[str, str]
+
+
+CLEANED = "input.cleaned"
+"""The timeline step of an alarm whose text was cleaned; its detail names the fields."""
+AS_SENT = "input.as_sent"
+"""The timeline step of an alarm with values kept as sent; its detail is "tag=value; ..."."""
+
+
+def _mark(session: Session, actor: Actor, incident_id: UUID, marks: _Marks) -> None:
+    now = utcnow()
+    if marks.cleaned:
+        detail = ", ".join(marks.cleaned)
+        session.add(
+            IncidentEvent(
+                incident_id=incident_id,
+                at=now,
+                kind=CLEANED,
+                by_user_id=actor.user_id,
+                detail=detail[:500],
+            )
+        )
+    if marks.as_sent:
+        detail = "; ".join(f"{tag}={value}" for tag, value in marks.as_sent.items())
+        session.add(
+            IncidentEvent(
+                incident_id=incident_id,
+                at=now,
+                kind=AS_SENT,
+                by_user_id=actor.user_id,
+                detail=detail[:500],
+            )
+        )
+
+
 def _store_message(
-    session: Session, source: str, message: AlarmIn, incident_id: UUID | None
+    session: Session, source: str, message: AlarmIn, incident_id: UUID | None, marks: _Marks
 ) -> bool:
     """Insert the message unless its (source, reference) is there already; True if inserted."""
+    payload = message.model_dump(mode="json")
+    if marks.cleaned:
+        payload["cleaned"] = list(marks.cleaned)
+    if marks.as_sent:
+        payload["as_sent"] = marks.as_sent
     values: dict[str, Any] = {
         "source": source,
         "reference": message.reference,
         "message_type": str(message.message_type),
         "received_at": utcnow(),
         "incident_id": incident_id,
-        "payload": message.model_dump(mode="json"),
+        "payload": payload,
     }
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
