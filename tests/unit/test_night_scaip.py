@@ -4,6 +4,7 @@ number, so a controller knows whether its alarm arrived."""
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
@@ -212,7 +213,6 @@ def test_the_limit_counts_bytes_not_characters() -> None:
         pytest.param(b'<?xml version="1.0" encoding="rot13"?><mrq/>', id="not a text encoding"),
         pytest.param(b'<?xml version="1.0" encoding="shift_jis"?><mrq/>', id="multi-byte"),
         pytest.param(b'<?xml version="1.0" encoding="undefined"?><mrq/>', id="undefined codec"),
-        pytest.param("<mrq><ref>R\udcff1</ref></mrq>", id="lone surrogate in text"),
     ],
 )
 def test_malformed_xml_is_invalid_format(body: bytes | str) -> None:
@@ -311,74 +311,139 @@ def with_field(tag: str, value: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("tag", "value"),
+    ("tag", "value", "field", "used"),
     [
-        ("cid", "12a4"),
-        ("cid", "-123"),
-        ("cid", "1" * 33),
-        ("dty", "003"),
-        ("dty", "00003"),
-        ("dty", "abcd"),
-        ("dty", "٠٠٠٣"),  # Arabic-Indic digits are digits to Python, not to a controller
-        ("mty", "XX"),
-        ("mty", "me"),
-        ("pri", "0"),
-        ("pri", "10"),
-        ("pri", "-1"),
-        ("pri", "high"),
-        ("pri", "1.5"),
-        ("stc", "00a9"),
-        ("dte", "x" * 256),
-        ("stt", "x" * 256),
-        ("lte", "x" * 256),
-        ("ite", "x" * 256),
-        ("did", "x" * 33),
-        ("crd", "x" * 33),
-        ("lge", "x" * 65),
-        ("ame", "x" * 1025),
-        ("dte", "Kamer <b>12</b>"),  # elements inside a tag that holds text
+        ("dty", "003", "device_type", ""),
+        ("dty", "00003", "device_type", ""),
+        ("dty", "abcd", "device_type", ""),
+        ("dty", "٠٠٠٣", "device_type", ""),  # Arabic-Indic digits are digits to Python only
+        ("dty", "0099", "device_type", "0099"),  # a type we do not know: used, and noted
+        ("mty", "XX", "message_type", MessageType.ALARM),
+        ("mty", "me", "message_type", MessageType.ALARM),
+        ("pri", "0", "priority", None),
+        ("pri", "10", "priority", None),
+        ("pri", "12", "priority", None),
+        ("pri", "-1", "priority", None),
+        ("pri", "high", "priority", None),
+        ("pri", "1.5", "priority", None),
+        ("stc", "00a9", "status_code", None),
+        ("stc", "123456789", "status_code", None),
+        ("did", "x" * 33, "device_id", None),
+        ("did", "D 01", "device_id", None),
+        ("crd", "x" * 33, "callback", None),
+        ("lge", "x" * 65, "location_geo", None),
+        ("dte", "x" * 256, "device_text", "x" * 255),
+        ("stt", "x" * 256, "status_text", "x" * 255),
+        ("lte", "x" * 256, "location_text", "x" * 255),
+        ("ite", "x" * 256, "info_text", "x" * 255),
+        ("ame", "x" * 1025, "additional", "x" * 1024),
+        ("cid", "12a4", "controller_id", "12a4"),  # storable, if not SCAIP's digits
+        ("ref", "AB-1", "ref", "AB-1"),
+        ("ref", "A" * 17, "ref", "A" * 17),
     ],
 )
-def test_a_value_in_the_wrong_format_is_wrong_data_and_the_ref_is_echoed(
-    tag: str, value: str
+def test_an_odd_value_is_kept_as_sent_and_the_alarm_read(
+    tag: str, value: str, field: str, used: object
 ) -> None:
+    message = parse(with_field(tag, value))
+
+    assert getattr(message, field) == used
+    assert message.as_sent == ((tag, value),)
+
+
+def test_a_tag_holding_elements_is_kept_as_sent() -> None:
+    message = parse(request(*MINIMAL, "<dte>Kamer <b>12</b></dte>"))
+
+    assert (message.device_text, message.as_sent) == (None, (("dte", "<elements>"),))
+
+
+@pytest.mark.parametrize(
+    ("tag", "value"),
+    [
+        ("cid", "1" * 33),
+        ("cid", "12 4"),
+        ("cid", "٠٠٠٣"),
+        ("ref", "A" * 65),
+        ("ref", "AB 1"),
+        ("ref", "ÄB1"),
+    ],
+)
+def test_a_ref_or_cid_that_cannot_be_stored_is_wrong_data(tag: str, value: str) -> None:
     error = refused(with_field(tag, value))
 
-    assert (error.snu, error.ref) == (Snu.WRONG_DATA, "R1")
+    assert error.snu is Snu.WRONG_DATA
     assert f"<{tag}>" in error.message
+    assert error.ref == (None if tag == "ref" else "R1")
 
 
-@pytest.mark.parametrize("ref", ["A" * 17, "AB-1", "AB 1", "ÄB1", "R1<x/>"])
-def test_an_unreadable_ref_is_wrong_data_and_not_echoed(ref: str) -> None:
-    error = refused(with_field("ref", ref))
+def test_a_ref_holding_elements_is_wrong_data_and_not_echoed() -> None:
+    error = refused(with_field("ref", "R1<x/>"))
 
     assert (error.snu, error.ref) == (Snu.WRONG_DATA, None)
 
 
 @pytest.mark.parametrize(("value", "expected"), [("1", 1), ("9", 9), (" 5 ", 5)])
 def test_priority_is_an_integer_from_1_to_9(value: str, expected: int) -> None:
-    assert parse(with_field("pri", value)).priority == expected
+    message = parse(with_field("pri", value))
+
+    assert (message.priority, message.as_sent) == (expected, ())
 
 
-def test_a_tag_sent_twice_is_wrong_data() -> None:
-    error = refused(request(*MINIMAL, "<dte>Kamer 12</dte>", "<dte>Kamer 14</dte>"))
+def test_an_optional_tag_sent_twice_counts_once_and_the_second_is_kept_as_sent() -> None:
+    message = parse(request(*MINIMAL, "<dte>Kamer 12</dte>", "<dte>Kamer 14</dte>"))
 
-    assert (error.snu, error.ref) == (Snu.WRONG_DATA, "R1")
-    assert "dte" in error.message
-
-
-def test_a_ref_sent_twice_is_wrong_data_and_neither_is_echoed() -> None:
-    error = refused(request(*MINIMAL, "<ref>R2</ref>"))
-
-    assert (error.snu, error.ref) == (Snu.WRONG_DATA, None)
+    assert (message.device_text, message.as_sent) == ("Kamer 12", (("dte#2", "Kamer 14"),))
 
 
-def test_a_duplicate_is_reported_before_a_missing_tag() -> None:
+@pytest.mark.parametrize("tag", ["ref", "cid"])
+def test_a_ref_or_cid_sent_twice_is_wrong_data(tag: str) -> None:
+    error = refused(request(*MINIMAL, f"<{tag}>{'R2' if tag == 'ref' else '124'}</{tag}>"))
+
+    assert error.snu is Snu.WRONG_DATA
+    assert error.ref == (None if tag == "ref" else "R1")
+
+
+# Control characters and broken text: cleaned, read, marked
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(request(*MINIMAL, "<dte>Kamer\x0012</dte>").encode(), id="NUL byte"),
+        pytest.param(request(*MINIMAL, "<dte>Kamer\x0112</dte>").encode(), id="control byte"),
+        pytest.param(request(*MINIMAL, "<dte>Kamer&#1;12</dte>").encode(), id="reference"),
+        pytest.param(request(*MINIMAL, "<dte>Kamer&#x0;12</dte>"), id="hex reference"),
+        pytest.param(request(*MINIMAL, "<dte>Kamer\x1b12</dte>"), id="in text"),
+    ],
+)
+def test_control_characters_are_left_out_and_the_alarm_read(body: bytes | str) -> None:
+    message = parse(body)
+
+    assert (message.ref, message.device_text, message.cleaned) == ("R1", "Kamer12", ("xml",))
+
+
+def test_a_lone_surrogate_in_text_is_replaced() -> None:
+    message = parse(request(*MINIMAL, "<dte>Kamer \udcff12</dte>"))
+
+    assert (message.device_text, message.cleaned) == ("Kamer \ufffd12", ("xml",))
+
+
+def test_text_is_read_in_nfc() -> None:
+    message = parse(request(*MINIMAL, "<dte>Kamer e\u0301e\u0301n</dte>"))
+
+    assert (message.device_text, message.cleaned) == ("Kamer één", ())
+
+
+def test_control_characters_do_not_make_malformed_xml_readable() -> None:
+    assert refused(b"<mrq><ref>R1\x00</ref><cid>123</cid>").snu is Snu.INVALID_FORMAT
+
+
+def test_a_duplicate_ref_is_reported_before_a_missing_tag() -> None:
     assert refused(request("<ref>R1</ref>", "<ref>R1</ref>")).snu is Snu.WRONG_DATA
 
 
-def test_a_missing_tag_is_reported_before_a_wrong_value() -> None:
-    error = refused(request("<ref>R1</ref>", "<dty>3</dty>", "<pri>high</pri>"))
+def test_a_missing_tag_is_reported_before_an_unstorable_key() -> None:
+    error = refused(request("<ref>R 1</ref>", "<dty>3</dty>", "<pri>high</pri>"))
 
     assert error.snu is Snu.MANDATORY_TAG_MISSING
 
@@ -462,7 +527,11 @@ XML_TEXT = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters
 
 
 def text(max_size: int) -> st.SearchStrategy[str | None]:
-    value = st.text(XML_TEXT, min_size=1, max_size=max_size).filter(lambda s: s == s.strip())
+    value = (
+        st.text(XML_TEXT, min_size=1, max_size=max_size)
+        .map(lambda s: unicodedata.normalize("NFC", s))  # as every text from outside is read
+        .filter(lambda s: s == s.strip() and 0 < len(s) <= max_size)
+    )
     return st.none() | value
 
 
@@ -470,12 +539,12 @@ MESSAGES = st.builds(
     ScaipMessage,
     ref=st.from_regex(r"[A-Za-z0-9]{1,16}", fullmatch=True),
     controller_id=st.from_regex(r"[0-9]{1,32}", fullmatch=True),
-    device_type=st.from_regex(r"[0-9]{4}", fullmatch=True),
-    device_id=text(32),
+    device_type=st.sampled_from(sorted(DEVICE_TYPES)),
+    device_id=st.none() | st.from_regex(r"[A-Za-z0-9._-]{1,32}", fullmatch=True),
     device_component=text(32),
     device_text=text(60),
     message_type=st.sampled_from(MessageType),
-    status_code=st.none() | st.from_regex(r"[0-9]{1,32}", fullmatch=True),
+    status_code=st.none() | st.from_regex(r"[0-9]{1,8}", fullmatch=True),
     status_text=text(60),
     priority=st.none() | st.integers(1, 9),
     location_code=text(32),

@@ -392,11 +392,10 @@ def test_scaip_refusals_carry_their_status_number(app_client: Browser, session: 
     cases = {
         "<mrq><ref>B1</ref><cid>7100</cid><dty>0003</dty>": (400, "<snu>2</snu>"),
         "<alarm><ref>B2</ref></alarm>": (400, "<snu>2</snu>"),
-        "<mrq><ref>B3</ref><cid>7100</cid><dty>abc</dty></mrq>": (400, "<ref>B3</ref><snu>3</snu>"),
-        # a device id the intake cannot store is wrong data too
-        "<mrq><ref>B4</ref><cid>7100</cid><dty>0003</dty><did>D 1</did></mrq>": (
+        # a controller id the intake cannot store as the controller's key is wrong data
+        "<mrq><ref>B3</ref><cid>71 00</cid><dty>0003</dty></mrq>": (
             400,
-            "<ref>B4</ref><snu>3</snu>",
+            "<ref>B3</ref><snu>3</snu>",
         ),
         "<mrq><ref>B5</ref><dty>0003</dty></mrq>": (400, "<ref>B5</ref><snu>7</snu>"),
         "<mrq><ref>B6</ref><cid>7100</cid><dty>0003</dty><ame>" + "x" * 9000 + "</ame></mrq>": (

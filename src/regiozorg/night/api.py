@@ -16,7 +16,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
@@ -26,7 +26,15 @@ from regiozorg.night import actions, intake, queries, rules, scaip
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import DeskRole, IncidentState
 from regiozorg.night.scaip import ScaipError, ScaipMessage, Snu
-from regiozorg.night.schemas import AlarmAccepted, AlarmIn, CallIn, CloseIn, DispatchIn, TriageIn
+from regiozorg.night.schemas import (
+    CALLBACK_LENGTH,
+    AlarmAccepted,
+    AlarmIn,
+    CallIn,
+    CloseIn,
+    DispatchIn,
+    TriageIn,
+)
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.input import CLEANED
@@ -271,38 +279,57 @@ def _answer_scaip(session: Session, actor: Actor, body: bytes) -> Response:
         return ScaipResponse(
             scaip.reply(error.ref, error.snu), status_code=SCAIP_STATUS.get(error.snu, 400)
         )
-    intake.receive_alarm(session, actor, message=alarm)
+    for tag, value in message.as_sent:
+        log.warning(
+            "SCAIP %s of controller %s: <%s> %r kept as sent, not used",
+            message.ref,
+            message.controller_id,
+            tag,
+            value[:80],
+        )
+    intake.receive_alarm(
+        session, actor, message=alarm, cleaned=message.cleaned, as_sent=dict(message.as_sent)
+    )
     interval = queries.heartbeat_interval(session, message.controller_id)
     return ScaipResponse(scaip.reply(message.ref, Snu.OK, interval))
 
 
+UNSURE_TAGS = frozenset({"pri", "dty"})
+"""Tags that decide how urgent an alarm is: when one could not be read, the alarm is taken as
+most urgent (priority 1) unless a readable priority came with it. Safety first: a handler who
+looks at a harmless alarm too soon loses a minute, one who looks at a fall too late, more."""
+
+
+def effective_priority(message: ScaipMessage) -> int | None:
+    """The priority the intake uses: the sender's 1-9 folded onto our 1-5; 1 when the priority
+    or the device type could not be read; otherwise None, and the rules decide by type."""
+    if message.priority is not None:
+        return min(max(message.priority, rules.HIGHEST_PRIORITY), rules.LOWEST_PRIORITY)
+    if UNSURE_TAGS & {tag for tag, _ in message.as_sent}:
+        return rules.HIGHEST_PRIORITY
+    return None
+
+
 def alarm_from_scaip(message: ScaipMessage) -> AlarmIn:
-    """The SCAIP request as the alarm the intake stores; a value the intake cannot hold (a
-    device id with spaces, say) is "wrong data" (snu 3), which tells the sender not to retry."""
+    """The SCAIP request as the alarm the intake stores. ``scaip.parse`` left out every value
+    the intake cannot hold, so this does not refuse an alarm it read."""
     text = " · ".join(
         part for part in (message.status_text, message.device_text, message.additional) if part
     )
-    priority = message.priority
-    if priority is not None:
-        priority = min(max(priority, rules.HIGHEST_PRIORITY), rules.LOWEST_PRIORITY)
-    try:
-        return AlarmIn(
-            reference=message.ref,
-            controller_id=message.controller_id,
-            device_id=message.device_id,
-            device_type=message.device_type,
-            message_type=message.message_type,
-            status_code=message.status_code,
-            text=text[:500],
-            priority=priority,
-            location_text=(message.location_text or message.location_value or "")[:120],
-            callback=message.callback or "",
-        )
-    except ValidationError as error:
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
-        raise ScaipError(
-            Snu.WRONG_DATA, f"values the intake refuses: {fields}", message.ref
-        ) from None
+    callback = message.callback or ""
+    return AlarmIn(
+        reference=message.ref,
+        controller_id=message.controller_id,
+        device_id=message.device_id,
+        device_type=message.device_type or None,
+        message_type=message.message_type,
+        status_code=message.status_code,
+        text=text[:500],
+        priority=effective_priority(message),
+        location_text=(message.location_text or message.location_value or "")[:120],
+        # A number cut short would call someone else: one too long is only kept as sent.
+        callback=callback if len(callback) <= CALLBACK_LENGTH else "",
+    )
 
 
 @router.post(

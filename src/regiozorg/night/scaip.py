@@ -4,6 +4,15 @@ A controller sends an ``<mrq>`` element of short tags; the receiver answers ``<m
 request's ``ref`` and a status number (``snu``) that tells the controller whether to retry.
 Pure: bytes in, a message or a :class:`ScaipError` out. No I/O.
 
+What is refused is what we cannot take in: a body too long (1), unreadable XML (2), a missing
+mandatory tag (7), and a ``ref`` or ``cid`` we could not store as the keys that recognise a
+retry and a controller (3). Any other odd value (a priority of 12, a device type "abcd", a
+status code with letters, a text too long, a tag sent twice) is kept as sent in
+``ScaipMessage.as_sent``, left out of the values the intake uses, and the alarm is taken in:
+a controller told "wrong data" gives up on what may be a real alarm. Text goes through
+``regiozorg.edge_text.clean`` like every string from outside; a body that is XML but for
+control characters (which XML 1.0 cannot carry) is read once more without them.
+
 The body comes from devices on networks we do not control, so it is parsed with expat directly
 and every DTD is refused before anything is expanded: no external entities, no billion laughs.
 ``defusedxml`` would do the same, but it is not a dependency and the few handlers below suffice.
@@ -19,6 +28,8 @@ from enum import IntEnum, StrEnum
 from typing import NoReturn
 from xml.parsers import expat
 from xml.sax.saxutils import escape
+
+from regiozorg.edge_text import clean
 
 MAX_BODY_BYTES = 8 * 1024
 """Larger bodies are answered "too long" unread; a real request is a few hundred bytes."""
@@ -89,6 +100,7 @@ class ScaipMessage:
     ref: str
     controller_id: str
     device_type: str
+    """"" when the type sent could not be read (it is in ``as_sent``)."""
     device_id: str | None = None
     device_component: str | None = None
     device_text: str | None = None
@@ -106,6 +118,11 @@ class ScaipMessage:
     callback: str | None = None
     """A number to call back (``crd``), as sent."""
     additional: str | None = None
+    as_sent: tuple[tuple[str, str], ...] = ()
+    """Values we could not use as they came, by tag (``"pri#2"`` for a tag's second copy),
+    as sent: shown to the handler and logged, never a reason to refuse the alarm."""
+    cleaned: tuple[str, ...] = ()
+    """Where characters were removed or replaced: tags, or ``"xml"`` for the whole body."""
 
 
 class ScaipError(Exception):
@@ -125,35 +142,44 @@ class ScaipError(Exception):
 class _Tag:
     max_length: int
     pattern: re.Pattern[str] | None = None
-    expected: str = ""
+    text: bool = False
+    """Free text: a longer value is cut to ``max_length``; a longer code is not used at all."""
 
 
 _CODE = 32  # Lengths below are our own generous caps: the standard's text is not public.
 _TEXT = 255
 _DIGITS = re.compile(r"[0-9]+")
 _REF = re.compile(r"[A-Za-z0-9]{1,16}")
+_KEY = re.compile(r"[A-Za-z0-9._-]+")
+"""What the intake can store as a controller or device id (``schemas.Code``)."""
+_STORABLE_REF = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+"""What the intake can store as a reference (``schemas.Reference``): wider than SCAIP's."""
 
 _TAGS: dict[str, _Tag] = {
-    "ref": _Tag(16, _REF, "1-16 letters or digits"),
-    "cid": _Tag(_CODE, _DIGITS, "digits"),
-    "dty": _Tag(4, re.compile(r"[0-9]{4}"), "4 digits"),
-    "did": _Tag(_CODE),
+    "ref": _Tag(64, _STORABLE_REF),
+    "cid": _Tag(_CODE, _KEY),
+    "dty": _Tag(4, re.compile(r"[0-9]{4}")),
+    "did": _Tag(_CODE, _KEY),
     "dco": _Tag(_CODE),
-    "dte": _Tag(_TEXT),
-    "mty": _Tag(_CODE, re.compile("|".join(MessageType)), "ME, RE, IN or PI"),
-    "stc": _Tag(_CODE, _DIGITS, "digits"),
-    "stt": _Tag(_TEXT),
-    "pri": _Tag(_CODE, re.compile(r"[1-9]"), "an integer 1-9"),
+    "dte": _Tag(_TEXT, text=True),
+    "mty": _Tag(2, re.compile("|".join(MessageType))),
+    "stc": _Tag(8, _DIGITS),  # the incident keeps 8 digits; the codes we know have 4
+    "stt": _Tag(_TEXT, text=True),
+    "pri": _Tag(1, re.compile(r"[1-9]")),
     "lco": _Tag(_CODE),
     "lva": _Tag(_CODE),
-    "lte": _Tag(_TEXT),
+    "lte": _Tag(_TEXT, text=True),
     "lge": _Tag(64),
     "ico": _Tag(_CODE),
-    "ite": _Tag(_TEXT),
+    "ite": _Tag(_TEXT, text=True),
     "crd": _Tag(_CODE),
-    "ame": _Tag(1024),
+    "ame": _Tag(1024, text=True),
 }
 _REQUIRED = ("ref", "cid", "dty")
+_KEYS = ("ref", "cid")
+"""Mandatory tags that identify: one we cannot store is refused (3), not guessed."""
+NESTED = "<elements>"
+"""How a tag that held elements instead of text is kept as sent."""
 _XML_SPACE = " \t\r\n"
 
 
@@ -212,7 +238,42 @@ def _guarded_parser(reader: _Reader, encoding: str | None) -> expat.XMLParserTyp
     return parser
 
 
-def _read_tree(body: bytes | str) -> _Reader:
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
+"""A character reference to a C0 control other than tab, line feed and carriage return."""
+
+
+def _without_controls(body: bytes | str) -> bytes | str | None:
+    """The body without the control characters XML 1.0 cannot carry, raw or as references;
+    None when there were none, or when the bytes are not in an ASCII-compatible encoding
+    (UTF-16's zero bytes are not controls)."""
+    if isinstance(body, str):
+        text = _CONTROL_REFERENCE.sub("", clean(body)[0])
+        return text if text != body else None
+    if body.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")):
+        return None
+    stripped = _CONTROL_BYTES.sub(b"", body)
+    stripped = _CONTROL_REFERENCE.sub("", stripped.decode("latin-1")).encode("latin-1")
+    return stripped if stripped != body else None
+
+
+def _read_tree(body: bytes | str) -> tuple[_Reader, bool]:
+    """The request's tags, and whether control characters had to be left out to read it."""
+    try:
+        return _read_tree_strictly(body), False
+    except ScaipError as error:
+        lenient = _without_controls(body) if error.snu is Snu.INVALID_FORMAT else None
+        if lenient is None:
+            raise
+        try:
+            return _read_tree_strictly(lenient), True
+        except ScaipError:
+            raise error from None
+
+
+def _read_tree_strictly(body: bytes | str) -> _Reader:
     encoding = None  # bytes: as their XML declaration says, UTF-8 without one
     if isinstance(body, str):
         # The text is already decoded: whatever encoding its declaration names no longer applies.
@@ -245,35 +306,44 @@ def _readable_ref(texts: dict[str, list[str | None]]) -> str | None:
     return None
 
 
-def _checked(tag: str, text: str | None, ref: str | None) -> str | None:
-    """The value of one tag; an empty element counts as absent."""
+def _read_value(tag: str, text: str | None, ref: str | None) -> tuple[str | None, str | None]:
+    """The value of one tag to use (None: absent or unusable), and the value as sent when it
+    could not be used as it came. An empty element counts as absent."""
     spec = _TAGS[tag]
     if text is None:
-        raise ScaipError(Snu.WRONG_DATA, f"<{tag}> contains elements, not text", ref)
+        if tag in _REQUIRED:
+            raise ScaipError(Snu.WRONG_DATA, f"<{tag}> contains elements, not text", ref)
+        return None, NESTED
     if not text:
-        return None
-    if len(text) > spec.max_length:
-        raise ScaipError(
-            Snu.WRONG_DATA, f"<{tag}> is {len(text)} characters, at most {spec.max_length}", ref
-        )
-    if spec.pattern and not spec.pattern.fullmatch(text):
-        raise ScaipError(Snu.WRONG_DATA, f"<{tag}> must be {spec.expected}: {text[:40]!r}", ref)
-    return text
+        return None, None
+    fits = len(text) <= spec.max_length and (not spec.pattern or spec.pattern.fullmatch(text))
+    if tag in _KEYS:
+        if not fits:
+            raise ScaipError(Snu.WRONG_DATA, f"<{tag}> cannot be stored: {text[:40]!r}", ref)
+        usual = _REF.fullmatch(text) if tag == "ref" else _DIGITS.fullmatch(text)
+        return text, None if usual else text
+    if fits:
+        unknown_device = tag == "dty" and text not in DEVICE_TYPES
+        return text, text if unknown_device else None
+    if spec.text and len(text) > spec.max_length:
+        return text[: spec.max_length], text
+    return None, text
 
 
 def parse(body: bytes | str) -> ScaipMessage:
     """Read a SCAIP request, or raise :class:`ScaipError` with the status number to answer.
 
     Checked in this order, so the answer names the first thing wrong: size (1), well-formed XML
-    without DTD and with root ``mrq`` (2), duplicated tags (3), required tags present and not
-    empty (7), then each value's format (3). Bytes are decoded as their XML declaration says
+    without DTD and with root ``mrq`` (2), ``ref`` or ``cid`` sent twice (3), required tags
+    present and not empty (7), ``ref`` and ``cid`` storable (3). Every other value that is
+    odd is kept in ``as_sent`` and left out. Bytes are decoded as their XML declaration says
     (UTF-8 without one); surrounding whitespace of every value is dropped."""
-    reader = _read_tree(body)
+    reader, controls_left_out = _read_tree(body)
     sent: dict[str, list[str | None]] = {}
     for tag, text in reader.children:
         sent.setdefault(tag, []).append(text)
     ref = _readable_ref(sent)
-    duplicated = sorted(tag for tag, texts in sent.items() if len(texts) > 1)
+    duplicated = sorted(tag for tag in _KEYS if len(sent.get(tag, [])) > 1)
     if duplicated:
         raise ScaipError(Snu.WRONG_DATA, f"tags sent more than once: {', '.join(duplicated)}", ref)
     missing = [tag for tag in _REQUIRED if sent.get(tag, [""])[0] == ""]
@@ -281,12 +351,27 @@ def parse(body: bytes | str) -> ScaipMessage:
         raise ScaipError(
             Snu.MANDATORY_TAG_MISSING, f"required tags missing: {', '.join(missing)}", ref
         )
-    values = {tag: _checked(tag, texts[0], ref) for tag, texts in sent.items()}
+    values: dict[str, str | None] = {}
+    as_sent: list[tuple[str, str]] = []
+    cleaned = ["xml"] if controls_left_out else []
+    for tag, texts in sent.items():
+        for number, raw in enumerate(texts, start=1):
+            text = raw
+            if raw is not None:
+                text, changed = clean(raw)
+                if changed:
+                    cleaned.append(tag)
+            if number > 1:  # a second copy of an optional tag: the first one counts
+                as_sent.append((f"{tag}#{number}", NESTED if text is None else text))
+                continue
+            values[tag], odd = _read_value(tag, text, ref)
+            if odd is not None:
+                as_sent.append((tag, odd))
     message_type, priority = values.get("mty"), values.get("pri")
     return ScaipMessage(
         ref=_required(values, "ref"),
         controller_id=_required(values, "cid"),
-        device_type=_required(values, "dty"),
+        device_type=values.get("dty") or "",
         device_id=values.get("did"),
         device_component=values.get("dco"),
         device_text=values.get("dte"),
@@ -302,6 +387,8 @@ def parse(body: bytes | str) -> ScaipMessage:
         info_text=values.get("ite"),
         callback=values.get("crd"),
         additional=values.get("ame"),
+        as_sent=tuple(as_sent),
+        cleaned=tuple(cleaned),
     )
 
 

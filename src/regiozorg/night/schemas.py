@@ -13,6 +13,7 @@ from regiozorg.night.scaip import MessageType
 
 Reference = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
+CALLBACK_LENGTH = 32
 
 
 class AlarmIn(BaseModel):
@@ -24,8 +25,10 @@ class AlarmIn(BaseModel):
     reference: Reference
     controller_id: Code = Field(description="The alarm controller (SCAIP cid).")
     device_id: Code | None = Field(default=None, description="The sensor (SCAIP did).")
-    device_type: Annotated[str, Field(pattern=r"^\d{4}$")] = Field(
-        default="0003", description="EN 50134-9 device type, e.g. 0005 fall detector."
+    device_type: Annotated[str, Field(pattern=r"^\d{4}$")] | None = Field(
+        default="0003",
+        description="EN 50134-9 device type, e.g. 0005 fall detector; null when the sender's "
+        "could not be read.",
     )
     message_type: MessageType = Field(
         default=MessageType.ALARM, description="ME alarm, RE reset, IN information, PI heartbeat."
@@ -34,7 +37,7 @@ class AlarmIn(BaseModel):
     text: Annotated[str, Field(max_length=500)] = ""
     priority: Annotated[int, Field(ge=1, le=5)] | None = None
     location_text: Annotated[str, Field(max_length=120)] = ""
-    callback: Annotated[str, Field(max_length=32)] = ""
+    callback: Annotated[str, Field(max_length=CALLBACK_LENGTH)] = ""
 
 
 class AlarmAccepted(BaseModel):

@@ -1,0 +1,80 @@
+"""A SCAIP alarm with the mandatory tags is taken in whatever its optional tags say: an odd
+value is kept as sent, shown on the incident and logged, and the alarm gets a safe priority."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from regiozorg.night.models import AlarmMessage, Incident
+from tests.cast import NIGHT_CARER
+from tests.web.conftest import Browser
+from tests.web.test_night_api import ALARM_PLATFORM, scaip_post, token
+
+BASE = "<ref>{ref}</ref><cid>7100</cid><did>D001</did>"
+
+
+@pytest.mark.parametrize(
+    ("tags", "as_sent", "priority", "device_type"),
+    [
+        pytest.param("<dty>0003</dty><pri>12</pri>", {"pri": "12"}, 1, "0003", id="pri 12"),
+        pytest.param("<dty>0003</dty><pri>0</pri>", {"pri": "0"}, 1, "0003", id="pri 0"),
+        pytest.param("<dty>0003</dty><pri>hoog</pri>", {"pri": "hoog"}, 1, "0003", id="pri word"),
+        pytest.param("<dty>abcd</dty>", {"dty": "abcd"}, 1, None, id="unreadable type"),
+        pytest.param("<dty>0099</dty>", {"dty": "0099"}, 1, "0099", id="unknown type"),
+        pytest.param("<dty>abcd</dty><pri>3</pri>", {"dty": "abcd"}, 3, None, id="type, pri"),
+        pytest.param("<dty>0003</dty><stc>00a9</stc>", {"stc": "00a9"}, 2, "0003", id="odd status"),
+        pytest.param("<dty>0003</dty><mty>XX</mty>", {"mty": "XX"}, 2, "0003", id="odd type"),
+    ],
+)
+def test_an_odd_optional_value_is_taken_in_kept_shown_and_logged(
+    app_client: Browser,
+    session: Session,
+    caplog: pytest.LogCaptureFixture,
+    tags: str,
+    as_sent: dict[str, str],
+    priority: int,
+    device_type: str | None,
+) -> None:
+    platform = token(session, ALARM_PLATFORM)
+    ref = "ODD" + str(abs(hash(tags)) % 10**8)
+    body = f"<mrq>{BASE.format(ref=ref)}{tags}</mrq>"
+
+    with caplog.at_level(logging.WARNING, logger="regiozorg.night"):
+        first = scaip_post(app_client, platform, body)
+    again = scaip_post(app_client, platform, body)
+
+    assert first.status_code == 200, first.text
+    assert f"<ref>{ref}</ref><snu>0</snu>" in first.text
+    assert again.text == first.text
+    stored = session.scalars(select(AlarmMessage).where(AlarmMessage.reference == ref)).all()
+    assert len(stored) == 1
+    assert stored[0].payload["as_sent"] == as_sent
+    incident = session.get(Incident, stored[0].incident_id)
+    assert incident is not None
+    assert (incident.priority, incident.device_type) == (priority, device_type)
+    desk = token(session, NIGHT_CARER)
+    shown = app_client.get(f"/api/v1/incidents/{incident.id}", headers=desk).json()
+    (tag, value), *_ = as_sent.items()
+    assert ("input.as_sent", f"{tag}={value}") in {
+        (e["kind"], e["detail"]) for e in shown["timeline"]
+    }
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(f"<{tag}> {value!r}" in line for line in warnings), warnings
+
+
+def test_a_scaip_alarm_with_a_nul_byte_is_taken_in_and_marked(
+    app_client: Browser, session: Session
+) -> None:
+    platform = token(session, ALARM_PLATFORM)
+    body = f"<mrq>{BASE.format(ref='NUL1')}<dty>0003</dty><stt>Hulp\x00 gevraagd</stt></mrq>"
+
+    reply = scaip_post(app_client, platform, body)
+
+    assert (reply.status_code, "<snu>0</snu>" in reply.text) == (200, True)
+    stored = session.scalars(select(AlarmMessage).where(AlarmMessage.reference == "NUL1")).one()
+    assert stored.payload["cleaned"] == ["xml"]
+    assert stored.payload["text"] == "Hulp gevraagd"
