@@ -149,3 +149,11 @@ def test_escalation_steps_replace_those_of_the_priority(database: str) -> None:
         "escalation", "--priority", "1", "--step", "120:phone"
     )
     assert "SECONDS:TARGET" in refused("escalation", "--priority", "1", "--step", "30:nobody")
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T23:00", "9999-12-31T22:00"])
+def test_a_shift_far_away_is_refused_readably(database: str, start: str) -> None:
+    output = refused("shift", "--user", "mobiel.meppel@demo.regiozorg.nl", "--role", "desk",
+                     "--from", start, "--to", "9999-12-31T23:00")  # fmt: skip
+    assert "Kies een datum tussen 2000-01-01 en 2099-12-31." in output
+    assert "Traceback" not in output

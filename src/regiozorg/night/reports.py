@@ -21,7 +21,7 @@ from regiozorg.clock import utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.night import figures
+from regiozorg.night import figures, periods
 from regiozorg.night.figures import Figures, IncidentFacts, InterventionFigures, Norms
 from regiozorg.night.models import AlarmDevice, Incident, IncidentEvent, NightLocation
 from regiozorg.night.rules import IncidentState, night_of
@@ -65,6 +65,8 @@ class NightReport:
 
 
 def check_period(first: date, last: date) -> None:
+    periods.check_day(first)
+    periods.check_day(last)
     if first > last:
         raise DomainError(N_("De eerste nacht ligt na de laatste."))
     if (last - first).days >= MAX_NIGHTS:
@@ -320,6 +322,7 @@ def handover(session: Session, actor: Actor, *, organisation_id: UUID, night: da
         organisation = session.get(Organisation, organisation_id)
         if organisation is None:
             raise NotFoundError("Organisatie niet gevonden.")
+        periods.check_day(night)
         start, end = figures.period_bounds(night, night)
         carer = aliased(User)
         rows = session.execute(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from regiozorg.auth import Decision, Permission, decide, ensure_allowed, scope
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Organisation
-from regiozorg.night import figures, labels, reports
+from regiozorg.night import figures, labels, periods, reports
 from regiozorg.night.figures import Figures
 from regiozorg.night.rules import night_of
 from regiozorg.web.deps import CurrentActor, SessionDep
@@ -30,7 +30,11 @@ LastNight = Annotated[date | None, Query(alias="to", description="Last night (it
 
 
 def _period(first: date | None, last: date | None) -> tuple[date, date]:
-    """Missing ends default to the last fourteen nights, tonight included."""
+    """Missing ends default to the last fourteen nights, tonight included. Ends given are
+    checked before the missing one is counted from them (9999-12-31 has no next night)."""
+    for given in (first, last):
+        if given is not None:
+            periods.check_day(given)
     default_first, default_last = figures.default_period(utcnow())
     last = last or (first + timedelta(days=figures.DEFAULT_NIGHTS - 1) if first else default_last)
     return first or last - (default_last - default_first), last

@@ -27,7 +27,7 @@ from regiozorg.clock import AMSTERDAM, utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location
-from regiozorg.night import rules
+from regiozorg.night import periods, rules
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -427,6 +427,7 @@ def parse_local_time(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise DomainError(N_("Vul een geldige datum en tijd in.")) from None
+    periods.check_moment(moment)  # before converting: that overflows at the calendar's ends
     if moment.tzinfo is None:
         wall = moment
         moment = moment.replace(tzinfo=AMSTERDAM)
