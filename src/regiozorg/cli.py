@@ -144,19 +144,45 @@ def import_(
         str | None,
         typer.Option(help="For CSV: organisations, locations, units, staff or travel_times."),
     ] = None,
+    new_region: Annotated[
+        bool, typer.Option(help="Create the region the JSON document names if it is new.")
+    ] = False,
 ) -> None:
-    """Import master data from a JSON document or a CSV file; all or nothing."""
-    text = path.read_text(encoding="utf-8-sig")
+    """Import master data from a JSON document or a CSV file (UTF-8); all or nothing."""
     with _sessions()() as session:
         try:
+            text = exchange.decode(path.read_bytes())
             if path.suffix.lower() == ".json":
                 batch = exchange.parse_json(text)
             else:
                 batch = exchange.parse_csv(kind or path.stem, text)
-            summary = network_actions.import_network(session, SYSTEM, batch=batch)
+            summary = network_actions.import_network(
+                session, SYSTEM, batch=batch, create_region=new_region
+            )
         except DomainError as error:
-            raise _fail(error) from None
-    console.print(f"imported {summary.counts}")
+            failed = _fail(error)
+            if isinstance(error, network_actions.UnknownRegionError):
+                console.print("a new region is created only with --new-region")
+            raise failed from None
+    for line in _import_report(summary):
+        console.print(line, soft_wrap=True)  # names stay whole, to grep or copy
+
+
+def _import_report(summary: network_actions.ImportSummary) -> list[str]:
+    """What the import did, in its own words: created, changed, and skipped as already there."""
+
+    def named(keys: list[str]) -> str:
+        shown = ", ".join(keys[:10])
+        return f"{shown} and {len(keys) - 10} more" if len(keys) > 10 else shown
+
+    created = ", ".join(f"{kind} {n}" for kind, n in summary.created.items() if n)
+    lines = [f"created: {created or 'nothing'}"]
+    lines += [f"updated {kind}: {named(keys)}" for kind, keys in summary.updated.items()]
+    lines += [
+        f"skipped {kind} (already there, unchanged): {named(keys)}"
+        for kind, keys in summary.skipped.items()
+    ]
+    return lines
 
 
 @app.command("export")

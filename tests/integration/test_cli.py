@@ -15,7 +15,9 @@ from regiozorg.accounts.models import ApiToken
 from regiozorg.cli import app
 from regiozorg.config import get_settings
 from regiozorg.db import make_engine
-from tests.cast import PHYSICIAN
+from regiozorg.demo import REGION_NAME as REGION
+from regiozorg.network.models import Organisation, Region
+from tests.cast import LINDEHOF, PHYSICIAN
 
 runner = CliRunner()
 
@@ -73,3 +75,105 @@ def test_users_create_and_import_errors_name_line_and_field(database: str, tmp_p
     assert result.exit_code == 1
     assert "regel 2" in result.output
     assert "NOPE" in result.output
+
+
+def refused_import(*args: str) -> str:
+    result = runner.invoke(app, ["import", *args])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def organisation_names(database: str) -> list[str]:
+    with Session(make_engine(database)) as session:
+        return sorted(session.scalars(select(Organisation.name)))
+
+
+def region_names(database: str) -> list[str]:
+    with Session(make_engine(database)) as session:
+        return sorted(session.scalars(select(Region.name)))
+
+
+def document(region: str, *organisations: str) -> str:
+    return json.dumps(
+        {"region": region, "organisations": [{"name": n, "kind": "vvt"} for n in organisations]}
+    )
+
+
+def test_import_counts_what_it_created_and_names_what_it_skipped(
+    database: str, tmp_path: Path
+) -> None:
+    invoke("demo")
+    path = tmp_path / "network.json"
+    path.write_text(document(REGION, "Zorggroep Nieuw", LINDEHOF))
+
+    output = invoke("import", str(path))
+
+    assert "created: organisations 1" in output
+    assert f"skipped organisations (already there, unchanged): {LINDEHOF}" in output
+    assert "Zorggroep Nieuw" in organisation_names(database)
+    again = invoke("import", str(path))
+    assert "created: nothing" in again
+    assert f"Zorggroep Nieuw, {LINDEHOF}" in again
+
+
+def test_importing_the_export_creates_nothing(database: str, tmp_path: Path) -> None:
+    invoke("demo")
+    path = tmp_path / "export.json"
+    path.write_text(invoke("export"))
+
+    output = invoke("import", str(path))
+
+    assert "created: nothing" in output
+    assert "updated" not in output
+
+
+def test_import_refuses_an_unknown_region_and_creates_it_only_when_asked(
+    database: str, tmp_path: Path
+) -> None:
+    invoke("demo")
+    path = tmp_path / "typo.json"
+    path.write_text(document("Zuidwest-Drente", "Zorggroep Elders"))
+    regions = region_names(database)
+
+    output = refused_import(str(path))
+
+    assert "Regio 'Zuidwest-Drente' bestaat niet; niets is ingelezen." in output
+    assert "--new-region" in output
+    assert region_names(database) == regions
+    assert "Zorggroep Elders" not in organisation_names(database)
+    assert "created: organisations 1" in invoke("import", str(path), "--new-region")
+    assert "Zuidwest-Drente" in region_names(database)
+
+
+def test_import_refuses_a_file_that_is_not_utf8(database: str, tmp_path: Path) -> None:
+    invoke("demo")
+    path = tmp_path / "organisations.csv"
+    path.write_bytes("name,kind\nZorggroep Dwingeloo,vvt\nZorggroep Één,vvt\n".encode("cp1252"))
+    before = organisation_names(database)
+
+    output = refused_import(str(path))
+
+    assert "not UTF-8" in output
+    assert "regel 3" in output
+    assert organisation_names(database) == before
+
+
+def test_import_refuses_deeply_nested_json_readably(database: str, tmp_path: Path) -> None:
+    invoke("demo")
+    path = tmp_path / "deep.json"
+    path.write_text('{"region": ' + "[" * 10_000 + "]" * 10_000 + "}")
+
+    output = refused_import(str(path))
+
+    assert "nested deeper" in output
+
+
+def test_import_cleans_control_characters_in_a_csv(database: str, tmp_path: Path) -> None:
+    invoke("demo")
+    path = tmp_path / "organisations.csv"
+    path.write_text("name,kind\nZorggroep\x00 Nul,vvt\n")
+
+    assert "created: organisations 1" in invoke("import", str(path))
+    assert "Zorggroep Nul" in organisation_names(database)

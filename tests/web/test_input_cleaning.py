@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.night.models import AlarmMessage, Incident
-from tests.cast import LINDEHOF, NIGHT_CARER, ORG_ADMIN
+from tests.cast import LINDEHOF, NETWORK_ADMIN, NIGHT_CARER, ORG_ADMIN
 from tests.web.conftest import Browser
 from tests.web.test_night_api import ALARM_PLATFORM, alarm, token
 
@@ -138,3 +138,34 @@ def test_a_body_of_many_bad_items_names_a_bounded_number(
     assert len(response.json()["detail"]) == 20
     assert response.json()["more_problems"] == 10_000 - 20
     assert len(response.content) < 8192
+
+
+DEEP_DOCUMENT = b'{"region": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
+
+
+@pytest.mark.parametrize(("content_type", "status"), [("", 422), ("application/json", 400)])
+def test_the_import_api_refuses_deeply_nested_json_readably(
+    app_client: Browser, session: Session, content_type: str, status: int
+) -> None:
+    headers = token(session, NETWORK_ADMIN)
+    if content_type:
+        headers["Content-Type"] = content_type
+
+    response = app_client.post("/api/v1/network/import", content=DEEP_DOCUMENT, headers=headers)
+
+    assert response.status_code == status, response.text
+    assert "genest" in response.text or "nested deeper" in response.text
+
+
+def test_the_import_page_refuses_deeply_nested_json_readably(login_as: Any) -> None:
+    client: Browser = login_as(NETWORK_ADMIN)
+    client.page("/admin/import")
+
+    response = client.post(
+        "/admin/import",
+        data={"csrf_token": client.csrf, "kind": "json"},
+        files={"file": ("deep.json", DEEP_DOCUMENT, "application/json")},
+    )
+
+    assert response.status_code == 422
+    assert "nested deeper" in response.text

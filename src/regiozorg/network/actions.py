@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from regiozorg import audit
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.db import unit_of_work
-from regiozorg.errors import ConflictError, DomainError, NotFoundError
+from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.exchange import Batch, ImportRefusedError, Problem
 from regiozorg.network.models import (
     Client,
@@ -239,32 +239,59 @@ def list_clients(session: Session, actor: Actor, *, organisation_id: UUID) -> li
     return lines
 
 
+class UnknownRegionError(NotFoundError):
+    """An import names a region that does not exist (and was not to be created)."""
+
+
 @dataclass(frozen=True)
 class ImportSummary:
-    counts: dict[str, int]
+    """What an import did, per record kind: how many records it created, and by their keys
+    (an organisation's name, a location's code ...) those it changed and those it skipped
+    because they were there already, exactly as in the file."""
+
+    created: dict[str, int]
+    updated: dict[str, list[str]]
+    skipped: dict[str, list[str]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Records created per kind: what "imported" means to a reader."""
+        return self.created
 
 
-def import_network(session: Session, actor: Actor, *, batch: Batch) -> ImportSummary:
+def import_network(
+    session: Session, actor: Actor, *, batch: Batch, create_region: bool = False
+) -> ImportSummary:
     """Create or update master data from a parsed file, all or nothing.
 
     Records are matched on their natural keys (organisation name within the region, location
     code, unit name within its location, staff number within the organisation), so importing the
-    same file twice changes nothing.
+    same file twice changes nothing, and the second time says so: every record skipped. The
+    region a file names must exist, unless ``create_region`` (a typo must not start a region).
     """
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NETWORK_MANAGE)
-        region = _region(session, batch.region)
+        region = _region(session, batch.region, create=create_region)
         problems: list[Problem] = []
-        counts: dict[str, int] = {}
-        for kind, items in batch.items.items():
-            counts[kind] = len(items)
-            for line, record in items:
-                try:
-                    _import_record(session, region.id, record)
-                except (DomainError, LookupError) as error:
-                    message = error.args[0] if error.args else str(error)
-                    problems.append(Problem(line, _reference_field(record), message))
-            session.flush()
+        summary = ImportSummary({}, {}, {})
+        with _FlushWatch(session) as watch:
+            for kind, items in batch.items.items():
+                summary.created[kind] = 0
+                for line, record in items:
+                    watch.reset()
+                    try:
+                        _import_record(session, region.id, record)
+                        session.flush()
+                    except (DomainError, LookupError) as error:
+                        message = error.args[0] if error.args else str(error)
+                        problems.append(Problem(line, _reference_field(record), message))
+                        continue
+                    if watch.created:
+                        summary.created[kind] += 1
+                    elif watch.changed:
+                        summary.updated.setdefault(kind, []).append(_key(record))
+                    else:
+                        summary.skipped.setdefault(kind, []).append(_key(record))
         if problems:
             raise ImportRefusedError(problems)
         audit.record(
@@ -272,9 +299,58 @@ def import_network(session: Session, actor: Actor, *, batch: Batch) -> ImportSum
             actor,
             "network.import",
             obj=("region", region.id),
-            detail=", ".join(f"{k}: {v}" for k, v in counts.items() if v),
+            # created per kind as before; changed records after, when there are any
+            detail="; ".join(
+                part
+                for part in (
+                    ", ".join(f"{k}: {n}" for k, n in summary.created.items() if n),
+                    ", ".join(f"{k} updated: {len(v)}" for k, v in summary.updated.items()),
+                )
+                if part
+            ),
         )
-    return ImportSummary(counts=counts)
+    return summary
+
+
+class _FlushWatch:
+    """Notes whether the flushes since :meth:`reset` inserted or changed a row: how an import
+    tells a record it created from one it changed or found as it was, without a second copy
+    of each kind's matching rules."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.created = self.changed = False
+
+    def reset(self) -> None:
+        self.created = self.changed = False
+
+    def _before_flush(self, session: Session, *_: object) -> None:
+        self.created = self.created or bool(session.new)
+        self.changed = self.changed or any(session.is_modified(row) for row in session.dirty)
+
+    def __enter__(self) -> _FlushWatch:
+        event.listen(self.session, "before_flush", self._before_flush)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        event.remove(self.session, "before_flush", self._before_flush)
+
+
+def _key(record: Record) -> str:
+    """How a reader recognises a record: its natural key."""
+    match record:
+        case OrganisationIn():
+            return record.name
+        case LocationIn():
+            return record.code
+        case UnitIn():
+            return f"{record.location}/{record.name}"
+        case StaffIn():
+            return f"{record.organisation}/{record.staff_number}"
+        case TravelTimeIn():
+            return f"{record.origin}->{record.destination}"
+        case _:
+            return "-"
 
 
 def _reference_field(record: Record) -> str:
@@ -302,7 +378,7 @@ def _import_record(session: Session, region_id: UUID, record: Record) -> None:
             raise TypeError(msg)
 
 
-def _region(session: Session, name: str | None) -> Region:
+def _region(session: Session, name: str | None, *, create: bool) -> Region:
     regions: Sequence[Region] = session.scalars(select(Region).order_by(Region.name)).all()
     if name is None:
         if len(regions) == 1:
@@ -310,6 +386,10 @@ def _region(session: Session, name: str | None) -> Region:
         raise DomainError("Geef de regio op: er zijn {n} regio's.", n=len(regions))
     found = next((r for r in regions if r.name == name), None)
     if found is None:
+        if not create:
+            raise UnknownRegionError(
+                N_("Regio '{name}' bestaat niet; niets is ingelezen."), name=name
+            )
         found = Region(name=name)
         session.add(found)
         session.flush()

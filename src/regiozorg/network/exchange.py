@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from regiozorg.edge_text import MAX_DEPTH, TooDeepError, clean, clean_document
 from regiozorg.errors import DomainError
 from regiozorg.network.schemas import RECORD_KINDS, NetworkDocument, Record
 
@@ -61,11 +62,24 @@ class Batch:
     items: dict[str, list[tuple[int | str, Record]]]
 
 
+def decode(raw: bytes) -> str:
+    """A file's bytes as text: UTF-8, with or without a byte order mark. Anything else is
+    refused with where it goes wrong, rather than guessed: a name read in the wrong encoding
+    would be imported misspelt."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportRefusedError(
+            [Problem(line, "-", f"not UTF-8 text (byte {error.start + 1}); save it as UTF-8")]
+        ) from None
+
+
 def parse_csv(kind: str, text: str) -> Batch:
     if kind not in RECORD_KINDS:
         raise ImportRefusedError([Problem(1, "kind", f"unknown record kind {kind!r}")])
     model = RECORD_KINDS[kind]
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(clean(text.lstrip("\ufeff"))[0]))
     expected = set(model.model_fields)
     header = set(reader.fieldnames or [])
     problems = [Problem(1, name, "unknown column") for name in sorted(header - expected)]
@@ -90,11 +104,17 @@ def parse_csv(kind: str, text: str) -> Batch:
 
 
 def parse_json(text: str) -> Batch:
+    """A JSON document as records; every string cleaned as all text from outside is, and a
+    document nested deeper than ours ever are refused before anything reads it recursively."""
     try:
-        raw = json.loads(text)
+        raw, _ = clean_document(json.loads(text))
     except json.JSONDecodeError as error:
         raise ImportRefusedError(
             [Problem(error.lineno, "-", f"invalid JSON: {error.msg}")]
+        ) from None
+    except (RecursionError, TooDeepError):
+        raise ImportRefusedError(
+            [Problem("-", "-", f"JSON nested deeper than {MAX_DEPTH} levels")]
         ) from None
     try:
         document = NetworkDocument.model_validate(raw)
