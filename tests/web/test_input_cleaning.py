@@ -114,17 +114,40 @@ def test_deeply_nested_json_is_refused_readably(app_client: Browser, session: Se
 
 
 def test_a_refusal_does_not_echo_megabytes(app_client: Browser, session: Session) -> None:
-    headers = token(session, ALARM_PLATFORM)
+    desk = token(session, NIGHT_CARER)
     huge = "x" * (5 * 1024 * 1024)
 
     response = app_client.post(
-        "/api/v1/alarms", json=alarm("HUGE1", text=huge, location_text=huge), headers=headers
+        "/api/v1/calls", json={"summary": huge, "priority": huge}, headers=desk
     )
 
     assert response.status_code == 422
     assert len(response.content) < 4096
     problems = response.json()["detail"]
-    assert {tuple(p["loc"]) for p in problems} == {("body", "text"), ("body", "location_text")}
+    assert {tuple(p["loc"]) for p in problems} == {("body", "summary"), ("body", "priority")}
+    assert all(len(str(p.get("input", ""))) <= 80 for p in problems)
+
+
+def test_an_alarm_with_a_text_too_long_is_cut_taken_in_and_marked(
+    app_client: Browser, session: Session
+) -> None:
+    headers = token(session, ALARM_PLATFORM)
+    huge = "Gevallen in de badkamer. " * 200_000  # 5 MB
+
+    response = app_client.post(
+        "/api/v1/alarms", json=alarm("HUGE1", text=huge, location_text=huge), headers=headers
+    )
+
+    assert response.status_code == 202, response.text[:200]
+    assert len(response.content) < 200
+    stored = session.scalars(select(AlarmMessage).where(AlarmMessage.reference == "HUGE1")).one()
+    assert stored.payload["text"] == huge.strip()[:500]
+    assert stored.payload["cut"] == ["text", "location_text"]
+    desk = token(session, NIGHT_CARER)
+    shown = app_client.get(f"/api/v1/incidents/{stored.incident_id}", headers=desk).json()
+    assert ("input.cut", "text, location_text") in {
+        (e["kind"], e["detail"]) for e in shown["timeline"]
+    }
 
 
 def test_a_body_of_many_bad_items_names_a_bounded_number(

@@ -238,8 +238,12 @@ _MRQ = {
     f"{scaip.MAX_BODY_BYTES} bytes; document type declarations are refused). The `<mrs>` "
     "reply echoes `ref` and carries the status number `snu`: 0 OK, with the controller's "
     "heartbeat interval `hbi` in seconds when the controller is known; 1 too long (HTTP 413); "
-    "2 invalid format, 3 wrong data, 7 mandatory tag missing (HTTP 400). A retry of the same "
-    "`ref` is answered OK again and counted once.",
+    "2 invalid format, 3 wrong data (a `ref` or `cid` that cannot be stored, or sent twice), "
+    "7 mandatory tag missing (HTTP 400). Any other odd value (a priority outside 1-9, an "
+    "unreadable device type or status code, a text too long) is answered OK: the alarm is "
+    "taken in, the value kept as sent and shown on the incident; an alarm whose priority or "
+    "device type could not be read gets priority 1. A retry of the same `ref` is answered OK "
+    "again and counted once.",
     responses={
         200: {"description": "snu 0: the alarm is in", "content": {XML: _MRS}},
         400: {
@@ -324,9 +328,9 @@ def alarm_from_scaip(message: ScaipMessage) -> AlarmIn:
         device_type=message.device_type or None,
         message_type=message.message_type,
         status_code=message.status_code,
-        text=text[:500],
+        text=text,  # cut to its length by AlarmIn, and marked so
         priority=effective_priority(message),
-        location_text=(message.location_text or message.location_value or "")[:120],
+        location_text=message.location_text or message.location_value or "",
         # A number cut short would call someone else: one too long is only kept as sent.
         callback=callback if len(callback) <= CALLBACK_LENGTH else "",
     )

@@ -89,7 +89,7 @@ def receive_alarm(
     came (a SCAIP priority of 12, say), by tag. Both are stored with the message and shown on
     the incident's timeline: the alarm is taken in either way, and the handler sees why its
     text or priority may differ from what the device sent."""
-    marks = _Marks(tuple(cleaned), dict(as_sent or {}))
+    marks = _Marks(tuple(cleaned), dict(as_sent or {}), message.cut)
     if message.message_type is MessageType.HEARTBEAT:
         with unit_of_work(session):
             ensure_allowed(actor, Permission.NIGHT_INTAKE)
@@ -132,38 +132,36 @@ def _known_message(session: Session, source: str, reference: str) -> UUID | None
 class _Marks(NamedTuple):
     cleaned: tuple[str, ...]
     as_sent: dict[str, str]
+    cut: tuple[str, ...]
 
 
 CLEANED = "input.cleaned"
 """The timeline step of an alarm whose text was cleaned; its detail names the fields."""
 AS_SENT = "input.as_sent"
 """The timeline step of an alarm with values kept as sent; its detail is "tag=value; ..."."""
+CUT = "input.cut"
+"""The timeline step of an alarm whose text was cut to its length; its detail names fields."""
 
 
 def _mark(session: Session, actor: Actor, incident_id: UUID, marks: _Marks) -> None:
+    """The incident's timeline says where its text or values differ from what was sent."""
     now = utcnow()
-    if marks.cleaned:
-        detail = ", ".join(marks.cleaned)
-        session.add(
-            IncidentEvent(
-                incident_id=incident_id,
-                at=now,
-                kind=CLEANED,
-                by_user_id=actor.user_id,
-                detail=detail[:500],
+    details = {
+        CLEANED: ", ".join(marks.cleaned),
+        CUT: ", ".join(marks.cut),
+        AS_SENT: "; ".join(f"{tag}={value}" for tag, value in marks.as_sent.items()),
+    }
+    for kind, detail in details.items():
+        if detail:
+            session.add(
+                IncidentEvent(
+                    incident_id=incident_id,
+                    at=now,
+                    kind=kind,
+                    by_user_id=actor.user_id,
+                    detail=detail[:500],
+                )
             )
-        )
-    if marks.as_sent:
-        detail = "; ".join(f"{tag}={value}" for tag, value in marks.as_sent.items())
-        session.add(
-            IncidentEvent(
-                incident_id=incident_id,
-                at=now,
-                kind=AS_SENT,
-                by_user_id=actor.user_id,
-                detail=detail[:500],
-            )
-        )
 
 
 def _store_message(
@@ -175,6 +173,8 @@ def _store_message(
         payload["cleaned"] = list(marks.cleaned)
     if marks.as_sent:
         payload["as_sent"] = marks.as_sent
+    if marks.cut:
+        payload["cut"] = list(marks.cut)
     values: dict[str, Any] = {
         "source": source,
         "reference": message.reference,

@@ -129,9 +129,10 @@ EVENT_LABELS: dict[str, str] = {str(state): text for state, text in STATE_LABELS
     "link.failure": N_("Verbinding met het alarmsysteem verbroken"),
     "link.restored": N_("Verbinding met het alarmsysteem hersteld"),
     "sender.resolved": N_("Afzender gekoppeld"),
-    # The intake's marks (``intake.CLEANED``, ``intake.AS_SENT``); the detail names fields.
+    # The intake's marks (``intake.CLEANED``, ``AS_SENT``, ``CUT``); the detail names fields.
     "input.cleaned": N_("Tekst opgeschoond: onleesbare tekens verwijderd"),
     "input.as_sent": N_("Ongebruikelijke waarden, bewaard zoals verzonden"),
+    "input.cut": N_("Tekst ingekort tot de maximale lengte"),
 }
 ON_BEHALF = "on_behalf"
 """The stored detail of a carer's step the handler took for the carer."""

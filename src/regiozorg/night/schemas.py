@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from regiozorg.night.rules import ContactMode, InterventionType, Outcome
 from regiozorg.night.scaip import MessageType
@@ -14,6 +14,8 @@ from regiozorg.night.scaip import MessageType
 Reference = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
 CALLBACK_LENGTH = 32
+TEXT_LENGTH = 500
+LOCATION_LENGTH = 120
 
 
 class AlarmIn(BaseModel):
@@ -34,10 +36,30 @@ class AlarmIn(BaseModel):
         default=MessageType.ALARM, description="ME alarm, RE reset, IN information, PI heartbeat."
     )
     status_code: Annotated[str, Field(pattern=r"^\d{1,8}$")] | None = None
-    text: Annotated[str, Field(max_length=500)] = ""
+    text: str = Field(default="", description=f"Cut to {TEXT_LENGTH} characters, marked so.")
     priority: Annotated[int, Field(ge=1, le=5)] | None = None
-    location_text: Annotated[str, Field(max_length=120)] = ""
+    location_text: str = Field(
+        default="", description=f"Cut to {LOCATION_LENGTH} characters, marked so."
+    )
     callback: Annotated[str, Field(max_length=CALLBACK_LENGTH)] = ""
+
+    _cut: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cut_long_texts(self) -> AlarmIn:
+        """A text too long is cut, not refused: refusing it would lose the alarm, and its
+        first hundreds of characters say what happened. The cut is marked on the incident."""
+        for name, length in (("text", TEXT_LENGTH), ("location_text", LOCATION_LENGTH)):
+            value: str = getattr(self, name)
+            if len(value) > length:
+                setattr(self, name, value[:length])
+                self._cut.append(name)
+        return self
+
+    @property
+    def cut(self) -> tuple[str, ...]:
+        """The fields that were cut to their length."""
+        return tuple(self._cut)
 
 
 class AlarmAccepted(BaseModel):
