@@ -4,6 +4,7 @@ value is kept as sent, shown on the incident and logged, and the alarm gets a sa
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -78,3 +79,18 @@ def test_a_scaip_alarm_with_a_nul_byte_is_taken_in_and_marked(
     stored = session.scalars(select(AlarmMessage).where(AlarmMessage.reference == "NUL1")).one()
     assert stored.payload["cleaned"] == ["xml"]
     assert stored.payload["text"] == "Hulp gevraagd"
+
+
+def test_the_incident_page_shows_what_was_kept_as_sent_and_cleaned(
+    app_client: Browser, session: Session, login_as: Any
+) -> None:
+    platform = token(session, ALARM_PLATFORM)
+    body = f"<mrq>{BASE.format(ref='PAGE1')}<dty>0003</dty><pri>12</pri><stt>Hulp\x01</stt></mrq>"
+    assert "<snu>0</snu>" in scaip_post(app_client, platform, body).text
+    stored = session.scalars(select(AlarmMessage).where(AlarmMessage.reference == "PAGE1")).one()
+
+    page = login_as(NIGHT_CARER).page(f"/night/incidents/{stored.incident_id}")
+
+    assert "Ongebruikelijke waarden, bewaard zoals verzonden" in page
+    assert "pri=12" in page
+    assert "Tekst opgeschoond: onleesbare tekens verwijderd" in page
