@@ -192,3 +192,20 @@ def test_the_import_page_refuses_deeply_nested_json_readably(login_as: Any) -> N
 
     assert response.status_code == 422
     assert "nested deeper" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/export/%00.csv",
+        "/admin/export/units%00.csv",
+        "/api/v1/incidents/%00",
+        "/night/reports?from=2026-01-01%00",
+        "/night/handover?night=%ED%A0%80",
+        "/api/v1/night/figures?from=%00",
+    ],
+)
+def test_a_nul_or_broken_character_in_a_path_or_query_is_no_500(login_as: Any, path: str) -> None:
+    client: Browser = login_as(NETWORK_ADMIN)
+    response = client.get(path)
+    assert response.status_code < 500, (path, response.status_code)  # cleaned, or refused
