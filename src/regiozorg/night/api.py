@@ -196,7 +196,9 @@ class CarerOptions(BaseModel):
     description="Idempotent by the platform's `reference` (per controller): a retry answers "
     "`duplicate: true` with the incident its first try opened. A heartbeat opens nothing "
     "(`incident_id: null`). An alarm from an unknown controller, device or client is never "
-    "dropped: it opens an incident marked unknown sender.",
+    "dropped: it opens an incident marked unknown sender. Text with control characters or "
+    "broken characters is cleaned, and a `text` or `location_text` too long is cut, rather "
+    "than refused; the incident's timeline says so.",
 )
 def post_alarm(
     data: AlarmIn, request: Request, session: SessionDep, actor: CurrentActor
