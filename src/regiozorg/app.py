@@ -6,15 +6,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy import Engine, text
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from regiozorg import events, workers
@@ -37,11 +41,21 @@ from regiozorg.night.web import router as night_router
 from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
 from regiozorg.web.i18n import translate
+from regiozorg.web.openapi import document_refusals
 from regiozorg.web.pages import PACKAGE, render
 
 log = logging.getLogger("regiozorg")
 
-HTTP_MESSAGES = {404: "Niet gevonden.", 405: "Methode niet toegestaan.", 500: "Er ging iets mis."}
+HTTP_MESSAGES = {
+    400: "Het verzoek kon niet worden gelezen.",
+    404: "Niet gevonden.",
+    405: "Methode niet toegestaan.",
+    500: "Er ging iets mis.",
+}
+# A malformed request is answered with what was wrong, never with what was sent: the input
+# can be megabytes, or someone's health data.
+MAX_PROBLEMS = 20
+MAX_PROBLEM_TEXT = 200
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -137,6 +151,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return JSONResponse({"status": "ok", "database": "ok"})
 
     app.add_middleware(SecurityHeaders)
+    document_refusals(app)
 
     _map_errors(app)
     return app
@@ -149,14 +164,43 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error(
-    request: Request, status: int, message: str, details: list[dict[str, object]] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    details: list[dict[str, object]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     if _wants_json(request):
         body: dict[str, object] = {"detail": message}
         if details:
             body["problems"] = details
-        return JSONResponse(body, status_code=status)
-    return render(request, "error.html", {"status": status, "message": message}, status)
+        return JSONResponse(body, status_code=status, headers=headers)
+    response = render(request, "error.html", {"status": status, "message": message}, status)
+    response.headers.update(headers or {})
+    return response
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> str:
+    """Every method some route of the app answers on the request's path."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
+def _problems(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """What was wrong with a request, field by field, without the input itself."""
+    return [
+        {
+            "loc": [str(part) for part in error["loc"]],
+            "msg": str(error["msg"])[:MAX_PROBLEM_TEXT],
+            "type": str(error["type"]),
+        }
+        for error in exc.errors()[:MAX_PROBLEMS]
+    ]
 
 
 def _map_errors(app: FastAPI) -> None:
@@ -194,7 +238,18 @@ def _map_errors(app: FastAPI) -> None:
         message = translate(locale(request), "Ongeldige invoer: {problems}", problems=problems)
         return _error(request, 422, message)
 
+    @app.exception_handler(RequestValidationError)
+    async def malformed_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = _problems(exc)
+        summary = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
+        message = translate(locale(request), "Ongeldige invoer: {problems}", problems=summary)
+        return _error(request, 422, message, problems)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         text_ = translate(locale(request), HTTP_MESSAGES.get(exc.status_code, HTTP_MESSAGES[500]))
-        return _error(request, exc.status_code, text_)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route on the path; say them all.
+            headers["Allow"] = _allowed_methods(app, request)
+        return _error(request, exc.status_code, text_, headers=headers)

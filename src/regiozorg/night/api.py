@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
-from regiozorg.beds.api import Problem  # one Problem schema in the OpenAPI document
 from regiozorg.errors import NotFoundError
 from regiozorg.night import actions, intake, queries, rules, scaip
 from regiozorg.night.models import Incident
@@ -29,6 +28,7 @@ from regiozorg.night.scaip import ScaipError, ScaipMessage, Snu
 from regiozorg.night.schemas import AlarmAccepted, AlarmIn, CallIn, CloseIn, DispatchIn, TriageIn
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.openapi import Problem
 
 log = logging.getLogger("regiozorg.night")
 
