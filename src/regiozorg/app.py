@@ -43,6 +43,7 @@ from regiozorg.web.deps import NotSignedInError, csrf_protect
 from regiozorg.web.i18n import translate
 from regiozorg.web.openapi import document_refusals
 from regiozorg.web.pages import PACKAGE, render
+from regiozorg.web.vendor import router as vendor_router
 
 log = logging.getLogger("regiozorg")
 
@@ -117,6 +118,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Shared beds, night care and on-call rosters for regional care networks.",
         dependencies=[Depends(csrf_protect)],
         lifespan=_lifespan,
+        # Swagger UI and ReDoc load their assets from a CDN and run inline scripts, which the
+        # content-security policy refuses; /openapi.json opens in any OpenAPI viewer instead.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -125,8 +130,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.fanout = events.Fanout(engine)
 
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
-    if settings.static_vendor_dir.is_dir():
-        app.mount("/vendor", StaticFiles(directory=settings.static_vendor_dir), name="vendor")
 
     app.include_router(accounts_router)
     app.include_router(network_router)
@@ -139,6 +142,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(night_reports_router)
     app.include_router(night_setup_router)
     app.include_router(audit_router)
+    app.include_router(vendor_router)
 
     @app.get("/api/v1/health", tags=["system"])
     def health() -> JSONResponse:
