@@ -12,11 +12,13 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy import Engine, text
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from regiozorg import events, workers
@@ -40,7 +42,9 @@ from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
 from regiozorg.web.i18n import translate
 from regiozorg.web.input import CleanInput
+from regiozorg.web.openapi import document_refusals
 from regiozorg.web.pages import PACKAGE, render
+from regiozorg.web.vendor import router as vendor_router
 
 log = logging.getLogger("regiozorg")
 
@@ -50,10 +54,10 @@ HTTP_MESSAGES = {
     405: "Methode niet toegestaan.",
     500: "Er ging iets mis.",
 }
+# A malformed request is answered with what was wrong, never with what was sent: the input
+# can be megabytes, or someone's health data.
 MAX_PROBLEMS = 20
-"""A refusal names at most this many problems: a 5 MB body must not come back as 5 MB."""
-MAX_INPUT_SHOWN = 80
-"""Characters of a refused value echoed back, so a sender sees what it sent, not all of it."""
+MAX_PROBLEM_TEXT = 200
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -115,6 +119,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Shared beds, night care and on-call rosters for regional care networks.",
         dependencies=[Depends(csrf_protect)],
         lifespan=_lifespan,
+        # Swagger UI and ReDoc load their assets from a CDN and run inline scripts, which the
+        # content-security policy refuses; /openapi.json opens in any OpenAPI viewer instead.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -123,8 +131,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.fanout = events.Fanout(engine)
 
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
-    if settings.static_vendor_dir.is_dir():
-        app.mount("/vendor", StaticFiles(directory=settings.static_vendor_dir), name="vendor")
 
     app.include_router(accounts_router)
     app.include_router(network_router)
@@ -137,6 +143,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(night_reports_router)
     app.include_router(night_setup_router)
     app.include_router(audit_router)
+    app.include_router(vendor_router)
 
     @app.get("/api/v1/health", tags=["system"])
     def health() -> JSONResponse:
@@ -151,6 +158,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Every string from outside is cleaned before a route sees it (web/input.py).
     app.add_middleware(CleanInput, default_locale=settings.default_locale)
     app.add_middleware(SecurityHeaders)
+    document_refusals(app)
 
     _map_errors(app)
     return app
@@ -163,14 +171,43 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error(
-    request: Request, status: int, message: str, details: list[dict[str, object]] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    details: list[dict[str, object]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     if _wants_json(request):
         body: dict[str, object] = {"detail": message}
         if details:
             body["problems"] = details
-        return JSONResponse(body, status_code=status)
-    return render(request, "error.html", {"status": status, "message": message}, status)
+        return JSONResponse(body, status_code=status, headers=headers)
+    response = render(request, "error.html", {"status": status, "message": message}, status)
+    response.headers.update(headers or {})
+    return response
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> str:
+    """Every method some route of the app answers on the request's path."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
+def _problems(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """What was wrong with a request, field by field, without the input itself."""
+    return [
+        {
+            "loc": [str(part) for part in error["loc"]],
+            "msg": str(error["msg"])[:MAX_PROBLEM_TEXT],
+            "type": str(error["type"]),
+        }
+        for error in exc.errors()[:MAX_PROBLEMS]
+    ]
 
 
 def _map_errors(app: FastAPI) -> None:
@@ -210,40 +247,17 @@ def _map_errors(app: FastAPI) -> None:
         return _error(request, 422, message)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        """FastAPI's own 422, in its shape (``detail``: a list of problems with ``loc``,
-        ``msg`` and ``type``), but bounded: at most :data:`MAX_PROBLEMS`, each refused value
-        cut to :data:`MAX_INPUT_SHOWN` characters, so a 5 MB body is not echoed back."""
-        errors = list(exc.errors())
-        shown = [_bounded_problem(error) for error in errors[:MAX_PROBLEMS]]
-        if _wants_json(request):
-            body: dict[str, object] = {"detail": shown}
-            if len(errors) > MAX_PROBLEMS:
-                body["more_problems"] = len(errors) - MAX_PROBLEMS
-            return JSONResponse(body, status_code=422)
-        problems = "; ".join(f"{_dotted(p['loc'])}: {p['msg']}" for p in shown)
-        message = translate(locale(request), "Ongeldige invoer: {problems}", problems=problems)
-        return _error(request, 422, message)
+    async def malformed_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = _problems(exc)
+        summary = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
+        message = translate(locale(request), "Ongeldige invoer: {problems}", problems=summary)
+        return _error(request, 422, message, problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         text_ = translate(locale(request), HTTP_MESSAGES.get(exc.status_code, HTTP_MESSAGES[500]))
-        return _error(request, exc.status_code, text_)
-
-
-def _dotted(location: object) -> str:
-    return ".".join(str(part) for part in location) if isinstance(location, list) else "-"
-
-
-def _bounded_problem(error: Any) -> dict[str, object]:
-    problem: dict[str, object] = {
-        "loc": list(error.get("loc", ())),
-        "msg": str(error.get("msg", ""))[:200],
-        "type": str(error.get("type", "")),
-    }
-    value = error.get("input")
-    if isinstance(value, str):
-        problem["input"] = value[:MAX_INPUT_SHOWN]
-    elif value is None or isinstance(value, int | float):
-        problem["input"] = value  # a list or an object is left out: it can be any size
-    return problem
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route on the path; say them all.
+            headers["Allow"] = _allowed_methods(app, request)
+        return _error(request, exc.status_code, text_, headers=headers)

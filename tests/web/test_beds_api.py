@@ -152,16 +152,19 @@ def test_invalid_input_is_refused_with_the_field_named(
         "/api/v1/bed-requests", json=_request("G.H.", patient_postcode="ABCD"), headers=headers
     )
     assert bad_postcode.status_code == 422
-    problem = bad_postcode.json()["detail"][0]
+    answer = bad_postcode.json()
+    assert "patient_postcode" in answer["detail"]  # one sentence for a person
+    problem = answer["problems"][0]  # and each field for a program
     assert problem["loc"] == ["body", "patient_postcode"]
     assert "postcode" in problem["msg"]
+    assert "ABCD" not in bad_postcode.text  # what was wrong, not what was sent
     broken = app_client.post(
         "/api/v1/bed-requests",
         content=b'{"care_type": "ELV_LOW",',
         headers=headers | {"Content-Type": "application/json"},
     )
     assert broken.status_code == 422
-    assert broken.json()["detail"][0]["type"] == "json_invalid"
+    assert broken.json()["problems"][0]["type"] == "json_invalid"
 
 
 def test_who_may_do_what(app_client: Browser, session: Session) -> None:

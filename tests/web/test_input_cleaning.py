@@ -123,9 +123,9 @@ def test_a_refusal_does_not_echo_megabytes(app_client: Browser, session: Session
 
     assert response.status_code == 422
     assert len(response.content) < 4096
-    problems = response.json()["detail"]
+    problems = response.json()["problems"]
     assert {tuple(p["loc"]) for p in problems} == {("body", "summary"), ("body", "priority")}
-    assert all(len(str(p.get("input", ""))) <= 80 for p in problems)
+    assert "xxxxx" not in response.text  # what was wrong, never what was sent
 
 
 def test_an_alarm_with_a_text_too_long_is_cut_taken_in_and_marked(
@@ -158,8 +158,7 @@ def test_a_body_of_many_bad_items_names_a_bounded_number(
         "/api/v1/alarms", json=alarm("MANY1") | {f"x{n}": n for n in range(10_000)}, headers=headers
     )
     assert response.status_code == 422
-    assert len(response.json()["detail"]) == 20
-    assert response.json()["more_problems"] == 10_000 - 20
+    assert len(response.json()["problems"]) == 20
     assert len(response.content) < 8192
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from regiozorg.app import SECURITY_HEADERS
+from regiozorg.web.vendor import VENDOR_FILES
 from tests.web.conftest import Browser
 
 
@@ -23,3 +24,24 @@ def test_a_frame_or_foreign_script_is_refused_by_the_policy(app_client: Browser)
     assert headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_vendor_serves_only_the_files_the_pages_use(app_client: Browser) -> None:
+    for used in VENDOR_FILES:
+        assert app_client.get(f"/vendor/{used}").status_code == 200, used
+    for unused in (
+        "htmx.org/package.json",
+        "htmx.org/dist/htmx.js",
+        "chart.js/dist/chart.js",
+        ".package-lock.json",
+        "../pyproject.toml",
+        "%2e%2e/pyproject.toml",
+    ):
+        assert app_client.get(f"/vendor/{unused}").status_code == 404, unused
+
+
+def test_api_docs_pages_are_off_and_the_document_is_served(app_client: Browser) -> None:
+    # Swagger UI and ReDoc would load from a CDN the content-security policy blocks.
+    assert app_client.get("/docs").status_code == 404
+    assert app_client.get("/redoc").status_code == 404
+    assert app_client.get("/openapi.json").json()["info"]["title"] == "regiozorg"

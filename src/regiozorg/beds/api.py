@@ -40,13 +40,7 @@ from regiozorg.clock import utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
-
-
-class Problem(BaseModel):
-    """Every refusal: one message, in the user's language (Dutch unless they chose English)."""
-
-    detail: str
-
+from regiozorg.web.openapi import Problem
 
 router = APIRouter(
     prefix="/api/v1",

@@ -23,7 +23,11 @@ class BedRequestIn(BaseModel):
     patient_initials: Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[A-Za-z. ]+$")]
     patient_birth_year: Annotated[int, Field(ge=1900, le=2026)]
     patient_sex: Literal["F", "M", "X"]
-    patient_postcode: str
+    # The pattern documents what the check below accepts (1234 AB, 1234AB, or 1234); the check
+    # itself says what is wrong in words.
+    patient_postcode: Annotated[
+        str, Field(json_schema_extra={"pattern": r"^\s*[1-9][0-9]{3} ?([A-Za-z]{2})?\s*$"})
+    ]
     needs: list[str] = []
     has_wlz_indication: bool = False
     life_expectancy_under_3_months: bool = False

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from regiozorg.auth import Permission, ensure_allowed, scope
-from regiozorg.errors import DomainError
+from regiozorg.errors import DomainError, NotFoundError
 from regiozorg.network import actions, exchange, queries
 from regiozorg.network.rules import OrganisationKind, Profession, WardType
 from regiozorg.network.schemas import (
@@ -338,7 +338,7 @@ def api_travel_time(
         destination=destination,
     )
     if minutes is None:
-        raise DomainError("Herkomst of bestemming onbekend.")
+        raise NotFoundError("Herkomst of bestemming onbekend.")
     return {"origin": origin, "destination": destination, "minutes": minutes}
 
 
@@ -348,7 +348,17 @@ def api_export(session: SessionDep, actor: CurrentActor) -> NetworkDocument:
     return queries.export_document(session)
 
 
-@api.post("/network/import")
+@api.post(
+    "/network/import",
+    # The body is read whole and checked record by record (every problem named), so it is
+    # described here rather than parsed by FastAPI.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 async def api_import(request: Request, session: SessionDep, actor: CurrentActor) -> dict[str, Any]:
     ensure_allowed(actor, Permission.NETWORK_MANAGE)
     raw = await request.body()

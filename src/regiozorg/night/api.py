@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
-from regiozorg.beds.api import Problem  # one Problem schema in the OpenAPI document
 from regiozorg.errors import NotFoundError
 from regiozorg.night import actions, intake, queries, rules, scaip
 from regiozorg.night.models import Incident
@@ -38,6 +37,7 @@ from regiozorg.night.schemas import (
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.input import CLEANED
+from regiozorg.web.openapi import Problem
 
 log = logging.getLogger("regiozorg.night")
 
