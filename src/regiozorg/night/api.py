@@ -127,7 +127,10 @@ class TimelineEntryOut(_Read):
 
 class IncidentOut(_Read):
     """One incident. ``client`` is null when no client is known, or when the reader may not
-    see it (``client_hidden``: the night team off shift, or another organisation)."""
+    see it (``client_hidden``: the night team off shift, or another organisation). When the
+    reader may not see the person (``text_hidden``), everything typed about them is blank:
+    ``summary``, ``log_notes``, ``handover_note`` and the note of the outcome step; the steps,
+    codes and times stay."""
 
     id: UUID
     kind: str
@@ -145,6 +148,7 @@ class IncidentOut(_Read):
     location: str | None
     client: ClientCardOut | None
     client_hidden: bool
+    text_hidden: bool
     timeline: list[TimelineEntryOut]
     intervention: str | None
     log_notes: str
