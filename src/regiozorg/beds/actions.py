@@ -177,12 +177,14 @@ def change_request(
         if target in (RequestStatus.CANCELLED, RequestStatus.SEARCHING, RequestStatus.EXPIRED):
             _release_assignments(session, request.id, AssignmentStatus.CANCELLED)
         _move(session, actor, request, target, party, note or None)
+        # The note (why a request stops, say) may be about the patient: it stays with the
+        # request, and the trail only says that there was one.
         audit.record(
             session,
             actor,
             f"beds.request.{target}",
             obj=("bed_request", request.id),
-            detail=note or None,
+            detail="with note" if note else None,
         )
     events.publish("beds", "request.changed", request_id=str(request_id), status=target)
     return target
@@ -488,7 +490,12 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
             .where(BedAssignment.request_id == request.id)
             .order_by(BedAssignment.created_at)
         ).all()
-        offered_to = frozenset(row[4] for row in holds)
+        now = utcnow()
+        offered_to = frozenset(
+            organisation_id
+            for _, _, status, expires_at, organisation_id in holds
+            if rules.offer_gives_access(status, expires_at, now)
+        )
         decision = decide_patient_access(
             actor, referrer_user_id=request.referrer_user_id, offered_to=offered_to
         )
