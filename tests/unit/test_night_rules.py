@@ -324,3 +324,13 @@ def test_free_text_follows_the_card_and_for_an_unknown_sender_the_shift() -> Non
     assert not visible(client_known=True, card_allowed=False, on_shift=True)
     assert visible(client_known=False, card_allowed=False, on_shift=True)
     assert not visible(client_known=False, card_allowed=False, on_shift=False)
+
+
+def test_a_night_shift_lasts_at_most_thirteen_hours() -> None:
+    start = datetime(2030, 1, 10, 22, tzinfo=UTC)
+    assert rules.shift_refusal(start, start + timedelta(hours=13)) is None
+    assert rules.shift_refusal(start, start + timedelta(hours=13, minutes=1)) == (
+        "Een nachtdienst duurt hoogstens 13 uur."
+    )
+    assert rules.shift_refusal(start, start + timedelta(days=3650)) is not None
+    assert rules.shift_refusal(start, start) == "Een dienst moet eindigen na het begin."

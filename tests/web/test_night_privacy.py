@@ -4,10 +4,16 @@ incident without the text, and the audit trail never holds the text at all."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from regiozorg.accounts.models import User
 from regiozorg.audit import AuditEntry
+from regiozorg.clock import utcnow
+from regiozorg.night.models import NightShift
+from regiozorg.night.rules import DeskRole
 from tests.cast import HEIDEZICHT_ADMIN, NIGHT_CARER, ORG_ADMIN
 from tests.web.conftest import Browser
 from tests.web.test_night_api import (
@@ -108,3 +114,30 @@ def test_no_audit_row_holds_the_note_nor_shows_it_to_another_organisation(
 
     app_client.login(ORG_ADMIN)  # the client's own organisation: the step, not the text either
     assert NOTE not in app_client.get("/audit.csv").text
+
+
+# --- access follows a current shift of bounded length ------------------------------------
+
+
+def test_a_shift_of_years_gives_no_access_past_a_shifts_length(
+    app_client: Browser, session: Session
+) -> None:
+    """A roster row written before the length rule (or past it) opens nothing after 13 hours."""
+    platform = session.scalars(select(User.id).where(User.email == ALARM_PLATFORM)).one()
+    started = utcnow() - timedelta(hours=13, minutes=1)
+    session.add(
+        NightShift(
+            user_id=platform, role=DeskRole.DESK, starts_at=started,
+            ends_at=started + timedelta(days=3650),
+        )
+    )  # fmt: skip
+    session.commit()
+    incident_id = post_alarm(app_client, token(session, ALARM_PLATFORM))
+    headers = token(session, ALARM_PLATFORM)
+    refused = step(app_client, headers, incident_id, "acknowledge")
+    assert refused.status_code == 403
+    assert "nachtrooster" in refused.json()["detail"]
+    seen = app_client.get(f"/api/v1/incidents/{incident_id}", headers=headers).json()
+    assert (seen["client"], seen["client_hidden"]) == (None, True)
+    board = app_client.get("/api/v1/night/carers", headers=token(session, NIGHT_CARER)).json()
+    assert str(platform) not in {row["user_id"] for row in board}

@@ -38,7 +38,7 @@ from regiozorg.night.models import (
 )
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
 from regiozorg.night.schemas import CloseIn, TriageIn
-from regiozorg.night.team import ensure_on_shift, on_shift
+from regiozorg.night.team import current_shift, ensure_on_shift, on_shift
 
 NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")
 NOT_YOUR_TASK = N_("Deze taak is aan een andere zorgverlener gegeven.")
@@ -192,11 +192,7 @@ def carer_options(
         select(NightShift.user_id, User.name, Location.code)
         .join(User, User.id == NightShift.user_id)
         .outerjoin(Location, Location.id == NightShift.base_location_id)
-        .where(
-            NightShift.role == DeskRole.MOBILE,
-            NightShift.starts_at <= now,
-            NightShift.ends_at > now,
-        )
+        .where(NightShift.role == DeskRole.MOBILE, current_shift(now))
     ).all()
     busy = set(
         session.scalars(

@@ -144,6 +144,22 @@ def event_detail_without_text(detail: str) -> str:
     return code if separator and code in set(Outcome) else detail
 
 
+MAX_SHIFT = timedelta(hours=13)
+"""The longest night shift the roster takes, and the longest a shift gives access: the
+Arbeidstijdenwet's 13 hours of work in 24 (DOMAIN.md), which also lets a 12-hour night through
+on the night the clocks go back. A shift is the reason to read clients' details at night; a
+shift of years would be access for years."""
+
+
+def shift_refusal(starts_at: datetime, ends_at: datetime) -> str | None:
+    """Why a night shift cannot go on the roster, if it cannot."""
+    if ends_at <= starts_at:
+        return N_("Een dienst moet eindigen na het begin.")
+    if ends_at - starts_at > MAX_SHIFT:
+        return N_("Een nachtdienst duurt hoogstens 13 uur.")
+    return None
+
+
 def transition_refusal(current: IncidentState, target: IncidentState) -> str | None:
     """Why the incident cannot go from ``current`` to ``target`` (a Dutch msgid), or None."""
     if current in TRANSITIONS.get(target, frozenset()):

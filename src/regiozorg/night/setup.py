@@ -239,8 +239,9 @@ def add_shift(
             if base is None:
                 raise NotFoundError("Locatie niet gevonden.")
             ensure_allowed(actor, Permission.NIGHT_SETUP, base.organisation_id)
-        if ends_at <= starts_at:
-            raise DomainError(N_("Een dienst moet eindigen na het begin."))
+        refusal = rules.shift_refusal(starts_at, ends_at)
+        if refusal is not None:
+            raise DomainError(refusal)
         night_carer = session.scalar(
             select(MembershipRow.id)
             .join(User, User.id == MembershipRow.user_id)
