@@ -29,11 +29,13 @@ from regiozorg.night.scaip import ScaipError, ScaipMessage, Snu
 from regiozorg.night.schemas import AlarmAccepted, AlarmIn, CallIn, CloseIn, DispatchIn, TriageIn
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.no_store import PrivacyRoute, no_store
 
 log = logging.getLogger("regiozorg.night")
 
 router = APIRouter(
     prefix="/api/v1",
+    route_class=PrivacyRoute,
     tags=["night"],
     responses={
         401: {"model": Problem, "description": "No valid session or bearer token"},
@@ -325,6 +327,7 @@ def post_call(data: CallIn, session: SessionDep, actor: CurrentActor) -> CallCre
     "name: only that state (`completed` shows those still waiting for their logbook entry); "
     "`closed`: the most recently closed first.",
 )
+@no_store
 def list_incidents(
     session: SessionDep,
     actor: CurrentActor,
@@ -346,6 +349,7 @@ def list_incidents(
     summary="An incident with its timeline, and its client card when yours to see (audited)",
     responses=NOT_FOUND,
 )
+@no_store
 def get_incident(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> IncidentOut:
     detail = actions.view_incident(session, actor, incident_id=incident_id)
     return IncidentOut.model_validate(detail)

@@ -9,12 +9,14 @@ from regiozorg import audit
 from regiozorg.clock import utcnow
 from regiozorg.network import queries as network
 from regiozorg.web.deps import CurrentActor, SessionDep
+from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
 
 @router.get("/audit")
+@no_store
 def audit_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     entries = audit.view(session, actor)
     names = {o.id: o.name for o in network.organisations(session)}
@@ -22,6 +24,7 @@ def audit_page(request: Request, session: SessionDep, actor: CurrentActor) -> Re
 
 
 @router.get("/audit.csv")
+@no_store
 def audit_csv(session: SessionDep, actor: CurrentActor) -> Response:
     rows = audit.export(session, actor)
     filename = f"auditlog-{utcnow():%Y%m%d-%H%M}.csv"
