@@ -60,12 +60,32 @@ def test_the_night_team_off_shift_gets_the_steps_without_the_triage_note(
         assert NOTE in seen.text, email
         assert seen.json()["text_hidden"] is False
 
+    outsider = app_client.get(path, headers=token(session, HEIDEZICHT_ADMIN))
+    assert outsider.status_code == 403  # another organisation's admin: not the night team
+    assert NOTE not in outsider.text
+
     app_client.login(ALARM_PLATFORM)
     page = app_client.page(f"/night/incidents/{incident_id}")
     assert "Bezoek nodig" in page  # the outcome step, in words
     assert NOTE not in page
     app_client.login(NIGHT_CARER)
     assert NOTE in app_client.page(f"/night/incidents/{incident_id}")
+
+
+def test_an_unknown_senders_text_is_for_the_team_on_shift(
+    app_client: Browser, session: Session
+) -> None:
+    """Nobody knows whose alarm it is yet: the desk needs the text to find out; off shift,
+    the night team sees the steps only."""
+    said = "Meneer roept om hulp, kamer onbekend"
+    incident_id = post_alarm(
+        app_client, token(session, ALARM_PLATFORM), controller_id="9998", device_id="X9", text=said
+    )
+    path = f"/api/v1/incidents/{incident_id}"
+    desk = app_client.get(path, headers=token(session, NIGHT_CARER)).json()
+    assert (desk["summary"], desk["text_hidden"]) == (said, False)
+    off_shift = app_client.get(path, headers=token(session, ALARM_PLATFORM)).json()
+    assert (off_shift["summary"], off_shift["text_hidden"]) == ("", True)
 
 
 def test_the_logbook_and_handover_are_blank_off_shift(
