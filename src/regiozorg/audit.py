@@ -4,8 +4,6 @@ from where, with what outcome. Rows are only ever added; PostgreSQL refuses chan
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,9 +13,10 @@ from uuid import UUID
 from sqlalchemy import BigInteger, Integer, String, Uuid, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from regiozorg.auth import AccessDeniedError, Actor, Permission, scope
+from regiozorg import csv_export
+from regiozorg.auth import AccessDeniedError, Actor, Permission, ensure_allowed, scope
 from regiozorg.clock import local, utcnow
-from regiozorg.db import Base, UTCDateTime
+from regiozorg.db import Base, UTCDateTime, lock_for_writing, unit_of_work
 
 
 class Outcome(StrEnum):
@@ -167,11 +166,40 @@ CSV_COLUMNS = (
 
 
 def to_csv(rows: Iterable[AuditRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        values = [getattr(row, name) for name in CSV_COLUMNS]
+    def line(row: AuditRow) -> list[object]:
+        values: list[object] = [getattr(row, name) for name in CSV_COLUMNS]
         values[1] = local(row.at).isoformat()
-        writer.writerow(["" if v is None else str(v) for v in values])
-    return buffer.getvalue()
+        return values
+
+    return csv_export.to_csv(CSV_COLUMNS, (line(row) for row in rows))
+
+
+# --- reading the trail is itself in the trail ----------------------------------------------
+
+
+PAGE_LIMIT = 300
+EXPORT_LIMIT = 100_000
+
+
+def view(session: Session, actor: Actor, *, limit: int = PAGE_LIMIT) -> Sequence[AuditRow]:
+    """The entries for the audit page; the reading is recorded in the same transaction."""
+    return _read_recorded(session, actor, "audit.view", limit)
+
+
+def export(session: Session, actor: Actor, *, limit: int = EXPORT_LIMIT) -> Sequence[AuditRow]:
+    """The entries for the CSV export; the export is recorded in the same transaction."""
+    return _read_recorded(session, actor, "audit.export", limit)
+
+
+def _read_recorded(session: Session, actor: Actor, action: str, limit: int) -> Sequence[AuditRow]:
+    """Who looked at the trail is a question the trail has to answer too (who learned which
+    clients were read by whom). The row says which part was read and how many entries: the
+    scope, never their content."""
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.AUDIT_VIEW)
+        lock_for_writing(session, "audit_entries")  # SQLite: the write lock before the read
+        rows = entries_for(actor, session, limit=limit)
+        organisations = scope(actor, Permission.AUDIT_VIEW)
+        part = "all" if organisations is None else f"{len(organisations)} organisation(s)"
+        record(session, actor, action, detail=f"{len(rows)} entries; scope {part}")
+        return rows

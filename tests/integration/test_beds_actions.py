@@ -567,6 +567,71 @@ def test_patient_details_for_coordinator_referrer_and_the_offered_organisation_o
     assert denied.value.decision is Decision.NOT_FOUND
 
 
+def _sees_patient(session: Session, actor: Actor, request_id: UUID) -> bool:
+    try:
+        actions.view_request(session, actor, request_id=request_id)
+    except AccessDeniedError as denied:
+        assert denied.decision is Decision.NOT_FOUND
+        return False
+    return True
+
+
+def test_an_organisation_sees_the_patient_only_while_its_offer_is_open(
+    session: Session,
+) -> None:
+    """Declined, expired (also before the worker marks it) or cancelled: the reason is gone."""
+    coordinator = _actor(session, COORDINATOR)
+    heidezicht = _actor(session, HEIDEZICHT_PHYSICIAN)
+    request = actions.request_bed(session, coordinator, data=_data(initials="OP"))
+    bed = _free_bed(session, CareType.ELV_LOW, HEIDEZICHT)
+
+    declined = actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id)
+    assert _sees_patient(session, heidezicht, request.id)
+    actions.decide_hold(session, heidezicht, hold_id=declined.hold_id, accept=False)
+    assert not _sees_patient(session, heidezicht, request.id)
+
+    actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id, ttl=timedelta(0))
+    assert not _sees_patient(session, heidezicht, request.id)  # ran out, not yet swept
+    actions.expire_holds(session, coordinator)
+    assert not _sees_patient(session, heidezicht, request.id)
+
+    actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id)
+    actions.change_request(
+        session, coordinator, request_id=request.id, target=RequestStatus.CANCELLED
+    )
+    assert not _sees_patient(session, heidezicht, request.id)
+
+
+def test_the_organisation_that_accepted_keeps_seeing_the_patient_it_admits(
+    session: Session,
+) -> None:
+    coordinator = _actor(session, COORDINATOR)
+    heidezicht = _actor(session, HEIDEZICHT_PHYSICIAN)
+    request = actions.request_bed(session, coordinator, data=_data(initials="QR"))
+    bed = _free_bed(session, CareType.ELV_LOW, HEIDEZICHT)
+    hold = actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id)
+    actions.decide_hold(session, heidezicht, hold_id=hold.hold_id, accept=True)
+    assert _sees_patient(session, heidezicht, request.id)
+    actions.change_request(
+        session, coordinator, request_id=request.id, target=RequestStatus.CONFIRMED
+    )
+    actions.admit(session, heidezicht, hold_id=hold.hold_id)
+    assert _sees_patient(session, heidezicht, request.id)
+
+
+def test_a_note_on_a_request_stays_out_of_the_audit_trail(session: Session) -> None:
+    coordinator = _actor(session, COORDINATOR)
+    request = actions.request_bed(session, coordinator, data=_data(initials="ST"))
+    note = "Patient overleden in het ziekenhuis"
+    actions.change_request(
+        session, coordinator, request_id=request.id, target=RequestStatus.CANCELLED, note=note
+    )
+    entry = _last_audit(session)
+    assert entry.action == "beds.request.cancelled"
+    assert "overleden" not in (entry.detail or "")
+    assert session.get(BedRequest, request.id).outcome_reason == note  # type: ignore[union-attr]
+
+
 # --- the audit trail ------------------------------------------------------------------------
 
 

@@ -102,6 +102,9 @@ def test_shift_in_amsterdam_time_is_stored_in_utc(database: str) -> None:
     not_a_carer = refused("shift", "--user", "planner@demo.regiozorg.nl", "--role", "desk",
                           "--from", "2030-01-01T23:00", "--to", "2030-01-02T07:00")  # fmt: skip
     assert "Alleen nachtzorgmedewerkers kunnen op het nachtrooster." in not_a_carer
+    too_long = refused("shift", "--user", "mobiel.meppel@demo.regiozorg.nl", "--role", "desk",
+                       "--from", "2030-01-01T23:00", "--to", "2040-01-01T23:00")  # fmt: skip
+    assert "Een nachtdienst duurt hoogstens 13 uur." in too_long
 
 
 def test_device_for_a_client_by_number(database: str) -> None:

@@ -284,6 +284,8 @@ ROUND_TRIP = {
     "organisations": [
         OrganisationIn(name="Zorggroep Lindehof", kind=OrganisationKind.VVT, agb_code="12345678"),
         OrganisationIn(name='Stichting "Heidezicht", Hoogeveen', kind=OrganisationKind.VVT),
+        # a name a spreadsheet would run as a formula: written neutralised, read back as typed
+        OrganisationIn(name='=HYPERLINK("http://x.example","Zorg")', kind=OrganisationKind.VVT),
     ],
     "locations": [
         LocationIn(
@@ -336,6 +338,11 @@ def test_a_written_csv_reads_back_as_the_same_records(kind: str) -> None:
     batch = parse_csv(kind, to_csv(kind, records))
     assert [record for _, record in batch.items[kind]] == records
     assert [line for line, _ in batch.items[kind]] == list(range(2, 2 + len(records)))
+
+
+def test_a_formula_in_a_name_is_written_as_text() -> None:
+    text = to_csv("organisations", ROUND_TRIP["organisations"])
+    assert text.splitlines()[3].startswith('"\'=HYPERLINK(""http://x.example"",""Zorg"")"')
 
 
 def test_lists_are_written_to_a_csv_cell_as_semicolon_separated() -> None:

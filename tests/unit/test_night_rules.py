@@ -309,3 +309,28 @@ def test_people_of_the_clients_organisation_without_care_see_nothing(role: Role)
 
 def test_the_system_sees_every_client() -> None:
     assert decide(SYSTEM, enrolled=False, on_shift=False) is Decision.ALLOW
+
+
+def test_only_an_outcome_steps_note_is_cut_from_the_timeline() -> None:
+    assert rules.event_detail_without_text("visit_needed: valt vaak") == "visit_needed"
+    assert rules.event_detail_without_text("false_alarm") == "false_alarm"
+    assert rules.event_detail_without_text("1:phone:0522-000000") == "1:phone:0522-000000"
+    assert rules.event_detail_without_text("Jan: de Vries") == "Jan: de Vries"  # a carer's name
+
+
+def test_free_text_follows_the_card_and_for_an_unknown_sender_the_shift() -> None:
+    visible = rules.clinical_text_visible
+    assert visible(client_known=True, card_allowed=True, on_shift=False)
+    assert not visible(client_known=True, card_allowed=False, on_shift=True)
+    assert visible(client_known=False, card_allowed=False, on_shift=True)
+    assert not visible(client_known=False, card_allowed=False, on_shift=False)
+
+
+def test_a_night_shift_lasts_at_most_thirteen_hours() -> None:
+    start = datetime(2030, 1, 10, 22, tzinfo=UTC)
+    assert rules.shift_refusal(start, start + timedelta(hours=13)) is None
+    assert rules.shift_refusal(start, start + timedelta(hours=13, minutes=1)) == (
+        "Een nachtdienst duurt hoogstens 13 uur."
+    )
+    assert rules.shift_refusal(start, start + timedelta(days=3650)) is not None
+    assert rules.shift_refusal(start, start) == "Een dienst moet eindigen na het begin."

@@ -168,6 +168,24 @@ def test_a_time_skipped_by_summer_time_is_refused(login_as: Login, session: Sess
     assert "de klok gaat dan een uur vooruit" in response.text  # type: ignore[attr-defined]
 
 
+def test_a_shift_longer_than_thirteen_hours_is_refused(login_as: Login, session: Session) -> None:
+    browser = login_as(NETWORK_ADMIN)
+    browser.page("/night/setup")
+    carer = _user_id(session, "mobiel.meppel@demo.regiozorg.nl")
+    form = {"user_id": str(carer), "role": "desk", "starts_at": "2030-01-10T23:00",
+            "phone": "06-55554444"}  # fmt: skip
+    response = browser.submit("/night/setup/shifts", form | {"ends_at": "2040-01-10T23:00"})
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert "Een nachtdienst duurt hoogstens 13 uur." in response.text  # type: ignore[attr-defined]
+    assert session.scalars(select(NightShift).where(NightShift.phone == "06-55554444")).all() == []
+    # a 12-hour night on the night the clocks go back lasts 13 hours, and is fine
+    fine = browser.submit(
+        "/night/setup/shifts",
+        form | {"starts_at": "2030-10-26T19:00", "ends_at": "2030-10-27T07:00"},
+    )
+    assert fine.status_code == 303  # type: ignore[attr-defined]
+
+
 def test_org_admin_rosters_only_from_own_locations_and_removes_a_shift(
     login_as: Login, session: Session
 ) -> None:

@@ -80,10 +80,18 @@ def _move(
         request.outcome_reason = note[:500]
 
 
-def _locked_request(session: Session, request_id: UUID) -> BedRequest:
+def _no_such_request(actor: Actor, request_id: UUID) -> AccessDeniedError:
+    """The refusal for a request id that exists nowhere: the same as for a request whose patient
+    is not the reader's to see (404 "Niet gevonden.", one denied audit row)."""
+    return AccessDeniedError(
+        actor, Permission.BEDS_VIEW, Decision.NOT_FOUND, target=("bed_request", request_id)
+    )
+
+
+def _locked_request(session: Session, actor: Actor, request_id: UUID) -> BedRequest:
     request = session.get(BedRequest, request_id, with_for_update=True)
     if request is None:
-        raise NotFoundError("Aanvraag niet gevonden.")
+        raise _no_such_request(actor, request_id)
     return request
 
 
@@ -170,19 +178,21 @@ def change_request(
     """Coordinator or referrer steps: on hold, back to searching, confirm, cancel."""
     with unit_of_work(session):
         lock_for_writing(session, "bed_request_events")
-        request = _locked_request(session, request_id)
+        request = _locked_request(session, actor, request_id)
         party = _party_for_request(actor, request)
         # Whoever ends or restarts the search, the held or accepted bed goes back: an accepted
         # bed has no expiry and would otherwise stay blocked for good.
         if target in (RequestStatus.CANCELLED, RequestStatus.SEARCHING, RequestStatus.EXPIRED):
             _release_assignments(session, request.id, AssignmentStatus.CANCELLED)
         _move(session, actor, request, target, party, note or None)
+        # The note (why a request stops, say) may be about the patient: it stays with the
+        # request, and the trail only says that there was one.
         audit.record(
             session,
             actor,
             f"beds.request.{target}",
             obj=("bed_request", request.id),
-            detail=note or None,
+            detail="with note" if note else None,
         )
     events.publish("beds", "request.changed", request_id=str(request_id), status=target)
     return target
@@ -193,7 +203,8 @@ def _party_for_request(actor: Actor, request: BedRequest) -> Party:
         return Party.COORDINATOR
     if actor.user_id is not None and actor.user_id == request.referrer_user_id:
         return Party.REFERRER
-    raise AccessDeniedError(actor, Permission.BEDS_COORDINATE, Decision.FORBIDDEN)
+    # Neither coordinator nor referrer: answered as for a request that does not exist.
+    raise _no_such_request(actor, request.id)
 
 
 def _release_assignments(session: Session, request_id: UUID, to: AssignmentStatus) -> None:
@@ -231,7 +242,7 @@ def hold_bed(
     with unit_of_work(session):
         ensure_allowed(actor, Permission.BEDS_COORDINATE)
         lock_for_writing(session, "bed_request_events")
-        request = _locked_request(session, request_id)
+        request = _locked_request(session, actor, request_id)
         bed = session.get(Bed, bed_id, with_for_update=True)
         if bed is None:
             raise NotFoundError("Bed niet gevonden.")
@@ -475,7 +486,7 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
         ensure_allowed(actor, Permission.BEDS_VIEW)
         request = session.get(BedRequest, request_id)
         if request is None:
-            raise NotFoundError("Aanvraag niet gevonden.")
+            raise _no_such_request(actor, request_id)
         holds = session.execute(
             select(
                 BedAssignment.id,
@@ -488,7 +499,12 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
             .where(BedAssignment.request_id == request.id)
             .order_by(BedAssignment.created_at)
         ).all()
-        offered_to = frozenset(row[4] for row in holds)
+        now = utcnow()
+        offered_to = frozenset(
+            organisation_id
+            for _, _, status, expires_at, organisation_id in holds
+            if rules.offer_gives_access(status, expires_at, now)
+        )
         decision = decide_patient_access(
             actor, referrer_user_id=request.referrer_user_id, offered_to=offered_to
         )

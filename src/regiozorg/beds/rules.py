@@ -100,6 +100,29 @@ class AssignmentStatus(StrEnum):
 OCCUPYING = (AssignmentStatus.HELD, AssignmentStatus.ACCEPTED, AssignmentStatus.ADMITTED)
 
 
+# The organisation a bed was offered to sees the patient while the offer is open, and keeps
+# seeing them once it accepted: it admits the patient and cares for them. A declined, expired
+# or cancelled offer was the reason to look, and the reason is gone.
+PATIENT_ACCESS_STATUSES = frozenset(
+    {
+        AssignmentStatus.HELD,
+        AssignmentStatus.ACCEPTED,
+        AssignmentStatus.ADMITTED,
+        AssignmentStatus.COMPLETED,
+    }
+)
+
+
+def offer_gives_access(
+    status: AssignmentStatus, hold_expires_at: datetime | None, now: datetime
+) -> bool:
+    """Does this offer (a hold or what became of it) let the bed's organisation see the
+    patient now? A hold whose time ran out gives nothing, even before the worker marks it."""
+    if status == AssignmentStatus.HELD:
+        return hold_expires_at is not None and hold_expires_at > now
+    return status in PATIENT_ACCESS_STATUSES
+
+
 class Party(StrEnum):
     """Who makes a transition: the regional coordinator, the provider of the offered bed,
     the referrer, or the system itself (an expiring hold)."""

@@ -33,9 +33,10 @@ from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, MaybeSignedIn, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
+from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, page_locale, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
 # The coordinator's own steps on a request, in the order the page offers them.
 COORDINATOR_STEPS = (
@@ -217,6 +218,7 @@ def _parse_intake(form: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
 
 
 @router.post("/beds/requests/new")
+@no_store
 async def submit_request(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.BEDS_REQUEST)
     form = await request.form()
@@ -295,6 +297,7 @@ def _request_page(
 
 
 @router.get("/beds/requests/{request_id}")
+@no_store
 def request_page(
     request: Request,
     request_id: UUID,
@@ -306,6 +309,7 @@ def request_page(
 
 
 @router.post("/beds/requests/{request_id}/hold")
+@no_store
 def hold(
     request: Request,
     request_id: UUID,
@@ -335,6 +339,7 @@ def _change_request(
 
 
 @router.post("/beds/requests/{request_id}/status")
+@no_store
 def change_request(
     request: Request,
     request_id: UUID,
@@ -365,11 +370,13 @@ def _offers_context(session: Session, actor: Actor) -> dict[str, Any]:
 
 
 @router.get("/beds/offers")
+@no_store
 def offers_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     return render(request, "beds/offers.html", _offers_context(session, actor))
 
 
 @router.get("/beds/offers/list")
+@no_store
 def offers_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     return render(request, "beds/_offers.html", _offers_context(session, actor))
 
@@ -386,6 +393,7 @@ def _after_offer(
 
 
 @router.post("/beds/offers/{hold_id}/decision")
+@no_store
 def decide_offer(
     request: Request,
     hold_id: UUID,
@@ -402,6 +410,7 @@ def decide_offer(
 
 
 @router.post("/beds/offers/{hold_id}/admit")
+@no_store
 def admit_offer(
     request: Request, hold_id: UUID, session: SessionDep, actor: CurrentActor
 ) -> Response:

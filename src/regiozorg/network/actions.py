@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from regiozorg import audit
-from regiozorg.auth import Actor, Permission, ensure_allowed
+from regiozorg.auth import AccessDeniedError, Actor, Decision, Permission, ensure_allowed
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.exchange import Batch, ImportRefusedError, Problem
@@ -186,7 +186,11 @@ def view_client(session: Session, actor: Actor, *, client_id: UUID) -> ClientDet
             .where(Client.id == client_id)
         ).first()
         if row is None:
-            raise NotFoundError("Cliënt niet gevonden.")
+            # Exactly the refusal of another organisation's client, audited the same way: the
+            # answer and its cost must not tell whether the client exists.
+            raise AccessDeniedError(
+                actor, Permission.CLIENTS_READ, Decision.NOT_FOUND, target=("client", client_id)
+            )
         client, organisation, location = row
         ensure_allowed(actor, Permission.CLIENTS_READ, client.organisation_id, client_id=client.id)
         audit.record(

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from regiozorg import csv_export
 from regiozorg.edge_text import MAX_DEPTH, TooDeepError, clean, clean_document
 from regiozorg.errors import DomainError
 from regiozorg.network.schemas import RECORD_KINDS, NetworkDocument, Record
@@ -93,7 +94,11 @@ def parse_csv(kind: str, text: str) -> Batch:
         if None in row:
             problems.append(Problem(line, "-", "more cells than columns"))
             continue
-        cells = {key: value for key, value in row.items() if value not in (None, "")}
+        cells = {
+            key: csv_export.restored_cell(value)
+            for key, value in row.items()
+            if value not in (None, "")
+        }
         try:
             records.append((line, model.model_validate(cells)))
         except ValidationError as error:
@@ -137,18 +142,11 @@ def parse_json(text: str) -> Batch:
 
 def to_csv(kind: str, records: Sequence[BaseModel]) -> str:
     columns = list(RECORD_KINDS[kind].model_fields)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for record in records:
         values: dict[str, Any] = record.model_dump(mode="json")
-        writer.writerow(
-            {
-                k: ";".join(v) if isinstance(v, list) else ("" if v is None else v)
-                for k, v in values.items()
-            }
-        )
-    return buffer.getvalue()
+        rows.append([";".join(v) if isinstance(v, list) else v for v in values.values()])
+    return csv_export.to_csv(columns, rows, lineterminator="\n")
 
 
 def to_json(document: NetworkDocument) -> str:

@@ -22,11 +22,12 @@ from regiozorg.network.schemas import (
     UnitIn,
 )
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import render
 
-router = APIRouter()
-pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["network"])
+router = APIRouter(route_class=PrivacyRoute)
+pages = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
+api = APIRouter(prefix="/api/v1", tags=["network"], route_class=PrivacyRoute)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -204,6 +205,7 @@ async def import_file(
 
 
 @pages.get("/admin/export.json")
+@no_store
 def export_json(session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NETWORK_MANAGE)
     return Response(
@@ -214,6 +216,7 @@ def export_json(session: SessionDep, actor: CurrentActor) -> Response:
 
 
 @pages.get("/admin/export/{kind}.csv")
+@no_store
 def export_csv(kind: str, session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NETWORK_MANAGE)
     if kind not in RECORD_KINDS:
@@ -227,6 +230,7 @@ def export_csv(kind: str, session: SessionDep, actor: CurrentActor) -> Response:
 
 
 @pages.get("/clients")
+@no_store
 def clients_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.CLIENTS_READ)
     own = sorted(scope(actor, Permission.CLIENTS_READ) or [], key=str)
@@ -239,6 +243,7 @@ def clients_page(request: Request, session: SessionDep, actor: CurrentActor) -> 
 
 
 @pages.get("/clients/{client_id}")
+@no_store
 def client_page(
     request: Request, client_id: UUID, session: SessionDep, actor: CurrentActor
 ) -> Response:
@@ -247,6 +252,7 @@ def client_page(
 
 
 @pages.post("/clients")
+@no_store
 def add_client(
     session: SessionDep,
     actor: CurrentActor,
@@ -310,6 +316,7 @@ def api_locations(
 
 
 @api.get("/clients/{client_id}")
+@no_store
 def api_client(client_id: UUID, session: SessionDep, actor: CurrentActor) -> dict[str, Any]:
     client = actions.view_client(session, actor, client_id=client_id)
     return {
@@ -343,6 +350,7 @@ def api_travel_time(
 
 
 @api.get("/network/export")
+@no_store
 def api_export(session: SessionDep, actor: CurrentActor) -> NetworkDocument:
     ensure_allowed(actor, Permission.NETWORK_MANAGE)
     return queries.export_document(session)

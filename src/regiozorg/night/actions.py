@@ -3,7 +3,7 @@ timestamp, its timeline entry and its audit row; the console hears of it after c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from regiozorg import audit
 from regiozorg.accounts.models import User
 from regiozorg.auth import (
+    SYSTEM,
     Actor,
     Decision,
     Permission,
@@ -37,7 +38,7 @@ from regiozorg.night.models import (
 )
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
 from regiozorg.night.schemas import CloseIn, TriageIn
-from regiozorg.night.team import ensure_on_shift, on_shift
+from regiozorg.night.team import current_shift, ensure_on_shift, on_shift
 
 NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")
 NOT_YOUR_TASK = N_("Deze taak is aan een andere zorgverlener gegeven.")
@@ -84,7 +85,8 @@ def _move(
         f"night.incident.{target}",
         obj=("incident", incident.id),
         client=incident.audited_client,
-        detail=detail[:500] or None,
+        # The trail names what was done, never what was typed about the person.
+        detail=rules.event_detail_without_text(detail)[:500] or None,
     )
     return now
 
@@ -190,11 +192,7 @@ def carer_options(
         select(NightShift.user_id, User.name, Location.code)
         .join(User, User.id == NightShift.user_id)
         .outerjoin(Location, Location.id == NightShift.base_location_id)
-        .where(
-            NightShift.role == DeskRole.MOBILE,
-            NightShift.starts_at <= now,
-            NightShift.ends_at > now,
-        )
+        .where(NightShift.role == DeskRole.MOBILE, current_shift(now))
     ).all()
     busy = set(
         session.scalars(
@@ -375,6 +373,7 @@ class IncidentDetail:
     location: str | None
     client: ClientCard | None  # None: no client known, or not yours to see
     client_hidden: bool
+    text_hidden: bool  # the free text about the person is blanked for this reader
     timeline: tuple[TimelineEntry, ...]
     intervention: str | None
     log_notes: str
@@ -383,7 +382,8 @@ class IncidentDetail:
 
 def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentDetail:
     """The incident with its client card when the reader may see it; reading the card is
-    audited, and so is a refusal."""
+    audited, and so is a refusal. Every screen and API answer of one incident comes from
+    here, so the free text is blanked in one place (``without_clinical_text``)."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_HANDLE)
         # Reading the card writes its audit row: on SQLite take the write lock before reading,
@@ -392,7 +392,8 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFoundError("Melding niet gevonden.")
-        card, hidden = _card(session, actor, incident)
+        rostered = actor is SYSTEM or on_shift(session, actor.user_id)
+        card, hidden = _card(session, actor, incident, rostered)
         location = (
             session.scalar(select(Location.name).where(Location.id == incident.location_id))
             if incident.location_id
@@ -407,14 +408,14 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
                 .order_by(IncidentEvent.at, IncidentEvent.id)
             )
         )
-        return IncidentDetail(
+        detail = IncidentDetail(
             id=incident.id,
             kind=incident.kind,
             state=incident.state,
             outcome=incident.outcome,
             priority=incident.priority,
             unknown_sender=incident.unknown_sender,
-            summary=incident.summary if not hidden else "",
+            summary=incident.summary,
             device_type=incident.device_type,
             received_at=incident.received_at,
             handler=_name(session, incident.handler_id) if incident.handler_id else None,
@@ -424,14 +425,41 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
             location=location,
             client=card,
             client_hidden=hidden,
+            text_hidden=False,
             timeline=timeline,
             intervention=incident.intervention,
-            log_notes=incident.log_notes if not hidden else "",
-            handover_note=incident.handover_note if not hidden else "",
+            log_notes=incident.log_notes,
+            handover_note=incident.handover_note,
         )
+        visible = rules.clinical_text_visible(
+            client_known=incident.audited_client is not None,
+            card_allowed=not hidden,
+            on_shift=rostered,
+        )
+        return detail if visible else without_clinical_text(detail)
 
 
-def _card(session: Session, actor: Actor, incident: Incident) -> tuple[ClientCard | None, bool]:
+def without_clinical_text(detail: IncidentDetail) -> IncidentDetail:
+    """The incident as a reader sees it who may not see the person: the steps, codes, times
+    and names of the night team stay; the card and everything typed about the person (the
+    summary, the triage note in the timeline, the logbook entry, the handover note) go."""
+    return replace(
+        detail,
+        client=None,
+        text_hidden=True,
+        summary="",
+        log_notes="",
+        handover_note="",
+        timeline=tuple(
+            replace(entry, detail=rules.event_detail_without_text(entry.detail))
+            for entry in detail.timeline
+        ),
+    )
+
+
+def _card(
+    session: Session, actor: Actor, incident: Incident, rostered: bool
+) -> tuple[ClientCard | None, bool]:
     if incident.client_id is None or incident.organisation_id is None:
         return None, False
     plan = session.get(NightPlan, incident.client_id)
@@ -439,7 +467,7 @@ def _card(session: Session, actor: Actor, incident: Incident) -> tuple[ClientCar
         actor,
         client_organisation_id=incident.organisation_id,
         enrolled=plan is not None and plan.enrolled,
-        on_shift=on_shift(session, actor.user_id),
+        on_shift=rostered,
     )
     if decision is not Decision.ALLOW:
         audit.record(

@@ -37,12 +37,14 @@ from regiozorg.night.schemas import (
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.input import CLEANED
+from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.openapi import Problem
 
 log = logging.getLogger("regiozorg.night")
 
 router = APIRouter(
     prefix="/api/v1",
+    route_class=PrivacyRoute,
     tags=["night"],
     responses={
         401: {"model": Problem, "description": "No valid session or bearer token"},
@@ -136,7 +138,10 @@ class TimelineEntryOut(_Read):
 
 class IncidentOut(_Read):
     """One incident. ``client`` is null when no client is known, or when the reader may not
-    see it (``client_hidden``: the night team off shift, or another organisation)."""
+    see it (``client_hidden``: the night team off shift, or another organisation). When the
+    reader may not see the person (``text_hidden``), everything typed about them is blank:
+    ``summary``, ``log_notes``, ``handover_note`` and the note of the outcome step; the steps,
+    codes and times stay."""
 
     id: UUID
     kind: str
@@ -154,6 +159,7 @@ class IncidentOut(_Read):
     location: str | None
     client: ClientCardOut | None
     client_hidden: bool
+    text_hidden: bool
     timeline: list[TimelineEntryOut]
     intervention: str | None
     log_notes: str
@@ -358,6 +364,7 @@ def post_call(data: CallIn, session: SessionDep, actor: CurrentActor) -> CallCre
     "name: only that state (`completed` shows those still waiting for their logbook entry); "
     "`closed`: the most recently closed first.",
 )
+@no_store
 def list_incidents(
     session: SessionDep,
     actor: CurrentActor,
@@ -379,6 +386,7 @@ def list_incidents(
     summary="An incident with its timeline, and its client card when yours to see (audited)",
     responses=NOT_FOUND,
 )
+@no_store
 def get_incident(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> IncidentOut:
     detail = actions.view_incident(session, actor, incident_id=incident_id)
     return IncidentOut.model_validate(detail)

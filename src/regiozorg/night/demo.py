@@ -40,6 +40,7 @@ NIGHT_ROSTER = (
 )
 FALLBACK_PHONE = "0522-000000"
 DEMO_WEEKS = 2
+DEMO_SHIFT = timedelta(hours=12)
 INSTRUCTIONS = (
     "Eerst bellen; bij geen reactie gaat er iemand kijken.",
     "Wil 's nachts graag even gerustgesteld worden; beeldbellen werkt goed.",
@@ -133,18 +134,24 @@ def seed_night(
                     phone=FALLBACK_PHONE if target is EscalationTarget.PHONE else None,
                 )
             )
+    # The demo is shown at any hour, so its roster runs round the clock: back-to-back shifts of
+    # DEMO_SHIFT (a shift gives access only for its own length) for DEMO_WEEKS.
+    shifts = (DEMO_WEEKS * timedelta(weeks=1)) // DEMO_SHIFT
     for handle, role, town in NIGHT_ROSTER:
         if handle not in users:
             continue
-        session.add(
-            NightShift(
-                id=uid(),
-                user_id=users[handle],
-                role=role,
-                base_location_id=bases.get(town),
-                phone=f"06-{rng.randint(10000000, 99999999)}",
-                starts_at=now - timedelta(hours=1),
-                ends_at=now + timedelta(weeks=DEMO_WEEKS),
+        phone = f"06-{rng.randint(10000000, 99999999)}"
+        for number in range(shifts):
+            starts_at = now - timedelta(hours=1) + number * DEMO_SHIFT
+            session.add(
+                NightShift(
+                    id=uid(),
+                    user_id=users[handle],
+                    role=role,
+                    base_location_id=bases.get(town),
+                    phone=phone,
+                    starts_at=starts_at,
+                    ends_at=starts_at + DEMO_SHIFT,
+                )
             )
-        )
     return enrolled

@@ -10,6 +10,7 @@ from typing import Any
 
 from regiozorg.errors import N_
 from regiozorg.night.rules import (
+    OUTCOME_NOTE_SEPARATOR,
     STATE_LABELS,
     ContactMode,
     DeskRole,
@@ -161,7 +162,7 @@ def event_label(kind: str) -> str:
 
 def outcome_detail(outcome: Outcome, note: str) -> str:
     """How a triage outcome is stored in the timeline: its code, then the handler's note."""
-    return f"{outcome}: {note}" if note else str(outcome)
+    return f"{outcome}{OUTCOME_NOTE_SEPARATOR}{note}" if note else str(outcome)
 
 
 def escalation_detail(number: int, target: EscalationTarget, phone: str | None) -> str:
@@ -202,7 +203,7 @@ def event_detail(kind: str, detail: str, translate: Callable[..., str]) -> str:
         return translate(intervention)
     if detail == ON_BEHALF:
         return translate("namens de zorgverlener")
-    code, _, note = detail.partition(": ")
+    code, _, note = detail.partition(OUTCOME_NOTE_SEPARATOR)
     if outcome := OUTCOME_LABELS.get(code):
         return f"{translate(outcome)}: {note}" if note else translate(outcome)
     return detail

@@ -19,6 +19,7 @@ from regiozorg.network.models import Location
 from regiozorg.night import rules
 from regiozorg.night.models import AlarmController, AlarmDevice, Incident, NightShift
 from regiozorg.night.rules import DeskRole, IncidentState
+from regiozorg.night.team import current_shift
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def carers_on_shift(session: Session) -> Sequence[CarerRow]:
         select(NightShift, User.name, Location.name)
         .join(User, User.id == NightShift.user_id)
         .outerjoin(Location, Location.id == NightShift.base_location_id)
-        .where(NightShift.starts_at <= now, NightShift.ends_at > now)
+        .where(current_shift(now))
         .order_by(NightShift.role, User.name)
     ).all()
     tasks = {

@@ -4,8 +4,6 @@ client details, every client shown audited)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from regiozorg import audit
+from regiozorg import audit, csv_export
 from regiozorg.accounts.models import User
 from regiozorg.auth import Actor, Permission, ensure_allowed, scope
 from regiozorg.clock import utcnow
@@ -237,12 +235,10 @@ def _number(value: float | bool | None, digits: int = 3) -> str:
 def to_csv(report: NightReport) -> str:
     """One line per night and location, in English column names and plain numbers (shares as
     fractions), for a spreadsheet or the capacity planning."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    lines: list[list[object]] = []
     for row in report.rows:
         f = row.figures
-        writer.writerow(
+        lines.append(
             [
                 row.night.isoformat(),
                 row.place.organisation,
@@ -276,7 +272,7 @@ def to_csv(report: NightReport) -> str:
                 f.escalation_steps,
             ]
         )
-    return buffer.getvalue()
+    return csv_export.to_csv(CSV_COLUMNS, lines)
 
 
 # --- the handover report -------------------------------------------------------------------

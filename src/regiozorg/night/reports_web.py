@@ -21,9 +21,10 @@ from regiozorg.night import figures, labels, periods, reports
 from regiozorg.night.figures import Figures
 from regiozorg.night.rules import night_of
 from regiozorg.web.deps import CurrentActor, SessionDep
+from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import page_locale, render
 
-router = APIRouter()
+router = APIRouter(route_class=PrivacyRoute)
 
 FirstNight = Annotated[date | None, Query(alias="from", description="First night (its evening)")]
 LastNight = Annotated[date | None, Query(alias="to", description="Last night (its evening)")]
@@ -99,6 +100,7 @@ def reports_page(
 
 
 @router.get("/night/reports.csv", include_in_schema=False)
+@no_store
 def reports_csv(
     session: SessionDep, actor: CurrentActor, first: FirstNight = None, last: LastNight = None
 ) -> Response:
@@ -114,6 +116,7 @@ def reports_csv(
 
 
 @router.get("/night/handover", include_in_schema=False)
+@no_store
 def handover_page(
     request: Request,
     session: SessionDep,

@@ -125,6 +125,41 @@ STATE_LABELS = {
 }
 
 
+OUTCOME_NOTE_SEPARATOR = ": "
+"""Between an outcome's code and the handler's note in the timeline ("<outcome>: <note>")."""
+
+
+def clinical_text_visible(*, client_known: bool, card_allowed: bool, on_shift: bool) -> bool:
+    """May the reader see what was typed about the person in an incident (its summary, the
+    triage note, the logbook entry and the handover note)? Exactly who may see the client's
+    card; while the sender is still unknown, the night team on shift, who need the text to
+    find out whose alarm it was. Off shift the night team sees the steps, not the text."""
+    return card_allowed if client_known else on_shift
+
+
+def event_detail_without_text(detail: str) -> str:
+    """A timeline step's stored detail with the free text cut off: only an outcome step holds
+    any ("<outcome>: <note>"); every other step holds codes and names, kept as they are."""
+    code, separator, _note = detail.partition(OUTCOME_NOTE_SEPARATOR)
+    return code if separator and code in set(Outcome) else detail
+
+
+MAX_SHIFT = timedelta(hours=13)
+"""The longest night shift the roster takes, and the longest a shift gives access: the
+Arbeidstijdenwet's 13 hours of work in 24 (DOMAIN.md), which also lets a 12-hour night through
+on the night the clocks go back. A shift is the reason to read clients' details at night; a
+shift of years would be access for years."""
+
+
+def shift_refusal(starts_at: datetime, ends_at: datetime) -> str | None:
+    """Why a night shift cannot go on the roster, if it cannot."""
+    if ends_at <= starts_at:
+        return N_("Een dienst moet eindigen na het begin.")
+    if ends_at - starts_at > MAX_SHIFT:
+        return N_("Een nachtdienst duurt hoogstens 13 uur.")
+    return None
+
+
 def transition_refusal(current: IncidentState, target: IncidentState) -> str | None:
     """Why the incident cannot go from ``current`` to ``target`` (a Dutch msgid), or None."""
     if current in TRANSITIONS.get(target, frozenset()):

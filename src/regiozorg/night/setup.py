@@ -20,6 +20,7 @@ from regiozorg.auth import (
     Decision,
     Permission,
     Role,
+    decide,
     ensure_allowed,
     scope,
 )
@@ -109,6 +110,12 @@ def unenrol_location(session: Session, actor: Actor, *, location_id: UUID) -> in
         return len(plans)
 
 
+def _no_such_client(actor: Actor, permission: Permission, client_id: UUID) -> AccessDeniedError:
+    """The refusal for a client id that exists nowhere: the same as for another organisation's
+    client (404 "Niet gevonden.", one denied audit row), so neither tells the other apart."""
+    return AccessDeniedError(actor, permission, Decision.NOT_FOUND, target=("client", client_id))
+
+
 def set_plan(
     session: Session,
     actor: Actor,
@@ -127,7 +134,7 @@ def set_plan(
         ensure_allowed(actor, Permission.NIGHT_PLANS)
         client = session.get(Client, client_id)
         if client is None:
-            raise NotFoundError("Cliënt niet gevonden.")
+            raise _no_such_client(actor, Permission.NIGHT_PLANS, client_id)
         ensure_allowed(actor, Permission.NIGHT_PLANS, client.organisation_id, client_id=client.id)
         if enrolled and session.get(NightLocation, client.location_id) is None:
             raise DomainError(N_("De locatie van deze cliënt doet niet mee aan de nachtzorg."))
@@ -185,7 +192,7 @@ def read_plan(session: Session, actor: Actor, *, client_id: UUID) -> PlanView:
             .where(Client.id == client_id)
         ).first()
         if row is None:
-            raise NotFoundError("Cliënt niet gevonden.")
+            raise _no_such_client(actor, Permission.NIGHT_PLANS, client_id)
         client, location = row
         ensure_allowed(actor, Permission.NIGHT_PLANS, client.organisation_id, client_id=client.id)
         plan = session.get(NightPlan, client_id)
@@ -239,8 +246,9 @@ def add_shift(
             if base is None:
                 raise NotFoundError("Locatie niet gevonden.")
             ensure_allowed(actor, Permission.NIGHT_SETUP, base.organisation_id)
-        if ends_at <= starts_at:
-            raise DomainError(N_("Een dienst moet eindigen na het begin."))
+        refusal = rules.shift_refusal(starts_at, ends_at)
+        if refusal is not None:
+            raise DomainError(refusal)
         night_carer = session.scalar(
             select(MembershipRow.id)
             .join(User, User.id == MembershipRow.user_id)
@@ -312,9 +320,12 @@ def register_device(
             ensure_allowed(actor, Permission.NIGHT_SETUP, location.organisation_id)
         if client_id is not None:
             client = session.get(Client, client_id)
-            if client is None:
-                raise NotFoundError("Cliënt niet gevonden.")
-            ensure_allowed(actor, Permission.NIGHT_SETUP, client.organisation_id)
+            # Setting up is not secret, but whose client is: another organisation's client
+            # reads exactly as one that does not exist.
+            if client is None or (
+                decide(actor, Permission.NIGHT_SETUP, client.organisation_id) is not Decision.ALLOW
+            ):
+                raise _no_such_client(actor, Permission.NIGHT_SETUP, client_id)
         if controller is None:
             controller = AlarmController(
                 controller_id=controller_id,

@@ -18,9 +18,10 @@ from regiozorg.errors import N_, DomainError
 from regiozorg.night import labels, setup, setup_queries
 from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, Risk
 from regiozorg.web.deps import CurrentActor, SessionDep
+from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
 # Room on the escalation form for this many steps; empty rows are left out.
 STEP_ROWS = 4
@@ -265,6 +266,7 @@ def set_escalation(
 
 
 @router.get("/night/plans")
+@no_store
 def plans_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NIGHT_PLANS)
     context = _labels() | {"plans": setup_queries.plans(session, actor)}
@@ -303,6 +305,7 @@ def _plan_page(
 
 
 @router.get("/night/plans/{client_id}")
+@no_store
 def plan_page(
     request: Request, session: SessionDep, actor: CurrentActor, client_id: UUID
 ) -> Response:
@@ -310,6 +313,7 @@ def plan_page(
 
 
 @router.post("/night/plans/{client_id}")
+@no_store
 def save_plan(
     request: Request,
     session: SessionDep,

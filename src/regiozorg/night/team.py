@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
@@ -13,13 +13,24 @@ from regiozorg.clock import utcnow
 from regiozorg.db import lock_for_writing
 from regiozorg.errors import N_, DomainError
 from regiozorg.night.models import NightShift
-from regiozorg.night.rules import DeskRole
+from regiozorg.night.rules import MAX_SHIFT, DeskRole
 
 NOT_ON_SHIFT = N_("U staat nu niet op het nachtrooster.")
 
 
 class NotOnShiftError(DomainError):
     status_code = 403
+
+
+def current_shift(moment: datetime) -> ColumnElement[bool]:
+    """A roster row that is a shift now: begun, not ended, and begun at most ``MAX_SHIFT``
+    ago. The roster refuses longer shifts; one stored before that rule (or written past it)
+    still gives no access beyond a shift's length. Every "who is on shift" asks this."""
+    return and_(
+        NightShift.starts_at <= moment,
+        NightShift.ends_at > moment,
+        NightShift.starts_at > moment - MAX_SHIFT,
+    )
 
 
 def on_shift(
@@ -33,9 +44,7 @@ def on_shift(
     if user_id is None:
         return False
     moment = at or utcnow()
-    query = select(NightShift.id).where(
-        NightShift.user_id == user_id, NightShift.starts_at <= moment, NightShift.ends_at > moment
-    )
+    query = select(NightShift.id).where(NightShift.user_id == user_id, current_shift(moment))
     if role is not None:
         query = query.where(NightShift.role == role)
     return bool(session.scalar(select(exists(query))))

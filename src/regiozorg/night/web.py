@@ -27,9 +27,10 @@ from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
+from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, page_locale, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
 CLIENT_NOT_FOUND = N_("Geen deelnemende cliënt met dit cliëntnummer bij deze organisatie.")
 # Where a step's form sends the person back to: the console's incident page or the phone view.
@@ -105,6 +106,7 @@ def _queue_context(session: Session) -> dict[str, Any]:
 
 
 @router.get("/night")
+@no_store
 def console_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
     return _console(request, session)
@@ -122,6 +124,7 @@ def _console(
 
 
 @router.get("/night/queue")
+@no_store
 def queue_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The queue alone, re-fetched by the console on every night event."""
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
@@ -135,6 +138,7 @@ def carers_fragment(request: Request, session: SessionDep, actor: CurrentActor) 
 
 
 @router.post("/night/calls")
+@no_store
 def record_call(
     request: Request,
     session: SessionDep,
@@ -222,6 +226,7 @@ def _incident_page(
 
 
 @router.get("/night/incidents/{incident_id}")
+@no_store
 def incident_page(
     request: Request,
     incident_id: UUID,
@@ -258,6 +263,7 @@ def _step(
 
 
 @router.post("/night/incidents/{incident_id}/acknowledge")
+@no_store
 def acknowledge(
     request: Request,
     incident_id: UUID,
@@ -272,6 +278,7 @@ def acknowledge(
 
 
 @router.post("/night/incidents/{incident_id}/triage")
+@no_store
 def triage(
     request: Request,
     incident_id: UUID,
@@ -290,6 +297,7 @@ def triage(
 
 
 @router.post("/night/incidents/{incident_id}/dispatch")
+@no_store
 def dispatch(
     request: Request,
     incident_id: UUID,
@@ -310,6 +318,7 @@ CARER_STEPS = {"take": actions.take_task, "arrive": actions.arrive, "complete": 
 
 
 @router.post("/night/incidents/{incident_id}/carer/{step}")
+@no_store
 def carer_step(
     request: Request,
     incident_id: UUID,
@@ -332,6 +341,7 @@ def carer_step(
 
 
 @router.post("/night/incidents/{incident_id}/close")
+@no_store
 def close(
     request: Request,
     incident_id: UUID,
@@ -352,6 +362,7 @@ def close(
 
 
 @router.post("/night/incidents/{incident_id}/sender")
+@no_store
 def resolve_sender(
     request: Request,
     incident_id: UUID,
@@ -402,11 +413,13 @@ def _mobile_page(
 
 
 @router.get("/night/mobile")
+@no_store
 def mobile_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     return _mobile_page(request, session, actor)
 
 
 @router.get("/night/mobile/task")
+@no_store
 def mobile_task(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The current task alone, re-fetched when a night event arrives."""
     return _render(request, "night/_task.html", _mobile_context(session, actor) | {"error": None})
@@ -416,6 +429,7 @@ def mobile_task(request: Request, session: SessionDep, actor: CurrentActor) -> R
 
 
 @router.get("/night/history")
+@no_store
 def history_page(
     request: Request, session: SessionDep, actor: CurrentActor, organisation: str = ""
 ) -> Response:

@@ -6,27 +6,27 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from regiozorg import audit
-from regiozorg.auth import Permission, ensure_allowed
 from regiozorg.clock import utcnow
 from regiozorg.network import queries as network
 from regiozorg.web.deps import CurrentActor, SessionDep
+from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
 
 @router.get("/audit")
+@no_store
 def audit_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    ensure_allowed(actor, Permission.AUDIT_VIEW)
+    entries = audit.view(session, actor)
     names = {o.id: o.name for o in network.organisations(session)}
-    entries = audit.entries_for(actor, session, limit=300)
     return render(request, "audit.html", {"entries": entries, "names": names})
 
 
 @router.get("/audit.csv")
+@no_store
 def audit_csv(session: SessionDep, actor: CurrentActor) -> Response:
-    ensure_allowed(actor, Permission.AUDIT_VIEW)
-    rows = audit.entries_for(actor, session, limit=100_000)
+    rows = audit.export(session, actor)
     filename = f"auditlog-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
         audit.to_csv(rows),
