@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, create_engine, event, text
+from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -81,23 +81,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# How a SQLite transaction begins, as an execution option of its connection: the app's
+# sessions set it (see make_sessionmaker); anything else begins DEFERRED, SQLite's default.
+SQLITE_BEGIN = "regiozorg_sqlite_begin"
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
-
-
-def lock_for_writing(session: Session, table: str) -> None:
-    """Take the database's write lock before reading what a write depends on.
-
-    PostgreSQL locks rows (``with_for_update``); SQLite has one writer at a time, and a
-    transaction that read first and writes later fails instead of waiting. A no-op write on
-    ``table`` at the start makes it wait its turn, so the check and the write are serialised.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text(f"DELETE FROM {table} WHERE 0 = 1"))  # noqa: S608 - our own name
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """The app's sessions: web requests, actions, background jobs, the command line.
+
+    SQLite has one writer at a time. A transaction that begins by reading and writes later
+    (every audited read writes its audit row) cannot wait for the write lock: SQLite answers
+    "database is locked" at once, whatever the busy timeout, because the read it began with may
+    be stale. So each transaction of these sessions takes the write lock at BEGIN IMMEDIATE and
+    waits its turn there, up to the busy timeout: the one way every writer serialises, reads
+    before writes included. PostgreSQL locks rows (``with_for_update``) and ignores the option.
+    """
+    return sessionmaker(
+        engine, expire_on_commit=False, execution_options={SQLITE_BEGIN: "IMMEDIATE"}
+    )
 
 
 @contextmanager

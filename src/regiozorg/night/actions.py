@@ -21,7 +21,7 @@ from regiozorg.auth import (
 )
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.db import lock_for_writing, unit_of_work
+from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location
 from regiozorg.network.queries import travel_minutes
@@ -386,9 +386,6 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
     audited, and so is a refusal."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_HANDLE)
-        # Reading the card writes its audit row: on SQLite take the write lock before reading,
-        # or screens opening the incident at once fail instead of waiting their turn.
-        lock_for_writing(session, "audit_entries")
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFoundError("Melding niet gevonden.")
