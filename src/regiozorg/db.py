@@ -81,8 +81,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# How a SQLite transaction begins, as an execution option of its connection: the app's
-# sessions set it (see make_sessionmaker); anything else begins DEFERRED, SQLite's default.
+# How a SQLite transaction begins, as an execution option of its connection: an action's
+# transaction begins IMMEDIATE (see unit_of_work); any other begins DEFERRED, SQLite's default.
 SQLITE_BEGIN = "regiozorg_sqlite_begin"
 
 
@@ -92,18 +92,7 @@ def _sqlite_begin(connection: Connection) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """The app's sessions: web requests, actions, background jobs, the command line.
-
-    SQLite has one writer at a time. A transaction that begins by reading and writes later
-    (every audited read writes its audit row) cannot wait for the write lock: SQLite answers
-    "database is locked" at once, whatever the busy timeout, because the read it began with may
-    be stale. So each transaction of these sessions takes the write lock at BEGIN IMMEDIATE and
-    waits its turn there, up to the busy timeout: the one way every writer serialises, reads
-    before writes included. PostgreSQL locks rows (``with_for_update``) and ignores the option.
-    """
-    return sessionmaker(
-        engine, expire_on_commit=False, execution_options={SQLITE_BEGIN: "IMMEDIATE"}
-    )
+    return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager
@@ -116,14 +105,36 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     from regiozorg import audit  # noqa: PLC0415 - audit imports db
     from regiozorg.auth import AccessDeniedError  # noqa: PLC0415
 
+    _begin_writing(session)
     try:
         yield session
         session.commit()
     except AccessDeniedError as denied:
         session.rollback()
+        _begin_writing(session)
         audit.record_denial(session, denied)
         session.commit()
         raise
     except BaseException:
         session.rollback()
         raise
+
+
+def _begin_writing(session: Session) -> None:
+    """Begin the action's transaction holding the database's write lock, as every action
+    writes (an audited read writes its audit row).
+
+    PostgreSQL locks rows (``with_for_update``) and needs nothing here. SQLite has one writer
+    at a time, and a transaction that began by reading cannot wait for the write lock when it
+    comes to write: SQLite answers "database is locked" at once, whatever the busy timeout,
+    because what it read may be stale by then. So an action's transaction begins with
+    BEGIN IMMEDIATE and waits its turn there, up to the busy timeout. Reads the session did
+    before the action (a page's queries) are ended first: they wrote nothing, writes being
+    actions'. Queries outside actions still begin DEFERRED, read concurrently and never hold
+    the lock.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})

@@ -51,8 +51,8 @@ def _locked(session: Session, incident_id: UUID) -> Incident:
 
 
 def _for_step(session: Session, actor: Actor, incident_id: UUID) -> Incident:
-    """The incident, locked, for a step by someone on the night roster now (``ensure_on_shift``
-    takes SQLite's write lock before anything is read)."""
+    """The incident, locked, for a step by someone on the night roster now (on SQLite the
+    action's transaction holds the write lock from its start: see ``db.unit_of_work``)."""
     ensure_on_shift(session, actor)
     return _locked(session, incident_id)
 
