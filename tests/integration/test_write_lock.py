@@ -126,6 +126,21 @@ def test_twenty_client_pages_at_once_while_the_app_runs_its_worker_all_answer(
         assert _reads(session, physician, client) == before + READERS
 
 
+def test_an_action_after_the_pages_own_reads_still_gets_the_write_lock(
+    real_sessions: sessionmaker[Session],
+) -> None:
+    with real_sessions() as session:
+        physician = actor_of(session, PHYSICIAN)  # a page reads first: a transaction is open
+        client = _lindehof_client(session)
+        before = _reads(session, physician, client)
+        with real_sessions() as meanwhile:  # someone else writes, so what it read is stale
+            audit.record(meanwhile, SYSTEM, "test.meanwhile")
+            meanwhile.commit()
+        detail = network.view_client(session, physician, client_id=client.id)
+        assert detail.id == client.id
+        assert _reads(session, physician, client) == before + 1
+
+
 def test_a_login_while_a_background_job_holds_the_write_lock_waits_and_succeeds(
     real_sessions: sessionmaker[Session], settings: Settings
 ) -> None:
