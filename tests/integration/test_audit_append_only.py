@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Executable, delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ def test_audit_rows_are_added_but_never_changed_or_removed(session: Session) -> 
     session.flush()
     newest = session.scalar(select(func.max(AuditEntry.id)))
     before = _count(session)
-    refused = [
+    refused: list[Executable] = [
         update(AuditEntry).values(outcome="changed"),
         update(AuditEntry).where(AuditEntry.id == newest).values(detail="rewritten"),
         delete(AuditEntry).where(AuditEntry.id == newest),

@@ -117,7 +117,7 @@ def test_twenty_client_pages_at_once_while_the_app_runs_its_worker_all_answer(
             before = _reads(session, physician, client)
 
         def page() -> int:
-            return browser.get(f"/clients/{client.id}").status_code
+            return int(browser.get(f"/clients/{client.id}").status_code)
 
         outcomes = all_at_once([page] * READERS)
 
