@@ -105,8 +105,8 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     from regiozorg import audit  # noqa: PLC0415 - audit imports db
     from regiozorg.auth import AccessDeniedError  # noqa: PLC0415
 
-    _begin_writing(session)
     try:
+        _begin_writing(session)
         yield session
         session.commit()
     except AccessDeniedError as denied:
