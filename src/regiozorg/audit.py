@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from regiozorg import csv_export
 from regiozorg.auth import AccessDeniedError, Actor, Permission, ensure_allowed, scope
 from regiozorg.clock import local, utcnow
-from regiozorg.db import Base, UTCDateTime, lock_for_writing, unit_of_work
+from regiozorg.db import Base, UTCDateTime, unit_of_work
 
 
 class Outcome(StrEnum):
@@ -197,7 +197,6 @@ def _read_recorded(session: Session, actor: Actor, action: str, limit: int) -> S
     scope, never their content."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.AUDIT_VIEW)
-        lock_for_writing(session, "audit_entries")  # SQLite: the write lock before the read
         rows = entries_for(actor, session, limit=limit)
         organisations = scope(actor, Permission.AUDIT_VIEW)
         part = "all" if organisations is None else f"{len(organisations)} organisation(s)"

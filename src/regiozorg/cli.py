@@ -17,7 +17,7 @@ from regiozorg.auth import SYSTEM, Role
 from regiozorg.config import get_settings
 from regiozorg.db import make_engine, make_sessionmaker
 from regiozorg.errors import DomainError
-from regiozorg.migrate import upgrade
+from regiozorg.migrate import upgrade_database
 from regiozorg.network import actions as network_actions
 from regiozorg.network import exchange
 from regiozorg.network import queries as network_queries
@@ -50,9 +50,10 @@ def _fail(error: DomainError) -> typer.Exit:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Bring the database to the latest migration."""
-    upgrade(get_settings().database_url)
-    console.print("database up to date")
+    """Bring the database to the latest migration, as its owner (REGIOZORG_MIGRATION_DATABASE_URL),
+    and give the app's own role its rights (REGIOZORG_DATABASE_URL, when another role)."""
+    app_role = upgrade_database(get_settings())
+    console.print("database up to date" + (f"; rights of {app_role} granted" if app_role else ""))
 
 
 @app.command()
@@ -75,7 +76,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same region.")] = 2026,
 ) -> None:
     """Create the demo region (after bringing the database to the latest migration)."""
-    upgrade(get_settings().database_url)
+    upgrade_database(get_settings())
     with Progress(console=console) as progress, _sessions()() as session:
         task = progress.add_task("demo region", total=None)
 

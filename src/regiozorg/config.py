@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # 0 switches the worker off (tests that take those steps themselves).
     night_worker_seconds: float = 2.0
     static_vendor_dir: Path = PROJECT_ROOT / "node_modules"
+    # The tables' owner, for `regiozorg db upgrade`: migrations run as the owner, the app
+    # (database_url) as a role that may only read and write rows. Unset: the app's own URL.
+    migration_database_url: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, create_engine, event, text
+from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -81,19 +81,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# How a SQLite transaction begins, as an execution option of its connection: an action's
+# transaction begins IMMEDIATE (see unit_of_work); any other begins DEFERRED, SQLite's default.
+SQLITE_BEGIN = "regiozorg_sqlite_begin"
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
-
-
-def lock_for_writing(session: Session, table: str) -> None:
-    """Take the database's write lock before reading what a write depends on.
-
-    PostgreSQL locks rows (``with_for_update``); SQLite has one writer at a time, and a
-    transaction that read first and writes later fails instead of waiting. A no-op write on
-    ``table`` at the start makes it wait its turn, so the check and the write are serialised.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text(f"DELETE FROM {table} WHERE 0 = 1"))  # noqa: S608 - our own name
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -111,13 +106,35 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     from regiozorg.auth import AccessDeniedError  # noqa: PLC0415
 
     try:
+        _begin_writing(session)
         yield session
         session.commit()
     except AccessDeniedError as denied:
         session.rollback()
+        _begin_writing(session)
         audit.record_denial(session, denied)
         session.commit()
         raise
     except BaseException:
         session.rollback()
         raise
+
+
+def _begin_writing(session: Session) -> None:
+    """Begin the action's transaction holding the database's write lock, as every action
+    writes (an audited read writes its audit row).
+
+    PostgreSQL locks rows (``with_for_update``) and needs nothing here. SQLite has one writer
+    at a time, and a transaction that began by reading cannot wait for the write lock when it
+    comes to write: SQLite answers "database is locked" at once, whatever the busy timeout,
+    because what it read may be stale by then. So an action's transaction begins with
+    BEGIN IMMEDIATE and waits its turn there, up to the busy timeout. Reads the session did
+    before the action (a page's queries) are ended first: they wrote nothing, writes being
+    actions'. Queries outside actions still begin DEFERRED, read concurrently and never hold
+    the lock.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})

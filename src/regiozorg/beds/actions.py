@@ -26,7 +26,7 @@ from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest, B
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, Party, RequestStatus
 from regiozorg.beds.schemas import BedRequestIn
 from regiozorg.clock import utcnow
-from regiozorg.db import lock_for_writing, unit_of_work
+from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 
 HOLD_TTL = timedelta(minutes=15)
@@ -99,7 +99,6 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
     """Take in a request and triage it at once: eligible requests go to searching."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.BEDS_REQUEST)
-        lock_for_writing(session, "bed_request_events")
         patient = rules.Patient(
             # "J.P.", "j p" and "JP" are one patient: the open-request check must see that
             initials="".join(c for c in data.patient_initials if c.isalpha()).upper(),
@@ -177,7 +176,6 @@ def change_request(
 ) -> RequestStatus:
     """Coordinator or referrer steps: on hold, back to searching, confirm, cancel."""
     with unit_of_work(session):
-        lock_for_writing(session, "bed_request_events")
         request = _locked_request(session, actor, request_id)
         party = _party_for_request(actor, request)
         # Whoever ends or restarts the search, the held or accepted bed goes back: an accepted
@@ -241,7 +239,6 @@ def hold_bed(
     """
     with unit_of_work(session):
         ensure_allowed(actor, Permission.BEDS_COORDINATE)
-        lock_for_writing(session, "bed_request_events")
         request = _locked_request(session, actor, request_id)
         bed = session.get(Bed, bed_id, with_for_update=True)
         if bed is None:
@@ -313,7 +310,6 @@ def decide_hold(session: Session, actor: Actor, *, hold_id: UUID, accept: bool) 
     """The provider of the held bed accepts (the bed is theirs to give) or declines (the
     request goes back to searching)."""
     with unit_of_work(session):
-        lock_for_writing(session, "bed_request_events")
         hold, bed, request = _hold_and_request(session, hold_id)
         ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
         now = utcnow()
@@ -353,7 +349,6 @@ def decide_hold(session: Session, actor: Actor, *, hold_id: UUID, accept: bool) 
 def admit(session: Session, actor: Actor, *, hold_id: UUID) -> None:
     """The patient arrived: the request is placed and the bed occupied until expected discharge."""
     with unit_of_work(session):
-        lock_for_writing(session, "bed_request_events")
         hold, bed, request = _hold_and_request(session, hold_id)
         ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
         if hold.status is not AssignmentStatus.ACCEPTED:
@@ -391,7 +386,6 @@ def set_bed_status(
     the stay of whoever was admitted ends now, or the bed could not be held again until the
     expected end of that stay."""
     with unit_of_work(session):
-        lock_for_writing(session, "bed_request_events")
         bed = session.get(Bed, bed_id, with_for_update=True)
         if bed is None:
             raise NotFoundError("Bed niet gevonden.")
@@ -426,7 +420,6 @@ def set_bed_status(
 def expire_holds(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
     """Free every bed whose hold ran out; their requests search again. Run by the worker."""
     with unit_of_work(session):
-        lock_for_writing(session, "bed_request_events")
         expired = _expire_holds(session, actor, now or utcnow())
     for bed_id in expired:
         events.publish("beds", "bed.released", bed_id=str(bed_id))

@@ -22,7 +22,7 @@ from regiozorg.auth import (
 )
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.db import lock_for_writing, unit_of_work
+from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location
 from regiozorg.network.queries import travel_minutes
@@ -52,8 +52,8 @@ def _locked(session: Session, incident_id: UUID) -> Incident:
 
 
 def _for_step(session: Session, actor: Actor, incident_id: UUID) -> Incident:
-    """The incident, locked, for a step by someone on the night roster now (``ensure_on_shift``
-    takes SQLite's write lock before anything is read)."""
+    """The incident, locked, for a step by someone on the night roster now (on SQLite the
+    action's transaction holds the write lock from its start: see ``db.unit_of_work``)."""
     ensure_on_shift(session, actor)
     return _locked(session, incident_id)
 
@@ -386,9 +386,6 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
     here, so the free text is blanked in one place (``without_clinical_text``)."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_HANDLE)
-        # Reading the card writes its audit row: on SQLite take the write lock before reading,
-        # or screens opening the incident at once fail instead of waiting their turn.
-        lock_for_writing(session, "audit_entries")
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFoundError("Melding niet gevonden.")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from regiozorg import audit
 from regiozorg.auth import SYSTEM
 from regiozorg.clock import utcnow
-from regiozorg.db import lock_for_writing, unit_of_work
+from regiozorg.db import unit_of_work
 from regiozorg.night import labels, rules
 from regiozorg.night.intake import escalation_steps, publish_change
 from regiozorg.night.models import (
@@ -34,7 +34,6 @@ def run_due_escalations(session: Session, *, now: datetime | None = None) -> int
     moment = now or utcnow()
     taken: list[tuple[UUID, int]] = []
     with unit_of_work(session):
-        lock_for_writing(session, "incident_events")
         query = (
             select(Incident)
             .where(
@@ -93,7 +92,6 @@ def raise_link_failures(session: Session, *, now: datetime | None = None) -> int
     moment = now or utcnow()
     raised: list[UUID] = []
     with unit_of_work(session):
-        lock_for_writing(session, "incident_events")
         controllers = session.scalars(
             select(AlarmController)
             .where(AlarmController.link_down.is_(False))

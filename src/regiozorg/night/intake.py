@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from regiozorg import audit, events
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.clock import utcnow
-from regiozorg.db import lock_for_writing, unit_of_work
+from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
 from regiozorg.network.models import Client
 from regiozorg.night import rules
@@ -93,13 +93,11 @@ def receive_alarm(
     if message.message_type is MessageType.HEARTBEAT:
         with unit_of_work(session):
             ensure_allowed(actor, Permission.NIGHT_INTAKE)
-            lock_for_writing(session, "incident_events")
             _heartbeat(session, actor, message.controller_id)
         return Intake(None, duplicate=False)
     source = source_of(actor, message.controller_id)
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_INTAKE)
-        lock_for_writing(session, "incident_events")
         if message.message_type is MessageType.RESET:
             incident_id = _reset(session, actor, message)
         else:

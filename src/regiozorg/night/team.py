@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.clock import utcnow
-from regiozorg.db import lock_for_writing
 from regiozorg.errors import N_, DomainError
 from regiozorg.night.models import NightShift
 from regiozorg.night.rules import MAX_SHIFT, DeskRole
@@ -51,10 +50,7 @@ def on_shift(
 
 
 def ensure_on_shift(session: Session, actor: Actor, role: DeskRole | None = None) -> None:
-    """Night-team permission and a shift on the roster now; takes the write lock first."""
+    """Night-team permission and a shift on the roster now."""
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    # Reading the roster starts the transaction: on SQLite it must hold the write lock by then,
-    # or two handlers pressing at once fail with "database is locked" instead of waiting.
-    lock_for_writing(session, "incident_events")
     if not on_shift(session, actor.user_id, role=role):
         raise NotOnShiftError(NOT_ON_SHIFT)
