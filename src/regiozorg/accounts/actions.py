@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from regiozorg import audit
 from regiozorg.accounts import rules
 from regiozorg.accounts.models import ApiToken, LoginFailure, MembershipRow, User, WebSession
-from regiozorg.auth import Actor, Permission, Role, ensure_allowed
+from regiozorg.auth import Actor, Permission, Role, ensure_allowed, grant_permission
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.db import unit_of_work
@@ -43,10 +43,7 @@ def create_user(
         if not memberships:
             raise DomainError("Een gebruiker hoort bij minstens één organisatie.")
         for organisation_id, role in memberships:
-            required = (
-                Permission.NETWORK_MANAGE if role is Role.NETWORK_ADMIN else Permission.USERS_MANAGE
-            )
-            ensure_allowed(actor, required, organisation_id)
+            ensure_allowed(actor, grant_permission(role), organisation_id)
         email = email.strip().lower()
         if "@" not in email:
             raise DomainError("Ongeldig e-mailadres.")
@@ -79,10 +76,7 @@ def add_membership(
 ) -> None:
     """Give an existing user a role in (another) organisation: people often work for several."""
     with unit_of_work(session):
-        required = (
-            Permission.NETWORK_MANAGE if role is Role.NETWORK_ADMIN else Permission.USERS_MANAGE
-        )
-        ensure_allowed(actor, required, organisation_id)
+        ensure_allowed(actor, grant_permission(role), organisation_id)
         user = session.scalar(select(User).where(User.email == email.strip().lower()))
         if user is None:
             raise NotFoundError("Gebruiker {email} bestaat niet.", email=email)
@@ -100,6 +94,37 @@ def add_membership(
             session,
             actor,
             "users.membership",
+            obj=("user", user.id),
+            organisation_id=organisation_id,
+            detail=str(role),
+        )
+
+
+def remove_membership(
+    session: Session, actor: Actor, *, user_id: UUID, organisation_id: UUID, role: Role
+) -> None:
+    """Take a role away, under the same rule as granting it. A user's last role stays: an
+    account without any organisation would be nobody's to manage, so switch it off instead."""
+    with unit_of_work(session):
+        ensure_allowed(actor, grant_permission(role), organisation_id)
+        user = session.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise NotFoundError("Gebruiker bestaat niet.")
+        held = session.scalars(select(MembershipRow).where(MembershipRow.user_id == user.id)).all()
+        row = next(
+            (m for m in held if (m.organisation_id, m.role) == (organisation_id, role)), None
+        )
+        if row is None:
+            raise NotFoundError("Deze gebruiker heeft deze rol niet in deze organisatie.")
+        if len(held) == 1:
+            raise DomainError(
+                "Dit is de laatste rol van deze gebruiker. Zet het account uit in plaats daarvan."
+            )
+        session.delete(row)
+        audit.record(
+            session,
+            actor,
+            "users.membership.remove",
             obj=("user", user.id),
             organisation_id=organisation_id,
             detail=str(role),
@@ -196,12 +221,8 @@ def create_api_token(session: Session, actor: Actor, *, user_email: str, name: s
         user = session.scalar(select(User).where(User.email == user_email.strip().lower()))
         if user is None:
             raise NotFoundError("Gebruiker {email} bestaat niet.", email=user_email)
-        organisations = session.scalars(
-            select(MembershipRow.organisation_id).where(MembershipRow.user_id == user.id)
-        ).all()
         if actor.user_id != user.id:
-            for organisation_id in organisations:
-                ensure_allowed(actor, Permission.USERS_MANAGE, organisation_id)
+            _ensure_manages_everywhere(session, actor, user.id)
         token = rules.new_api_token()
         row = ApiToken(
             user_id=user.id, name=name, prefix=token[:10], token_hash=rules.digest(token)
@@ -210,6 +231,41 @@ def create_api_token(session: Session, actor: Actor, *, user_email: str, name: s
         session.flush()
         audit.record(session, actor, "tokens.create", obj=("api_token", row.id), detail=name)
     return token
+
+
+def revoke_api_token(session: Session, actor: Actor, *, reference: str) -> UUID:
+    """Revoke a token, named by its id or by the prefix shown when it was made; it answers 401
+    from the next request on. Its row stays (revoked), so the audit trail keeps its name."""
+    with unit_of_work(session):
+        reference = reference.strip()
+        try:
+            condition = ApiToken.id == UUID(reference)
+        except ValueError:
+            condition = ApiToken.prefix == reference
+        found = session.scalars(select(ApiToken).where(condition).with_for_update()).all()
+        if not found:
+            raise NotFoundError("Token {reference} bestaat niet.", reference=reference)
+        if len(found) > 1:
+            raise ConflictError("Meer dan één token begint zo: gebruik het id.")
+        token = found[0]
+        if actor.user_id != token.user_id:
+            _ensure_manages_everywhere(session, actor, token.user_id)
+        if token.revoked_at is not None:
+            raise ConflictError("Dit token is al ingetrokken.")
+        token.revoked_at = utcnow()
+        audit.record(
+            session, actor, "tokens.revoke", obj=("api_token", token.id), detail=token.name
+        )
+    return token.id
+
+
+def _ensure_manages_everywhere(session: Session, actor: Actor, user_id: UUID) -> None:
+    """A person's account is managed by the admins of every organisation they work for."""
+    organisations = session.scalars(
+        select(MembershipRow.organisation_id).where(MembershipRow.user_id == user_id)
+    ).all()
+    for organisation_id in organisations:
+        ensure_allowed(actor, Permission.USERS_MANAGE, organisation_id)
 
 
 def set_locale(session: Session, actor: Actor, *, locale: str) -> None:
