@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import delete, func, select
@@ -156,40 +157,53 @@ def set_active(session: Session, actor: Actor, *, user_id: UUID, active: bool) -
         )
 
 
+def _recent_failures(
+    session: Session, keys: tuple[str, str], since: datetime
+) -> tuple[rules.Failures, rules.Failures]:
+    found = {
+        key: rules.Failures(count, last)
+        for key, count, last in session.execute(
+            select(LoginFailure.key, func.count(), func.max(LoginFailure.at))
+            .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
+            .group_by(LoginFailure.key)
+        )
+    }
+    return found.get(keys[0], rules.Failures()), found.get(keys[1], rules.Failures())
+
+
+def throttle_of(settings: Settings) -> rules.Throttle:
+    return rules.Throttle(
+        free_per_account=settings.login_max_failures,
+        backoff_seconds=settings.login_backoff_seconds,
+        max_seconds=settings.login_backoff_max_seconds,
+        per_address=settings.login_max_failures_per_ip,
+        window=timedelta(minutes=settings.login_window_minutes),
+    )
+
+
 def log_in(
     session: Session, settings: Settings, *, email: str, password: str, address: str | None
 ) -> NewSession:
-    """Check a password and open a web session. Whatever went wrong, the message is the same."""
+    """Check a password and open a web session. Whatever went wrong, the message is the same;
+    a throttled attempt is told how long to wait, which depends on the keys only, so it does
+    not tell whether the account exists either."""
     email = email.strip().lower()
     keys = (rules.email_key(email), rules.address_key(address))
     anonymous = Actor(user_id=None, email=email[:254], address=address)
+    throttle = throttle_of(settings)
     with unit_of_work(session):
-        since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-        counts = dict(
-            session.execute(
-                select(LoginFailure.key, func.count())
-                .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
-                .group_by(LoginFailure.key)
-            ).all()
-        )
-        if rules.login_blocked(
-            counts.get(keys[0], 0),
-            counts.get(keys[1], 0),
-            per_email=settings.login_max_failures,
-            per_address=settings.login_max_failures_per_ip,
-        ):
+        now = utcnow()
+        account, from_address = _recent_failures(session, keys, now - throttle.window)
+        wait = rules.login_wait(account, from_address, now=now, throttle=throttle)
+        if wait > 0:
             audit.record(
                 session, anonymous, "auth.login", outcome=audit.Outcome.DENIED, detail="throttled"
             )
             session.commit()
-            raise TooManyAttemptsError(
-                "Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.",
-                minutes=settings.login_window_minutes,
-            )
+            raise _throttled(wait)
         user = session.scalar(select(User).where(User.email == email))
         valid = rules.password_matches(user.password_hash if user else None, password)
         if user is None or not user.active or not valid:
-            now = utcnow()
             session.add_all(LoginFailure(key=key, at=now) for key in keys)
             audit.record(session, anonymous, "auth.login", outcome=audit.Outcome.FAILURE)
             session.commit()
@@ -201,12 +215,24 @@ def log_in(
                 token_hash=rules.digest(token),
                 user_id=user.id,
                 csrf_token=csrf,
-                expires_at=utcnow() + timedelta(hours=settings.session_hours),
+                expires_at=now + timedelta(hours=settings.session_hours),
             )
         )
         actor = Actor(user_id=user.id, email=user.email, address=address)
         audit.record(session, actor, "auth.login", obj=("user", user.id))
     return NewSession(token=token, csrf_token=csrf, user_id=user.id, locale=user.locale)
+
+
+def _throttled(wait: float) -> TooManyAttemptsError:
+    if wait < 60:
+        return TooManyAttemptsError(
+            "Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw.",
+            seconds=math.ceil(wait),
+        )
+    return TooManyAttemptsError(
+        "Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.",
+        minutes=math.ceil(wait / 60),
+    )
 
 
 def log_out(session: Session, actor: Actor, *, token: str) -> None:
