@@ -98,6 +98,14 @@ def demo(
     )
 
 
+def _organisation_id(session: Session, name: str) -> UUID:
+    ids = {o.name: o.id for o in network_queries.organisations(session)}
+    if name not in ids:
+        console.print(f"[red]unknown organisation {name!r}[/red]")
+        raise typer.Exit(code=1)
+    return ids[name]
+
+
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Option()],
@@ -121,14 +129,6 @@ def users_create(
         except DomainError as error:
             raise _fail(error) from None
     console.print(f"user {email} created")
-
-
-def _organisation_id(session: Session, name: str) -> UUID:
-    ids = {o.name: o.id for o in network_queries.organisations(session)}
-    if name not in ids:
-        console.print(f"[red]unknown organisation {name!r}[/red]")
-        raise typer.Exit(code=1)
-    return ids[name]
 
 
 @users_app.command("grant")

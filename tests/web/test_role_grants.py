@@ -343,3 +343,16 @@ def test_the_users_page_offers_a_remove_button_only_where_it_would_work(
         "physician",
         "viewer",
     }
+    # a role in another organisation counts too: the Lindehof role is then not the last one
+    actions.remove_membership(
+        session, SYSTEM, user_id=viewer, organisation_id=lindehof, role=Role.PHYSICIAN
+    )
+    actions.remove_membership(
+        session, SYSTEM, user_id=viewer, organisation_id=lindehof, role=Role.COORDINATOR
+    )
+    assert buttons(login(ORG_ADMIN).page("/admin/users")) == set()
+    heidezicht = organisation_id(session, HEIDEZICHT)
+    actions.add_membership(
+        session, SYSTEM, email=VIEWER, organisation_id=heidezicht, role=Role.PHYSICIAN
+    )
+    assert buttons(login(ORG_ADMIN).page("/admin/users")) == {"viewer"}

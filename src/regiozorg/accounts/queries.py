@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from regiozorg.accounts import rules
@@ -122,7 +122,7 @@ class RoleRow:
     organisation_id: UUID
     organisation: str
     role: Role
-    removable: bool  # by the actor who asked, under the rule for granting it
+    removable: bool  # by the actor who asked: the rule for granting it, and not the last role
 
 
 @dataclass(frozen=True)
@@ -145,9 +145,18 @@ def users(session: Session, actor: Actor) -> Sequence[UserRow]:
     )
     if organisations is not None:
         query = query.where(MembershipRow.organisation_id.in_(organisations))
+    # every organisation's roles count here: a role the actor sees may not be the user's last
+    held = dict(
+        session.execute(
+            select(MembershipRow.user_id, func.count()).group_by(MembershipRow.user_id)
+        ).all()
+    )
     grouped: dict[UUID, tuple[User, list[RoleRow]]] = {}
     for user, organisation_id, organisation, role in session.execute(query):
-        removable = decide(actor, grant_permission(role), organisation_id) is Decision.ALLOW
+        removable = (
+            held.get(user.id, 0) > 1
+            and decide(actor, grant_permission(role), organisation_id) is Decision.ALLOW
+        )
         grouped.setdefault(user.id, (user, []))[1].append(
             RoleRow(organisation_id, organisation, role, removable)
         )
