@@ -17,6 +17,7 @@ from regiozorg.accounts import actions
 from regiozorg.accounts.models import MembershipRow, User
 from regiozorg.audit import AuditEntry
 from regiozorg.auth import REACHING_ROLES, SYSTEM, AccessDeniedError, Permission, Role
+from regiozorg.errors import DomainError
 from regiozorg.network.models import Organisation
 from regiozorg.night import intake
 from regiozorg.night.models import Incident
@@ -25,6 +26,7 @@ from tests.cast import (
     HEIDEZICHT_ADMIN,
     LINDEHOF,
     NETWORK_ADMIN,
+    OFFICE,
     ORG_ADMIN,
     PHYSICIAN,
     VIEWER,
@@ -356,3 +358,22 @@ def test_the_users_page_offers_a_remove_button_only_where_it_would_work(
         session, SYSTEM, email=VIEWER, organisation_id=heidezicht, role=Role.PHYSICIAN
     )
     assert buttons(login(ORG_ADMIN).page("/admin/users")) == {"viewer"}
+
+
+def test_the_last_network_admin_keeps_the_role(session: Session) -> None:
+    office = organisation_id(session, OFFICE)
+    admin = _user_id(session, NETWORK_ADMIN)
+    actions.add_membership(
+        session, SYSTEM, email=NETWORK_ADMIN, organisation_id=office, role=Role.VIEWER
+    )
+    with pytest.raises(DomainError, match="netwerkbeheerder"):
+        actions.remove_membership(
+            session, SYSTEM, user_id=admin, organisation_id=office, role=Role.NETWORK_ADMIN
+        )
+    actions.add_membership(
+        session, SYSTEM, email=VIEWER, organisation_id=office, role=Role.NETWORK_ADMIN
+    )
+    actions.remove_membership(
+        session, SYSTEM, user_id=admin, organisation_id=office, role=Role.NETWORK_ADMIN
+    )
+    assert (office, "network_admin") not in roles_of(session, NETWORK_ADMIN)

@@ -121,6 +121,9 @@ def remove_membership(
             raise DomainError(
                 "Dit is de laatste rol van deze gebruiker. Zet het account uit in plaats daarvan."
             )
+        if role is Role.NETWORK_ADMIN and not _other_network_admins(session, user.id):
+            # nobody could grant the roles with reach any more, except from the server
+            raise DomainError("Het netwerk houdt minstens één actieve netwerkbeheerder.")
         session.delete(row)
         audit.record(
             session,
@@ -130,6 +133,21 @@ def remove_membership(
             organisation_id=organisation_id,
             detail=str(role),
         )
+
+
+def _other_network_admins(session: Session, user_id: UUID) -> int:
+    return (
+        session.scalar(
+            select(func.count(func.distinct(MembershipRow.user_id)))
+            .join(User, User.id == MembershipRow.user_id)
+            .where(
+                MembershipRow.role == Role.NETWORK_ADMIN,
+                MembershipRow.user_id != user_id,
+                User.active.is_(True),
+            )
+        )
+        or 0
+    )
 
 
 def set_active(session: Session, actor: Actor, *, user_id: UUID, active: bool) -> None:
