@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.accounts import actions
+from regiozorg.accounts.models import LoginFailure
+from regiozorg.accounts.rules import address_key, email_key
 from regiozorg.audit import AuditEntry
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
@@ -123,3 +125,14 @@ def test_throttled_attempts_are_audited_with_one_answer_for_known_and_unknown_ac
         )
     ).all()
     assert outcomes.count("throttled") >= 2
+
+
+def test_forgotten_failures_are_deleted_by_the_next_failure(
+    session: Session, throttled: Settings, clock: Clock
+) -> None:
+    for n in range(3):
+        attempt(session, throttled, f"x{n}@example.org", "guess", ATTACKER)
+    clock.advance(60 * 60 + 1)
+    attempt(session, throttled, VIEWER, "guess", ELSEWHERE)
+    stored = session.scalars(select(LoginFailure.key)).all()
+    assert sorted(stored) == sorted([email_key(VIEWER), address_key(ELSEWHERE)])

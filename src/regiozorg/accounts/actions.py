@@ -223,6 +223,8 @@ def log_in(
         valid = rules.password_matches(user.password_hash if user else None, password)
         if user is None or not user.active or not valid:
             session.add_all(LoginFailure(key=key, at=now) for key in keys)
+            # forgotten failures go, so an attack cannot fill the table (the index on ``at``)
+            session.execute(delete(LoginFailure).where(LoginFailure.at < now - throttle.window))
             audit.record(session, anonymous, "auth.login", outcome=audit.Outcome.FAILURE)
             session.commit()
             raise DomainError(LOGIN_REFUSED)
