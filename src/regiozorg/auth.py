@@ -42,6 +42,8 @@ class Permission(StrEnum):
     NIGHT_PLANS = "night.plans"
     NIGHT_HISTORY = "night.history"
     NIGHT_REPORTS = "night.reports"
+    # Granting or removing a role that reaches beyond its own organisation (see REACHING_ROLES).
+    ROLES_GRANT_REACHING = "roles.grant_reaching"
 
 
 class Decision(StrEnum):
@@ -61,44 +63,52 @@ NIGHT_TEAM = frozenset({Role.NIGHT_CARER})
 class Rule:
     """``anywhere``: roles that grant the permission whichever organisation they hold it in.
     ``own``: roles that grant it only for the organisation they are held in.
-    ``hidden``: refusals about another organisation's things are answered as "not found"."""
+    ``hidden``: refusals about another organisation's things are answered as "not found".
+    ``reach``: the roles in ``anywhere`` see or act on other organisations' clients, people,
+    coordination or figures through this permission, so they are roles with reach (only the
+    network admin grants them). Permissions everyone holds anyway (seeing the network and the
+    anonymous bed board) and the physician's referring (they see only their own referrals)
+    do not reach."""
 
     anywhere: frozenset[Role] = frozenset()
     own: frozenset[Role] = frozenset()
     hidden: bool = False
+    reach: bool = False
 
 
 RULES: dict[Permission, Rule] = {
     Permission.NETWORK_VIEW: Rule(anywhere=ALL_ROLES),
-    Permission.NETWORK_MANAGE: Rule(anywhere=frozenset({Role.NETWORK_ADMIN})),
+    Permission.NETWORK_MANAGE: Rule(anywhere=frozenset({Role.NETWORK_ADMIN}), reach=True),
     Permission.ORGANISATION_MANAGE: Rule(
-        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
+        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN}), reach=True
     ),
     # Client details stay inside the client's own organisation; the network admin runs the
     # network, not the care, and gets no client data from that role alone.
     Permission.CLIENTS_READ: Rule(own=CARE_ROLES, hidden=True),
     Permission.CLIENTS_MANAGE: Rule(own=frozenset({Role.ORG_ADMIN}), hidden=True),
     Permission.USERS_MANAGE: Rule(
-        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
+        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN}), reach=True
     ),
     Permission.AUDIT_VIEW: Rule(
-        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
+        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN}), reach=True
     ),
     # Everyone sees the bed board: free, held and occupied counts, no patient in sight.
     Permission.BEDS_VIEW: Rule(anywhere=ALL_ROLES),
     # GPs and hospital physicians refer; the coordination point takes requests by phone too.
     Permission.BEDS_REQUEST: Rule(anywhere=BED_COORDINATORS | {Role.PHYSICIAN}),
-    Permission.BEDS_COORDINATE: Rule(anywhere=BED_COORDINATORS),
+    Permission.BEDS_COORDINATE: Rule(anywhere=BED_COORDINATORS, reach=True),
     # The people of the organisation that owns a bed keep it up to date and accept offers.
     Permission.BEDS_PROVIDE: Rule(own=CARE_ROLES),
-    Permission.BEDS_REPORTS: Rule(anywhere=BED_COORDINATORS | {Role.NETWORK_ADMIN, Role.PLANNER}),
+    Permission.BEDS_REPORTS: Rule(
+        anywhere=BED_COORDINATORS | {Role.NETWORK_ADMIN, Role.PLANNER}, reach=True
+    ),
     # The shared night team works for every organisation in the service: alarm platforms post
     # with a night carer's (or an integration's) token, and the team works one queue.
-    Permission.NIGHT_INTAKE: Rule(anywhere=NIGHT_TEAM),
-    Permission.NIGHT_HANDLE: Rule(anywhere=NIGHT_TEAM),
+    Permission.NIGHT_INTAKE: Rule(anywhere=NIGHT_TEAM, reach=True),
+    Permission.NIGHT_HANDLE: Rule(anywhere=NIGHT_TEAM, reach=True),
     # Which locations take part, norms, the night roster, controllers and escalation steps.
     Permission.NIGHT_SETUP: Rule(
-        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN})
+        anywhere=frozenset({Role.NETWORK_ADMIN}), own=frozenset({Role.ORG_ADMIN}), reach=True
     ),
     # A client's night care plan is written by the client's own organisation.
     Permission.NIGHT_PLANS: Rule(own=frozenset({Role.ORG_ADMIN, Role.COORDINATOR}), hidden=True),
@@ -106,9 +116,25 @@ RULES: dict[Permission, Rule] = {
     Permission.NIGHT_HISTORY: Rule(own=CARE_ROLES, hidden=True),
     # Figures without names: the network, planners, and each organisation for its own.
     Permission.NIGHT_REPORTS: Rule(
-        anywhere=frozenset({Role.NETWORK_ADMIN, Role.PLANNER}), own=frozenset({Role.ORG_ADMIN})
+        anywhere=frozenset({Role.NETWORK_ADMIN, Role.PLANNER}),
+        own=frozenset({Role.ORG_ADMIN}),
+        reach=True,
     ),
+    Permission.ROLES_GRANT_REACHING: Rule(anywhere=frozenset({Role.NETWORK_ADMIN}), reach=True),
 }
+
+# Roles whose holder reaches beyond the organisation the role is held in, derived from the
+# rules above and from the two decisions below that open other organisations' clients (the bed
+# coordinator's referrals, the night team's incidents). Today: network admin, coordinator,
+# night carer, planner. The planner reaches only figures without names (bed and night reports
+# of every organisation), yet those are other organisations' figures, in a small region
+# sometimes small enough to point at people, and an organisation's own figures are already
+# open to its own admin: so the planner is granted by the network admin too.
+REACHING_ROLES: frozenset[Role] = (
+    frozenset(role for rule in RULES.values() if rule.reach for role in rule.anywhere)
+    | BED_COORDINATORS
+    | NIGHT_TEAM
+)
 
 
 @dataclass(frozen=True)
@@ -202,6 +228,29 @@ def ensure_allowed(
         raise AccessDeniedError(
             actor, permission, decision, organisation_id=organisation_id, client_id=client_id
         )
+
+
+def grant_permission(role: Role) -> Permission:
+    """What granting (or removing) ``role`` takes.
+
+    An organisation admin is trusted with their own organisation only. A role with reach
+    (``REACHING_ROLES``) would let them give themself or their staff other organisations'
+    referrals, night incidents, people or figures, so only the network admin grants those. The
+    own-organisation roles (organisation admin, physician, viewer) the organisation admin grants
+    in their own organisation, as before; asked with that organisation, ``decide`` keeps them
+    out of any other one.
+    """
+    return Permission.ROLES_GRANT_REACHING if role in REACHING_ROLES else Permission.USERS_MANAGE
+
+
+def grantable_roles(actor: Actor, organisation_id: UUID | None = None) -> list[Role]:
+    """The roles ``actor`` may grant (in ``organisation_id``, or in some organisation), for
+    the choices a form offers; the action decides again."""
+    return [
+        role
+        for role in Role
+        if decide(actor, grant_permission(role), organisation_id) is Decision.ALLOW
+    ]
 
 
 def scope(actor: Actor, permission: Permission) -> frozenset[UUID] | None:

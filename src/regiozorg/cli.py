@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
+from uuid import UUID
 
 import typer
 from rich.console import Console
@@ -13,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from regiozorg import demo as demo_region
 from regiozorg.accounts import actions as accounts
+from regiozorg.accounts import queries as account_queries
 from regiozorg.auth import SYSTEM, Role
+from regiozorg.clock import local
 from regiozorg.config import get_settings
 from regiozorg.db import make_engine, make_sessionmaker
 from regiozorg.errors import DomainError
@@ -95,6 +99,14 @@ def demo(
     )
 
 
+def _organisation_id(session: Session, name: str) -> UUID:
+    ids = {o.name: o.id for o in network_queries.organisations(session)}
+    if name not in ids:
+        console.print(f"[red]unknown organisation {name!r}[/red]")
+        raise typer.Exit(code=1)
+    return ids[name]
+
+
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Option()],
@@ -105,10 +117,7 @@ def users_create(
 ) -> None:
     """Create a user (the command line acts with full rights: it runs on the server)."""
     with _sessions()() as session:
-        ids = {o.name: o.id for o in network_queries.organisations(session)}
-        if organisation not in ids:
-            console.print(f"[red]unknown organisation {organisation!r}[/red]")
-            raise typer.Exit(code=1)
+        organisation_id = _organisation_id(session, organisation)
         try:
             accounts.create_user(
                 session,
@@ -116,11 +125,51 @@ def users_create(
                 email=email,
                 name=name,
                 password=password,
-                memberships=[(ids[organisation], role)],
+                memberships=[(organisation_id, role)],
             )
         except DomainError as error:
             raise _fail(error) from None
     console.print(f"user {email} created")
+
+
+@users_app.command("grant")
+def users_grant(
+    email: Annotated[str, typer.Option()],
+    organisation: Annotated[str, typer.Option(help="Organisation name.")],
+    role: Annotated[Role, typer.Option()],
+) -> None:
+    """Give an existing user a role in an organisation (audited as the command line)."""
+    with _sessions()() as session:
+        organisation_id = _organisation_id(session, organisation)
+        try:
+            accounts.add_membership(
+                session, SYSTEM, email=email, organisation_id=organisation_id, role=role
+            )
+        except DomainError as error:
+            raise _fail(error) from None
+    console.print(f"{email}: {role} in {organisation}")
+
+
+@users_app.command("revoke-role")
+def users_revoke_role(
+    email: Annotated[str, typer.Option()],
+    organisation: Annotated[str, typer.Option(help="Organisation name.")],
+    role: Annotated[Role, typer.Option()],
+) -> None:
+    """Take a role away; a user's last role stays (switch the account off instead)."""
+    with _sessions()() as session:
+        organisation_id = _organisation_id(session, organisation)
+        user = account_queries.user_id(session, email)
+        if user is None:
+            console.print(f"[red]unknown user {email!r}[/red]")
+            raise typer.Exit(code=1)
+        try:
+            accounts.remove_membership(
+                session, SYSTEM, user_id=user, organisation_id=organisation_id, role=role
+            )
+        except DomainError as error:
+            raise _fail(error) from None
+    console.print(f"{email}: no longer {role} in {organisation}")
 
 
 @tokens_app.command("create")
@@ -136,6 +185,46 @@ def tokens_create(
             raise _fail(error) from None
     console.print("store this token now: it cannot be shown again")
     typer.echo(token)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    user: Annotated[str | None, typer.Option(help="Only this user's tokens.")] = None,
+) -> None:
+    """API tokens, newest first: id, prefix, owner, name, created, last used, revoked."""
+    with _sessions()() as session:
+        rows = account_queries.api_tokens(session, SYSTEM, owner=user)
+
+    def moment(value: datetime | None) -> str:
+        return local(value).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+    for t in rows:
+        typer.echo(
+            "\t".join(
+                (
+                    str(t.id),
+                    t.prefix,
+                    t.owner,
+                    t.name,
+                    moment(t.created_at),
+                    moment(t.last_used_at),
+                    f"revoked {moment(t.revoked_at)}" if t.revoked_at else "active",
+                )
+            )
+        )
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    reference: Annotated[str, typer.Argument(help="The token's id or prefix (from list).")],
+) -> None:
+    """Revoke an API token: from the next request on it answers 401."""
+    with _sessions()() as session:
+        try:
+            revoked = accounts.revoke_api_token(session, SYSTEM, reference=reference)
+        except DomainError as error:
+            raise _fail(error) from None
+    console.print(f"token {revoked} revoked")
 
 
 @app.command("import")

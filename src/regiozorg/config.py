@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -20,10 +20,19 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     session_hours: int = 12
     default_locale: str = "nl"
-    # Login throttling: failures allowed per e-mail address and per client address in the window.
+    # Login throttling (see accounts.rules.login_wait): failures per account that cost nothing,
+    # then a wait doubling from login_backoff_seconds up to login_backoff_max_seconds; failures
+    # per client address after which that address is refused for accounts that failed; failures
+    # older than the window are forgotten.
     login_max_failures: int = 5
+    login_backoff_seconds: float = 2.0
+    login_backoff_max_seconds: float = 900.0
     login_max_failures_per_ip: int = 30
-    login_window_minutes: int = 15
+    login_window_minutes: int = 60
+    # Reverse proxies (IP addresses or CIDR networks) whose X-Forwarded-For is believed; the
+    # client is the right-most address in it that is not itself a trusted proxy. Empty: the
+    # direct peer is the client. In the environment a JSON list: '["10.0.0.0/8"]'.
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
     # Travel-time estimate from coordinates: great-circle km x detour factor / speed.
     travel_detour_factor: float = 1.3
     travel_speed_kmh: float = 60.0

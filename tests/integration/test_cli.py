@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from regiozorg.accounts.models import ApiToken
+from regiozorg.audit import AuditEntry
 from regiozorg.cli import app
 from regiozorg.config import get_settings
 from regiozorg.db import make_engine
 from regiozorg.demo import REGION_NAME as REGION
+from regiozorg.demo import demo_email
 from regiozorg.network.models import Organisation, Region
 from tests.cast import LINDEHOF, PHYSICIAN
 
@@ -177,3 +179,37 @@ def test_import_cleans_control_characters_in_a_csv(database: str, tmp_path: Path
 
     assert "created: organisations 1" in invoke("import", str(path))
     assert "Zorggroep Nul" in organisation_names(database)
+
+
+def test_tokens_are_listed_and_revoked_by_prefix(database: str) -> None:
+    invoke("demo")
+    token = invoke("tokens", "create", "--user", PHYSICIAN, "--name", "alarmplatform")
+    token = token.strip().splitlines()[-1]
+    listed = invoke("tokens", "list", "--user", PHYSICIAN)
+    assert token[:10] in listed and "alarmplatform" in listed and "active" in listed
+    assert token not in listed
+    assert invoke("tokens", "list", "--user", "nobody@example.org").strip() == ""
+    assert "revoked" in invoke("tokens", "revoke", token[:10])
+    assert "revoked 20" in invoke("tokens", "list")
+    again = runner.invoke(app, ["tokens", "revoke", token[:10]])
+    assert again.exit_code == 1 and "al ingetrokken" in again.output
+    with Session(make_engine(database)) as session:
+        stored = session.scalars(select(ApiToken)).one()
+    assert stored.revoked_at is not None
+
+
+def test_roles_are_granted_and_taken_away_but_not_the_last_one(database: str) -> None:
+    invoke("demo")
+    email = demo_email("viewer")
+    invoke("users", "grant", "--email", email, "--organisation", "Zorggroep Lindehof",
+           "--role", "coordinator")  # fmt: skip
+    invoke("users", "revoke-role", "--email", email, "--organisation", "Zorggroep Lindehof",
+           "--role", "coordinator")  # fmt: skip
+    last = runner.invoke(app, ["users", "revoke-role", "--email", email, "--organisation",
+                               "Zorggroep Lindehof", "--role", "viewer"])  # fmt: skip
+    assert last.exit_code == 1 and "laatste rol" in last.output
+    with Session(make_engine(database)) as session:
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.action.like("users.membership%"))
+        ).all()
+    assert sorted(actions) == ["users.membership", "users.membership.remove"]

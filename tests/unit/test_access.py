@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from regiozorg.auth import (
+    REACHING_ROLES,
     SYSTEM,
     AccessDeniedError,
     Actor,
@@ -15,7 +16,11 @@ from regiozorg.auth import (
     Permission,
     Role,
     decide,
+    decide_night_client_access,
+    decide_patient_access,
     ensure_allowed,
+    grant_permission,
+    grantable_roles,
     scope,
 )
 
@@ -90,3 +95,52 @@ def test_ensure_allowed_raises_with_the_decision() -> None:
 def test_every_permission_has_a_rule() -> None:
     for permission in Permission:
         decide(actor(Role.VIEWER), permission)  # a missing rule would raise KeyError
+
+
+# --- who may grant which role ----------------------------------------------------------------
+
+
+def test_the_roles_with_reach_are_derived_from_the_rules_as_written_out_here() -> None:
+    assert {
+        Role.NETWORK_ADMIN,
+        Role.COORDINATOR,
+        Role.NIGHT_CARER,
+        Role.PLANNER,
+    } == REACHING_ROLES
+
+
+@pytest.mark.parametrize("role", sorted(set(Role) - REACHING_ROLES))
+def test_a_role_without_reach_opens_nothing_of_another_organisation(role: Role) -> None:
+    someone = actor(role)
+    open_elsewhere = {p for p in Permission if decide(someone, p, OTHER) is Decision.ALLOW}
+    # seeing the network and the anonymous bed board, and referring a patient of one's own
+    assert open_elsewhere <= {
+        Permission.NETWORK_VIEW,
+        Permission.BEDS_VIEW,
+        Permission.BEDS_REQUEST,
+    }
+    assert (
+        decide_patient_access(someone, referrer_user_id=uuid.uuid4(), offered_to=frozenset({OTHER}))
+        is Decision.NOT_FOUND
+    )
+    assert (
+        decide_night_client_access(
+            someone, client_organisation_id=OTHER, enrolled=True, on_shift=True
+        )
+        is Decision.NOT_FOUND
+    )
+
+
+def test_an_org_admin_grants_the_own_organisation_roles_in_their_own_organisation_only() -> None:
+    admin = actor(Role.ORG_ADMIN)
+    assert grantable_roles(admin, OWN) == [Role.ORG_ADMIN, Role.PHYSICIAN, Role.VIEWER]
+    assert grantable_roles(admin, OTHER) == []
+    assert grantable_roles(actor(Role.NETWORK_ADMIN), OTHER) == list(Role)
+    assert grantable_roles(actor(Role.COORDINATOR), OWN) == []
+
+
+@pytest.mark.parametrize("role", sorted(REACHING_ROLES))
+def test_granting_a_role_with_reach_takes_the_network_admin(role: Role) -> None:
+    permission = grant_permission(role)
+    assert decide(actor(Role.ORG_ADMIN), permission, OWN) is Decision.FORBIDDEN
+    assert decide(actor(Role.NETWORK_ADMIN, organisation=OTHER), permission, OWN) is Decision.ALLOW

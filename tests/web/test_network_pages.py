@@ -151,12 +151,12 @@ def test_org_admin_gives_a_user_a_second_organisation_only_for_its_own(
     ids = dict(session.execute(select(Organisation.name, Organisation.id)).all())
     granted = client.submit(
         "/admin/users/memberships",
-        {"email": VIEWER, "organisation_id": str(ids[LINDEHOF]), "role": "planner"},
+        {"email": VIEWER, "organisation_id": str(ids[LINDEHOF]), "role": "physician"},
     )
     assert granted.status_code == 303  # type: ignore[attr-defined]
     refused = client.submit(
         "/admin/users/memberships",
-        {"email": VIEWER, "organisation_id": str(ids[HEIDEZICHT]), "role": "planner"},
+        {"email": VIEWER, "organisation_id": str(ids[HEIDEZICHT]), "role": "physician"},
     )
     assert refused.status_code == 403  # type: ignore[attr-defined]
     roles = session.scalars(
@@ -164,7 +164,7 @@ def test_org_admin_gives_a_user_a_second_organisation_only_for_its_own(
         .join(User, User.id == MembershipRow.user_id)
         .where(User.email == VIEWER)
     ).all()
-    assert sorted(roles) == ["planner", "viewer"]
+    assert sorted(roles) == ["physician", "viewer"]
 
 
 def test_a_switched_off_account_is_signed_out_at_once(

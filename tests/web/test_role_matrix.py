@@ -27,6 +27,7 @@ MATRIX: dict[str, tuple[set[str], dict[str, int]]] = {
     "/admin/units": (ADMINS, {}),
     "/admin/staff": (ADMINS, {}),
     "/admin/users": (ADMINS, {}),
+    "/admin/tokens": (ADMINS, {}),
     "/admin/import": (NETWORK_ADMIN, {}),
     "/admin/export.json": (NETWORK_ADMIN, {}),
     "/admin/export/locations.csv": (NETWORK_ADMIN, {}),

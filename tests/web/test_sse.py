@@ -1,12 +1,28 @@
-"""The live stream every screen listens to (the bed board, the night console, the night API)."""
+"""The live stream every screen listens to (the bed board, the night console, the night API),
+and how it ends: when the browser goes away, and when the sign-in it was opened with ends."""
 
 from __future__ import annotations
 
 import asyncio
+import time
+from uuid import UUID
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from regiozorg import events
+from regiozorg.accounts import actions
+from regiozorg.accounts.models import ApiToken, User
+from regiozorg.auth import SYSTEM
 from regiozorg.night import intake
 from regiozorg.web import sse
+from regiozorg.web.deps import SESSION_COOKIE
+from tests.cast import NETWORK_ADMIN
+from tests.night_cast import DESK
+from tests.web.conftest import Browser
+from tests.web.test_night_api import EventStream
 
 
 def test_the_stream_keeps_the_line_open_and_ends_when_the_client_goes_away() -> None:
@@ -45,4 +61,137 @@ def test_the_stream_hears_only_its_own_topic() -> None:
             await stream.aclose()
 
     assert asyncio.run(first_event()).startswith("event: bed.held\n")
+    assert events.BROKER.subscriber_count() == 0
+
+
+# --- a stream lives no longer than its sign-in -----------------------------------------------
+
+
+def _stream_request(app: object, headers: list[tuple[bytes, bytes]]) -> Request:
+    async def receive() -> dict[str, object]:
+        await asyncio.Event().wait()  # the browser never goes away by itself here
+        return {"type": "http.disconnect"}
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/night/events",
+        "query_string": b"",
+        "headers": headers,
+        "app": app,
+    }
+    return Request(scope, receive)
+
+
+def _user_id(session: Session, email: str) -> UUID:
+    return session.scalars(select(User.id).where(User.email == email)).one()
+
+
+def _end_by_logout(browser: Browser, admin: Browser, session: Session) -> None:
+    assert browser.submit("/logout", {}).status_code == 303  # type: ignore[attr-defined]
+
+
+def _end_by_deactivation(browser: Browser, admin: Browser, session: Session) -> None:
+    admin.page("/admin/users")
+    response = admin.submit(f"/admin/users/{_user_id(session, DESK)}/active", {"active": "false"})
+    assert response.status_code == 303  # type: ignore[attr-defined]
+
+
+def _end_by_revocation(browser: Browser, admin: Browser, session: Session) -> None:
+    token_id = session.scalars(select(ApiToken.id).where(ApiToken.name == "stream")).one()
+    admin.page("/admin/tokens")
+    assert admin.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 303  # type: ignore[attr-defined]
+
+
+ENDINGS = {
+    "logout": _end_by_logout,
+    "account switched off": _end_by_deactivation,
+    "token revoked": _end_by_revocation,
+}
+
+
+@pytest.mark.parametrize("ending", sorted(ENDINGS))
+def test_a_stream_ends_soon_after_its_sign_in_ends(
+    app_client: Browser, session: Session, ending: str
+) -> None:
+    with (
+        Browser(app_client.app, base_url="https://testserver") as browser,
+        Browser(app_client.app, base_url="https://testserver") as admin,
+    ):
+        browser.login(DESK)
+        admin.login(NETWORK_ADMIN)
+        if ending == "token revoked":
+            token = actions.create_api_token(session, SYSTEM, user_email=DESK, name="stream")
+            headers = [(b"authorization", f"Bearer {token}".encode())]
+        else:
+            cookie = browser.cookies.get(SESSION_COOKIE)
+            assert cookie
+            headers = [(b"cookie", f"{SESSION_COOKIE}={cookie}".encode())]
+        connection = sse.signed_in_connection(
+            _stream_request(app_client.app, headers), recheck=0.05
+        )
+
+        async def run() -> tuple[int, float]:
+            stream = sse.event_stream(connection, intake.NIGHT, keepalive=0.02, poll=0.01)
+            try:
+                before = 0
+                # still signed in: the stream goes on past several checks
+                while before < 20:
+                    await asyncio.wait_for(anext(stream), 5)
+                    before += 1
+                ENDINGS[ending](browser, admin, session)
+                ended = time.monotonic()
+                async for _chunk in stream:
+                    assert time.monotonic() - ended < 5
+                return before, time.monotonic() - ended
+            finally:
+                await stream.aclose()
+
+        before, took = asyncio.run(asyncio.wait_for(run(), 10))
+    assert before == 20
+    assert took < 1.0
+    assert events.BROKER.subscriber_count() == 0
+
+
+def test_a_stream_whose_sign_in_cannot_be_checked_ends() -> None:
+    class Connected:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    def broken() -> bool:
+        raise ConnectionError("database gone")
+
+    async def drain() -> list[str]:
+        connection = sse.SignedInConnection(Connected(), broken, recheck=0.01)
+        stream = sse.event_stream(connection, intake.NIGHT, keepalive=60, poll=0.01)
+        return [chunk async for chunk in stream]
+
+    assert len(asyncio.run(asyncio.wait_for(drain(), 5))) == 1
+
+
+def test_the_night_api_stream_ends_when_its_token_is_revoked(
+    app_client: Browser, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the real route, as a server runs it."""
+    monkeypatch.setattr(sse, "RECHECK_SECONDS", 0.05)
+    token = actions.create_api_token(session, SYSTEM, user_email=DESK, name="stream")
+
+    async def run() -> float:
+        stream = EventStream(app_client.app, {"Authorization": f"Bearer {token}"})  # type: ignore[arg-type]
+        stream.open()
+        try:
+            await stream.wait_for(lambda chunk: chunk.startswith("retry:"))
+            await asyncio.sleep(0.3)
+            assert not stream.finished  # still signed in: it goes on
+            actions.revoke_api_token(session, SYSTEM, reference=token[:10])
+            revoked = time.monotonic()
+            async with asyncio.timeout(5):
+                while not stream.finished:
+                    stream._news.clear()
+                    await stream._news.wait()
+            return time.monotonic() - revoked
+        finally:
+            await stream.close()
+
+    assert asyncio.run(run()) < 2.0
     assert events.BROKER.subscriber_count() == 0

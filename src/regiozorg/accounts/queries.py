@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from regiozorg.accounts import rules
 from regiozorg.accounts.models import ApiToken, MembershipRow, User, WebSession
-from regiozorg.auth import Actor, Membership, Permission, scope
+from regiozorg.auth import (
+    Actor,
+    Decision,
+    Membership,
+    Permission,
+    Role,
+    decide,
+    grant_permission,
+    scope,
+)
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Organisation
 
@@ -83,30 +92,117 @@ def token_actor(session: Session, token: str, *, address: str | None) -> Actor |
     return actor
 
 
+def still_signed_in(session: Session, *, cookie: str | None, token: str | None) -> bool:
+    """Whether a session cookie or bearer token still stands for an active user: one indexed
+    lookup, cheap enough for a live stream to ask every few seconds (and it writes nothing)."""
+    if token is not None:
+        query = (
+            select(User.id)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == rules.digest(token), ApiToken.revoked_at.is_(None))
+        )
+    elif cookie is not None:
+        query = (
+            select(User.id)
+            .join(WebSession, WebSession.user_id == User.id)
+            .where(WebSession.token_hash == rules.digest(cookie), WebSession.expires_at > utcnow())
+        )
+    else:
+        return False
+    return session.scalar(query.where(User.active.is_(True))) is not None
+
+
+def user_id(session: Session, email: str) -> UUID | None:
+    found: UUID | None = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+    return found
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    organisation_id: UUID
+    organisation: str
+    role: Role
+    removable: bool  # by the actor who asked: the rule for granting it, and not the last role
+
+
 @dataclass(frozen=True)
 class UserRow:
     id: UUID
     email: str
     name: str
     active: bool
-    roles: str
+    roles: tuple[RoleRow, ...]
 
 
 def users(session: Session, actor: Actor) -> Sequence[UserRow]:
     """Users with their roles per organisation, limited to the organisations ``actor`` manages."""
     organisations = scope(actor, Permission.USERS_MANAGE)
     query = (
-        select(User, Organisation.name, MembershipRow.role)
+        select(User, Organisation.id, Organisation.name, MembershipRow.role)
         .join(MembershipRow, MembershipRow.user_id == User.id)
         .join(Organisation, Organisation.id == MembershipRow.organisation_id)
-        .order_by(User.email)
+        .order_by(User.email, Organisation.name, MembershipRow.role)
     )
     if organisations is not None:
         query = query.where(MembershipRow.organisation_id.in_(organisations))
-    grouped: dict[UUID, tuple[User, list[str]]] = {}
-    for user, organisation, role in session.execute(query):
-        grouped.setdefault(user.id, (user, []))[1].append(f"{role} ({organisation})")
+    # every organisation's roles count here: a role the actor sees may not be the user's last
+    held = dict(
+        session.execute(
+            select(MembershipRow.user_id, func.count()).group_by(MembershipRow.user_id)
+        ).all()
+    )
+    grouped: dict[UUID, tuple[User, list[RoleRow]]] = {}
+    for user, organisation_id, organisation, role in session.execute(query):
+        removable = (
+            held.get(user.id, 0) > 1
+            and decide(actor, grant_permission(role), organisation_id) is Decision.ALLOW
+        )
+        grouped.setdefault(user.id, (user, []))[1].append(
+            RoleRow(organisation_id, organisation, role, removable)
+        )
     return [
-        UserRow(id=u.id, email=u.email, name=u.name, active=u.active, roles=", ".join(r))
+        UserRow(id=u.id, email=u.email, name=u.name, active=u.active, roles=tuple(r))
         for u, r in grouped.values()
+    ]
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    id: UUID
+    name: str
+    prefix: str
+    owner: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def api_tokens(session: Session, actor: Actor, *, owner: str | None = None) -> Sequence[TokenRow]:
+    """API tokens, newest first: all for the network admin, otherwise those of the people of
+    the organisations ``actor`` manages (and ``actor``'s own). Never the secret: it is not
+    stored; the prefix is what a person recognises."""
+    query = (
+        select(ApiToken, User.email)
+        .join(User, User.id == ApiToken.user_id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.prefix)
+    )
+    organisations = scope(actor, Permission.USERS_MANAGE)
+    if organisations is not None:
+        managed = select(MembershipRow.user_id).where(
+            MembershipRow.organisation_id.in_(organisations)
+        )
+        query = query.where(or_(User.id.in_(managed), User.id == actor.user_id))
+    if owner is not None:
+        query = query.where(User.email == owner.strip().lower())
+    return [
+        TokenRow(
+            id=token.id,
+            name=token.name,
+            prefix=token.prefix,
+            owner=email,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
+        )
+        for token, email in session.execute(query)
     ]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from regiozorg import edge_text
 from regiozorg.errors import DomainError
 
 PASSWORDS = PasswordHasher()
@@ -19,13 +22,21 @@ MIN_PASSWORD_LENGTH = 12
 LOCALES = ("nl", "en")
 
 
+def _as_typed(password: str) -> str:
+    """A password as every channel delivers it: the web cleans text at the edge (NFC, no
+    control characters), so the command line must hash and check the same form, or a password
+    set there with an "é" typed as two code points would never match on the web."""
+    return edge_text.clean(password)[0]
+
+
 def hash_password(password: str) -> str:
-    return PASSWORDS.hash(password)
+    return PASSWORDS.hash(_as_typed(password))
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:
     try:
-        return PASSWORDS.verify(password_hash or DUMMY_HASH, password) and bool(password_hash)
+        valid = PASSWORDS.verify(password_hash or DUMMY_HASH, _as_typed(password))
+        return valid and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -58,12 +69,53 @@ def address_key(address: str | None) -> str:
     return "addr:" + digest(address or "unknown")[:40]
 
 
-def login_blocked(
-    failures_for_email: int, failures_for_address: int, *, per_email: int, per_address: int
-) -> bool:
-    """Too many recent failures for this address or from this client: refuse without checking.
+@dataclass(frozen=True)
+class Failures:
+    """Recent failed logins under one key (an account or a client address)."""
 
-    Counting per e-mail stops guessing one account's password; counting per client address
-    stops trying one common password on many accounts.
+    count: int = 0
+    last: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """How hard guessing is made. ``free_per_account`` failures cost nothing (people mistype);
+    after that each failure doubles the wait, from ``backoff_seconds`` up to ``max_seconds``.
+    ``per_address`` failures from one client address within ``window`` make that address
+    suspect. Failures older than ``window`` are forgotten."""
+
+    free_per_account: int
+    backoff_seconds: float
+    max_seconds: float
+    per_address: int
+    window: timedelta
+
+
+def account_backoff(failures: int, throttle: Throttle) -> float:
+    """Seconds an account waits after its latest failure before a password is checked again."""
+    over = failures - throttle.free_per_account
+    if over < 0:
+        return 0.0
+    # the exponent is bounded so a huge count cannot overflow the float
+    return min(throttle.max_seconds, throttle.backoff_seconds * 2.0 ** min(over, 64))
+
+
+def login_wait(account: Failures, address: Failures, *, now: datetime, throttle: Throttle) -> float:
+    """Seconds before this attempt's password may be checked; 0.0: check it now.
+
+    Per account, exponential backoff: guessing one account's password gets slower and slower,
+    while its owner is only ever delayed, never locked out for good. Per address, a client that
+    failed too often is refused unchecked, but only for accounts that themselves failed
+    recently: a colleague behind the same NAT address whose account nobody attacked still gets
+    in with the right password. (An attacker spraying one guess per account from that address
+    therefore still gets that one guess per account per window; refusing it would lock out the
+    colleague too.) The wait depends on the keys only, never on whether the account exists.
     """
-    return failures_for_email >= per_email or failures_for_address >= per_address
+    if account.last is None or account.count <= 0:
+        return 0.0
+    since = (now - account.last).total_seconds()
+    wait = account_backoff(account.count, throttle) - since
+    if address.count >= throttle.per_address:
+        # refused until this account's own failures are forgotten
+        wait = max(wait, throttle.window.total_seconds() - since)
+    return max(wait, 0.0)

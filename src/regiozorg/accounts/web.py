@@ -1,4 +1,4 @@
-"""Login, logout, language and the users admin page."""
+"""Login, logout, language, and the admin pages for users, their roles and API tokens."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from regiozorg.accounts import actions, queries
-from regiozorg.auth import Permission, Role, ensure_allowed
+from regiozorg.auth import Permission, Role, ensure_allowed, grantable_roles, scope
 from regiozorg.errors import DomainError
 from regiozorg.network import queries as network
 from regiozorg.web.deps import (
@@ -108,13 +108,17 @@ def choose_language(
 @router.get("/admin/users")
 def users_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.USERS_MANAGE)
+    managed = scope(actor, Permission.USERS_MANAGE)
     return render(
         request,
         "accounts/users.html",
         {
             "users": queries.users(session, actor),
-            "organisations": network.organisations(session),
-            "roles": list(Role),
+            # the choices the actor may make; the actions decide again whatever is posted
+            "organisations": [
+                o for o in network.organisations(session) if managed is None or o.id in managed
+            ],
+            "roles": grantable_roles(actor),
         },
     )
 
@@ -153,6 +157,20 @@ def add_membership(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/admin/users/{user_id}/memberships/remove")
+def remove_membership(
+    user_id: UUID,
+    session: SessionDep,
+    actor: CurrentActor,
+    organisation_id: Annotated[UUID, Form()],
+    role: Annotated[Role, Form()],
+) -> Response:
+    actions.remove_membership(
+        session, actor, user_id=user_id, organisation_id=organisation_id, role=role
+    )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 @router.post("/admin/users/{user_id}/active")
 def set_active(
     user_id: UUID,
@@ -162,3 +180,15 @@ def set_active(
 ) -> Response:
     actions.set_active(session, actor, user_id=user_id, active=active)
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/admin/tokens")
+def tokens_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    ensure_allowed(actor, Permission.USERS_MANAGE)
+    return render(request, "accounts/tokens.html", {"tokens": queries.api_tokens(session, actor)})
+
+
+@router.post("/admin/tokens/{token_id}/revoke")
+def revoke_token(token_id: UUID, session: SessionDep, actor: CurrentActor) -> Response:
+    actions.revoke_api_token(session, actor, reference=str(token_id))
+    return RedirectResponse("/admin/tokens", status_code=303)

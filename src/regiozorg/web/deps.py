@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -46,7 +47,46 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def client_address(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The address a request comes from, for login throttling and the audit trail."""
+    peer = request.client.host if request.client else None
+    settings: Settings = request.app.state.settings
+    return forwarded_client(
+        peer, request.headers.getlist("x-forwarded-for"), settings.trusted_proxies
+    )
+
+
+def forwarded_client(
+    peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[IPv4Network | IPv6Network]
+) -> str | None:
+    """The client behind our own reverse proxies.
+
+    ``X-Forwarded-For`` is anyone's to write, so it is believed only when the direct peer is a
+    trusted proxy, and then only as far as the proxies are ours: walking it from the right (each
+    proxy appends the address it saw), the first address that is not a trusted proxy is the
+    client; what lies left of it the client wrote itself. A malformed entry ends the walk at
+    the last address a trusted proxy vouched for.
+    """
+    if peer is None or not _is_trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for header in forwarded_for for hop in header.split(",")]
+    client = peer
+    for hop in reversed(hops):
+        try:
+            address = ip_address(hop)
+        except ValueError:
+            break
+        client = str(address)
+        if not _is_trusted(client, trusted):
+            break
+    return client
+
+
+def _is_trusted(address: str, trusted: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed.version == network.version and parsed in network for network in trusted)
 
 
 def bearer_token(request: Request) -> str | None:

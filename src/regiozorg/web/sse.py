@@ -2,21 +2,33 @@
 
 The bed board, the night console and the night API listen the same way, so they share this
 one generator: the events carry ids and states only, and each screen fetches what its reader
-may see.
+may see. A stream lives no longer than the sign-in it was opened with: after a logout, a
+switched-off account or a revoked token it ends within ``RECHECK_SECONDS``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator
+import logging
+import time
+from collections.abc import AsyncGenerator, Callable
 from typing import Protocol, cast
 
+from fastapi import Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from regiozorg import events
+from regiozorg.accounts import queries as accounts
+from regiozorg.web.deps import SESSION_COOKIE, bearer_token
+
+log = logging.getLogger(__name__)
 
 KEEPALIVE_SECONDS = 15.0
+# How often a stream asks whether its session or token still stands: one indexed lookup.
+RECHECK_SECONDS = 5.0
 MEDIA_TYPE = "text/event-stream"
 
 
@@ -59,10 +71,59 @@ async def event_stream(
         await subscription.aclose()
 
 
-def stream_response(connection: Connection, topic: str) -> StreamingResponse:
-    """The stream as a response no cache or buffering proxy (nginx) holds back."""
+class SignedInConnection:
+    """A connection that also counts as gone once the sign-in behind it has ended: it asks
+    ``still_signed_in`` (in a worker thread, the database is blocking) at most once every
+    ``recheck`` seconds. A check that fails ends the stream too; the browser reconnects, and
+    the reconnection is checked like any request."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        still_signed_in: Callable[[], bool],
+        *,
+        recheck: float = RECHECK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.connection = connection
+        self.still_signed_in = still_signed_in
+        self.recheck = recheck
+        self.clock = clock
+        self.checked = clock()  # the request that opened the stream was just checked
+
+    async def is_disconnected(self) -> bool:
+        if await self.connection.is_disconnected():
+            return True
+        if self.clock() - self.checked < self.recheck:
+            return False
+        self.checked = self.clock()
+        try:
+            return not await run_in_threadpool(self.still_signed_in)
+        except Exception:
+            log.exception("live stream: could not check the sign-in; ending the stream")
+            return True
+
+
+def signed_in_connection(request: Request, *, recheck: float | None = None) -> SignedInConnection:
+    """``request`` as a connection bound to the bearer token or session cookie it came with."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    token = bearer_token(request)
+    cookie = None if token is not None else request.cookies.get(SESSION_COOKIE)
+
+    def still_signed_in() -> bool:
+        with sessions() as session:
+            return accounts.still_signed_in(session, cookie=cookie, token=token)
+
+    return SignedInConnection(
+        request, still_signed_in, recheck=RECHECK_SECONDS if recheck is None else recheck
+    )
+
+
+def stream_response(request: Request, topic: str) -> StreamingResponse:
+    """The stream as a response no cache or buffering proxy (nginx) holds back, ending with the
+    sign-in it was opened with."""
     return StreamingResponse(
-        event_stream(connection, topic),
+        event_stream(signed_in_connection(request), topic),
         media_type=MEDIA_TYPE,
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

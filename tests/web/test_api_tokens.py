@@ -1,0 +1,99 @@
+"""API tokens on the admin page: listed without their secret, revoked with one button, and a
+revoked token answers 401 from the next request on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from regiozorg.accounts import actions
+from regiozorg.accounts.models import ApiToken
+from regiozorg.audit import AuditEntry
+from regiozorg.auth import SYSTEM
+from regiozorg.demo import demo_email
+from tests.cast import HEIDEZICHT_ADMIN, NETWORK_ADMIN, ORG_ADMIN, PHYSICIAN, VIEWER
+from tests.web.conftest import Browser
+
+Login = Callable[[str], Browser]
+PLATFORM = demo_email("alarmplatform")  # works for the network office, not for Lindehof
+
+
+@pytest.fixture
+def login(app_client: Browser) -> Iterator[Login]:
+    with ExitStack() as stack:
+
+        def open_browser(email: str) -> Browser:
+            browser = stack.enter_context(Browser(app_client.app, base_url="https://testserver"))
+            browser.login(email)
+            return browser
+
+        yield open_browser
+
+
+@pytest.fixture
+def tokens(session: Session) -> dict[str, str]:
+    return {
+        email: actions.create_api_token(session, SYSTEM, user_email=email, name=f"koppeling {n}")
+        for n, email in enumerate((PHYSICIAN, PLATFORM))
+    }
+
+
+def test_the_network_admin_sees_every_token_by_its_prefix_never_its_secret(
+    login: Login, tokens: dict[str, str]
+) -> None:
+    page = login(NETWORK_ADMIN).page("/admin/tokens")
+    for email, token in tokens.items():
+        assert token[:10] in page and email in page
+        assert token not in page
+    assert "koppeling 0" in page and "nooit" in page
+
+
+def test_an_org_admin_sees_the_tokens_of_their_own_people_only(
+    login: Login, tokens: dict[str, str]
+) -> None:
+    own = login(ORG_ADMIN).page("/admin/tokens")
+    assert tokens[PHYSICIAN][:10] in own and tokens[PLATFORM][:10] not in own
+    other = login(HEIDEZICHT_ADMIN).page("/admin/tokens")
+    assert tokens[PHYSICIAN][:10] not in other
+    assert login(VIEWER).get("/admin/tokens").status_code == 403
+
+
+def test_a_revoked_token_answers_401_at_once_and_the_revocation_is_audited(
+    login: Login, session: Session, app_client: Browser, tokens: dict[str, str]
+) -> None:
+    bearer = {"Authorization": f"Bearer {tokens[PHYSICIAN]}"}
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
+    token_id = session.scalars(
+        select(ApiToken.id).where(ApiToken.prefix == tokens[PHYSICIAN][:10])
+    ).one()
+    admin = login(ORG_ADMIN)
+    admin.page("/admin/tokens")
+    # without the CSRF token nothing happens
+    assert admin.post(f"/admin/tokens/{token_id}/revoke").status_code == 403
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
+    assert admin.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 303  # type: ignore[attr-defined]
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 401
+    page = admin.page("/admin/tokens")
+    assert f"/admin/tokens/{token_id}/revoke" not in page
+    session.expire_all()
+    revocation = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "tokens.revoke")
+    ).one()
+    assert (revocation.user_email, revocation.object_id) == (ORG_ADMIN, str(token_id))
+
+
+def test_another_organisations_admin_cannot_revoke_it(
+    login: Login, session: Session, app_client: Browser, tokens: dict[str, str]
+) -> None:
+    token_id = session.scalars(
+        select(ApiToken.id).where(ApiToken.prefix == tokens[PHYSICIAN][:10])
+    ).one()
+    outsider = login(HEIDEZICHT_ADMIN)
+    outsider.page("/admin/tokens")
+    assert outsider.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 403  # type: ignore[attr-defined]
+    bearer = {"Authorization": f"Bearer {tokens[PHYSICIAN]}"}
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
