@@ -508,6 +508,16 @@ def overlapping_occupations(engine: Engine) -> int:
         )
 
 
+def bed_requests_stored(engine: Engine, referrer: str) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text("SELECT count(*) FROM bed_requests WHERE referrer_name = :name"),
+                {"name": referrer},
+            ).scalar_one()
+        )
+
+
 def check(engine: Engine, soak: Soak, *, checked_at: datetime) -> dict[str, Any]:
     tally, load = soak.tally, soak.load
     alarms = check_exactly_once(engine, soak.tag, tally.alarms, tally.alarms_sent)
@@ -523,6 +533,7 @@ def check(engine: Engine, soak: Soak, *, checked_at: datetime) -> dict[str, Any]
             "retries_not_answered_as_duplicate_of_the_first": tally.duplicates_not_recognised,
         },
         "bed_requests": tally.bed_requests,
+        "bed_requests_stored": bed_requests_stored(engine, f"Soak {soak.tag}"),
         "cycles_without_a_bed_of_our_providers": tally.cycles_without_a_bed,
         "holds": holds,
         "overlapping_occupations": overlapping_occupations(engine),
@@ -539,6 +550,7 @@ def check(engine: Engine, soak: Soak, *, checked_at: datetime) -> dict[str, Any]
         and tally.duplicates_not_recognised == 0
         and holds["not_as_decided_count"] == 0
         and result["overlapping_occupations"] == 0
+        and result["bed_requests_stored"] == tally.bed_requests
         and result["link_failures_of_heartbeating_controllers"] == 0
         and tally.streams_ended_early == 0
         and all(n > 0 for n in tally.stream_events)

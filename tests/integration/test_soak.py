@@ -48,6 +48,7 @@ def test_a_short_soak_fails_no_request_and_loses_no_alarm_or_hold(
     assert alarms["exactly_once"], alarms
     assert alarms["answered_duplicate"] == alarms["retries_sent"] > 0
     assert alarms["retries_not_answered_as_duplicate_of_the_first"] == 0
+    assert result["bed_requests_stored"] == result["bed_requests"] > 0
     holds = result["holds"]
     assert holds["holds"] >= 3, result["status_codes"]
     assert holds["not_as_decided_count"] == 0, holds["not_as_decided"]
