@@ -237,6 +237,22 @@ def link_failures(engine: Engine, controllers: Sequence[str]) -> Counter[str]:
     return Counter(c for (c,) in rows)
 
 
+def escalation_steps_of_link_failures(engine: Engine, controllers: Sequence[str]) -> int:
+    """Escalation steps the worker took for link failures of these controllers: the work a
+    false alarm adds to a server that is already behind."""
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM incidents i JOIN incident_events e "
+                    "ON e.incident_id = i.id WHERE e.kind = 'escalated' "
+                    "AND i.kind = 'technical' AND i.controller_id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)),
+                {"ids": list(controllers)},
+            ).scalar_one()
+        )
+
+
 def restored(engine: Engine, controllers: Sequence[str]) -> set[str]:
     """Controllers whose link failure got a ``link.restored`` event and whose link is up."""
     with engine.connect() as connection:
@@ -454,6 +470,9 @@ def storm_checks(
         "false_link_failures": len(false_alarms),
         "false_link_failures_answered_after_the_deadline": len(answered_late & false_alarms),
         "false_link_failures_answered_in_time": len(false_alarms - answered_late),
+        "escalation_steps_taken_for_link_failures": escalation_steps_of_link_failures(
+            engine, plan.reconnecting + plan.silent
+        ),
         "down_ones_restored": len(back),
         "down_ones_with_more_than_one_failure": sum(1 for c in plan.down if failures[c] > 1),
         "silent_ones_with_exactly_one_failure": sum(1 for c in plan.silent if failures[c] == 1),
