@@ -41,8 +41,8 @@ expired once its expiry and a round of the expiry worker have passed, else held 
 no two occupying holds of one bed overlap; no link failure for a heartbeating controller;
 every stream still open and having received events.
 
-Results: benchmarks/results/soak.json. ``--quick``: one minute, small rates (a smoke test).
-The shortened version in the test suite is tests/integration/test_soak.py.
+Results: benchmarks/results/soak.json. ``--quick``: 42 s of small rates (a smoke test, under
+a minute in all). The shortened version in the test suite is tests/integration/test_soak.py.
 """
 
 from __future__ import annotations
@@ -129,10 +129,10 @@ class Load:
     growth_bound_mb: float = 50.0
 
 
-QUICK = Load(
-    minutes=1.0, alarms_per_second=1.0, heartbeats_per_second=10.0, heartbeat_controllers=50,
+QUICK = Load(  # under a minute with preparing and checking
+    minutes=0.7, alarms_per_second=1.0, heartbeats_per_second=10.0, heartbeat_controllers=50,
     bed_cycles_per_minute=12.0, pages_per_second=1.0, streams=2, sample_seconds=2.0,
-    warmup_seconds=15.0, growth_bound_mb=100.0,
+    warmup_seconds=10.0, growth_bound_mb=100.0,
 )  # fmt: skip
 
 
@@ -616,7 +616,7 @@ def main() -> None:
     )
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--sqlite", nargs="?", const="var/bench-soak.sqlite3", default=None)
-    parser.add_argument("--quick", action="store_true", help="one minute, small rates")
+    parser.add_argument("--quick", action="store_true", help="42 s of small rates")
     defaults = Load()
     for name, value in asdict(defaults).items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=None)
