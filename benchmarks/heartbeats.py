@@ -253,6 +253,26 @@ def escalation_steps_of_link_failures(engine: Engine, controllers: Sequence[str]
         )
 
 
+def steps_after_restore(engine: Engine, controllers: Sequence[str]) -> int:
+    """Escalation steps taken for a link failure after its link was restored: the heartbeat
+    marks the failure restored but leaves its escalation running (``intake._heartbeat``);
+    reported, not judged (whether a restored link should still be escalated is the service's
+    call)."""
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM incident_events e JOIN incidents i "
+                    "ON i.id = e.incident_id JOIN (SELECT incident_id, min(at) AS at "
+                    "FROM incident_events WHERE kind = 'link.restored' GROUP BY incident_id) r "
+                    "ON r.incident_id = e.incident_id WHERE e.kind = 'escalated' "
+                    "AND e.at > r.at AND i.controller_id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)),
+                {"ids": list(controllers)},
+            ).scalar_one()
+        )
+
+
 def restored(engine: Engine, controllers: Sequence[str]) -> set[str]:
     """Controllers whose link failure got a ``link.restored`` event and whose link is up."""
     with engine.connect() as connection:
@@ -472,6 +492,9 @@ def storm_checks(
         "false_link_failures_answered_in_time": len(false_alarms - answered_late),
         "escalation_steps_taken_for_link_failures": escalation_steps_of_link_failures(
             engine, plan.reconnecting + plan.silent
+        ),
+        "escalation_steps_taken_after_the_link_was_restored": steps_after_restore(
+            engine, plan.reconnecting
         ),
         "down_ones_restored": len(back),
         "down_ones_with_more_than_one_failure": sum(1 for c in plan.down if failures[c] > 1),
