@@ -372,6 +372,12 @@ def test_a_silent_controller_raises_one_urgent_technical_alarm(session: Session)
     session.expire_all()
     assert not session.get(AlarmController, MEPPEL).link_down  # type: ignore[union-attr]
     assert _timeline(session, failure.id) == ["link.failure", "link.restored"]
+    # Back, so nobody is woken for it any more; the desk still sees it and closes it.
+    restored = _incident(session, failure.id)
+    assert restored.next_escalation_at is None
+    assert restored.id in {row.id for row in queries.open_queue(session)}
+    escalation.run_due_escalations(session, now=utcnow() + timedelta(hours=1))
+    assert _timeline(session, failure.id) == ["link.failure", "link.restored"]
 
 
 def test_a_controller_that_never_sent_a_heartbeat_raises_nothing(session: Session) -> None:

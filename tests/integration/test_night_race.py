@@ -27,7 +27,13 @@ from regiozorg.clock import utcnow
 from regiozorg.db import make_sessionmaker
 from regiozorg.errors import ConflictError
 from regiozorg.night import actions, escalation, intake
-from regiozorg.night.models import AlarmMessage, Incident, IncidentEvent, NightShift
+from regiozorg.night.models import (
+    AlarmController,
+    AlarmMessage,
+    Incident,
+    IncidentEvent,
+    NightShift,
+)
 from regiozorg.night.rules import DeskRole, IncidentState
 from tests.integration.race import all_at_once
 from tests.night_cast import MEPPEL, PLATFORM, actor_of, alarm
@@ -229,3 +235,35 @@ def test_eight_screens_opening_one_incident_at_once_all_see_it(
             )
         )
     assert reads == HANDLERS  # every read of the card is in the trail
+
+
+def test_first_heartbeats_of_a_new_controller_at_once_register_it_once(
+    committed: Committed,
+) -> None:
+    """After a power cut a controller nobody configured may send its first heartbeat twice
+    (a retry on a slow answer): neither may fail, and it is watched from then on."""
+    controller = f"{committed.tag}C"
+    ping = alarm(f"{committed.tag}P", controller, None, message_type="PI")
+
+    def beat() -> intake.Intake:
+        with committed.sessions() as session:
+            return intake.receive_alarm(session, committed.platform, message=ping)
+
+    try:
+        outcomes = all_at_once([beat] * HANDLERS)
+        assert all(isinstance(o, intake.Intake) for o in outcomes), outcomes
+        with committed.sessions() as session:
+            row = session.get(AlarmController, controller)
+            assert row is not None and row.last_heartbeat_at is not None
+            seen = session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "night.controller.seen")
+                .where(AuditEntry.object_id == controller)
+            )
+            assert seen == 1
+    finally:
+        with committed.sessions() as session, session.begin():
+            session.execute(
+                delete(AlarmController).where(AlarmController.controller_id == controller)
+            )

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from regiozorg import audit, events
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.clock import utcnow
-from regiozorg.db import unit_of_work
+from regiozorg.db import Base, unit_of_work
 from regiozorg.errors import NotFoundError
 from regiozorg.network.models import Client
 from regiozorg.night import rules
@@ -181,16 +181,20 @@ def _store_message(
         "incident_id": incident_id,
         "payload": payload,
     }
+    return _insert_once(session, AlarmMessage, values, key=["source", "reference"])
+
+
+def _insert_once(
+    session: Session, model: type[Base], values: dict[str, Any], *, key: list[str]
+) -> bool:
+    """Insert a row unless one with the same ``key`` exists or is being inserted by a
+    concurrent request: whether this call inserted it. The database's unique key decides, so
+    two requests at the same moment never both insert, and neither fails."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(AlarmMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["source", "reference"])
-        .returning(AlarmMessage.id)
-    )
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
     session.flush()
-    return session.execute(statement).first() is not None
+    return session.execute(statement.returning(*model.__table__.primary_key)).first() is not None
 
 
 class _ClientRef(NamedTuple):
@@ -402,10 +406,16 @@ def _heartbeat(session: Session, actor: Actor, controller_id: str) -> None:
     controller = session.get(AlarmController, controller_id, with_for_update=True)
     if controller is None:
         # Watch it from now on: a controller that starts sending and then falls silent is a
-        # failure too, even before anyone configured it.
-        session.add(AlarmController(controller_id=controller_id, last_heartbeat_at=now))
-        audit.record(session, actor, "night.controller.seen", obj=("controller", controller_id))
-        return
+        # failure too, even before anyone configured it. After a power cut its first
+        # heartbeats can come twice at once: one of them registers it.
+        values = {"controller_id": controller_id, "last_heartbeat_at": now}
+        if _insert_once(session, AlarmController, values, key=["controller_id"]):
+            audit.record(session, actor, "night.controller.seen", obj=("controller", controller_id))
+            return
+        controller = session.get(
+            AlarmController, controller_id, with_for_update=True, populate_existing=True
+        )
+        assert controller is not None  # the concurrent request's row, now committed
     controller.last_heartbeat_at = now
     if controller.link_down:
         controller.link_down = False
@@ -417,6 +427,10 @@ def _heartbeat(session: Session, actor: Actor, controller_id: str) -> None:
             )
         ).all()
         for failure in failures:
+            # The link is back: nobody needs waking for it any more. The incident stays in the
+            # queue, because alarms sent while it was down may have been lost: the desk
+            # checks and closes it.
+            failure.next_escalation_at = None
             session.add(
                 IncidentEvent(
                     incident_id=failure.id, at=now, kind="link.restored", by_user_id=actor.user_id
