@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
@@ -52,6 +53,23 @@ def app_client(
     app.state.sessions = sessions
     with Browser(app, base_url="https://testserver") as client:
         yield client
+
+
+Login = Callable[[str], Browser]
+
+
+@pytest.fixture
+def login(app_client: Browser) -> Iterator[Login]:
+    """A separate signed-in browser per person, all on the same app and database: two
+    people side by side, each with their own session."""
+    with ExitStack() as stack:
+
+        def open_browser(email: str) -> Browser:
+            browser = stack.enter_context(Browser(app_client.app, base_url="https://testserver"))
+            browser.login(email)
+            return browser
+
+        yield open_browser
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ revoked token answers 401 from the next request on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,22 +13,9 @@ from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
 from regiozorg.demo import demo_email
 from tests.cast import HEIDEZICHT_ADMIN, NETWORK_ADMIN, ORG_ADMIN, PHYSICIAN, VIEWER
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Login
 
-Login = Callable[[str], Browser]
 PLATFORM = demo_email("alarmplatform")  # works for the network office, not for Lindehof
-
-
-@pytest.fixture
-def login(app_client: Browser) -> Iterator[Login]:
-    with ExitStack() as stack:
-
-        def open_browser(email: str) -> Browser:
-            browser = stack.enter_context(Browser(app_client.app, base_url="https://testserver"))
-            browser.login(email)
-            return browser
-
-        yield open_browser
 
 
 @pytest.fixture

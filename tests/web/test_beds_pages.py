@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from datetime import timedelta
 from uuid import UUID
 
@@ -35,25 +33,10 @@ from tests.cast import (
     PLANNER,
     VIEWER,
 )
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Login
 
 HOOGEVEEN = "7901 AB"
 MATCH_ROW = re.compile(r'name="bed_id" value="([0-9a-f-]{36})"')
-
-Login = Callable[[str], Browser]
-
-
-@pytest.fixture
-def login(app_client: Browser) -> Iterator[Login]:
-    """A separate signed-in browser per person, all on the same app and database."""
-    with ExitStack() as stack:
-
-        def open_browser(email: str) -> Browser:
-            browser = stack.enter_context(Browser(app_client.app, base_url="https://testserver"))
-            browser.login(email)
-            return browser
-
-        yield open_browser
 
 
 def _intake(**overrides: str) -> dict[str, str]:

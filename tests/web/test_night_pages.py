@@ -5,8 +5,6 @@ kept from those who may not see it, the history of an organisation's own clients
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from datetime import timedelta
 from uuid import UUID, uuid4
 
@@ -29,22 +27,7 @@ from tests.cast import (
     VIEWER,
 )
 from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm
-from tests.web.conftest import Browser
-
-Login = Callable[[str], Browser]
-
-
-@pytest.fixture
-def login(app_client: Browser) -> Iterator[Login]:
-    """A separate signed-in browser per person, all on the same app and database."""
-    with ExitStack() as stack:
-
-        def open_browser(email: str) -> Browser:
-            browser = stack.enter_context(Browser(app_client.app, base_url="https://testserver"))
-            browser.login(email)
-            return browser
-
-        yield open_browser
+from tests.web.conftest import Browser, Login
 
 
 def _alarm(session: Session, reference: str, device: str = "D001") -> tuple[UUID, Client]:

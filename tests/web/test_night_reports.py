@@ -8,8 +8,6 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -39,23 +37,9 @@ from tests.cast import (
     PLANNER,
     VIEWER,
 )
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Login
 
-Login = Callable[[str], Browser]
 NIGHT = night_of(utcnow()) - timedelta(days=3)
-
-
-@pytest.fixture
-def login(app_client: Browser) -> Iterator[Login]:
-    """A separate signed-in browser per person, all on the same app and database."""
-    with ExitStack() as stack:
-
-        def open_browser(email: str) -> Browser:
-            browser = stack.enter_context(Browser(app_client.app, base_url="https://testserver"))
-            browser.login(email)
-            return browser
-
-        yield open_browser
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from uuid import UUID
 
 import pytest
@@ -32,23 +30,8 @@ from tests.cast import (
     VIEWER,
 )
 from tests.night_cast import PLATFORM, actor_of, alarm
-from tests.web.conftest import Browser
+from tests.web.conftest import Login
 from tests.web.test_beds_pages import _new_request
-
-Login = Callable[[str], Browser]
-
-
-@pytest.fixture
-def login(app_client: Browser) -> Iterator[Login]:
-    """A separate signed-in browser per person, all on the same app and database."""
-    with ExitStack() as stack:
-
-        def open_browser(email: str) -> Browser:
-            browser = stack.enter_context(Browser(app_client.app, base_url="https://testserver"))
-            browser.login(email)
-            return browser
-
-        yield open_browser
 
 
 def organisation_id(session: Session, name: str) -> UUID:
