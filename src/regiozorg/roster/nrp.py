@@ -1,6 +1,7 @@
 """Reader for the Curtois & Qu shift-scheduling benchmark (schedulingbenchmarks.org, Instance1-24).
 
-The instances live beside the repository in ``../shared/benchmarks/nrp``; the environment variable
+The instances are kept in the repository in ``data/nrp`` (MIT licence, LICENSE-source.txt beside
+them), so the tests and the benchmark need nothing outside it; the environment variable
 REGIOZORG_NRP_DIR points elsewhere. The benchmark's rules map one to one onto `Problem`.
 """
 
@@ -23,7 +24,7 @@ def benchmark_dir() -> Path:
     override = os.environ.get("REGIOZORG_NRP_DIR")
     if override:
         return Path(override)
-    return _REPO_ROOT.parent / "shared" / "benchmarks" / "nrp"
+    return _REPO_ROOT / "data" / "nrp"
 
 
 def instance_path(instance: str) -> Path:
