@@ -172,7 +172,8 @@ def test_a_sub_model_changes_only_its_free_cells_and_scores_the_whole_roster(
     solver.parameters.max_time_in_seconds = 5
     assert solver.solve(sub.model) == cp_model.OPTIMAL
     assert start.objective is not None
-    assert solver.objective_value <= start.objective
+    # Weights are integers; CP-SAT reports the objective as a float (2.000000000000001).
+    assert round(solver.objective_value) <= start.objective
     found = rules.read_roster(sub, solver.value)
     evaluation = evaluate(problem, found)
     assert evaluation.violations == ()
