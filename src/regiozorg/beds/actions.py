@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from uuid import UUID
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Table, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -63,21 +64,40 @@ def _move(
     if refusal is not None:
         message, params = refusal
         raise ConflictError(message, **params)
-    session.add(
-        BedRequestEvent(
-            request_id=request.id,
-            from_status=request.status,
-            to_status=target,
-            by_user_id=actor.user_id,
-            note=note,
-        )
-    )
+    _record_change(session, actor, request.id, request.status, target, note)
     request.status = target
     request.updated_at = utcnow()
     if target is RequestStatus.ADMITTED:
         request.placed_at = request.updated_at
     if note and target in (RequestStatus.NOT_ELIGIBLE, RequestStatus.CANCELLED):
         request.outcome_reason = note[:500]
+
+
+_INSERT_CHANGE = insert(cast(Table, BedRequestEvent.__table__))
+
+
+def _record_change(
+    session: Session,
+    actor: Actor,
+    request_id: UUID,
+    from_status: RequestStatus | None,
+    to_status: RequestStatus,
+    note: str | None = None,
+) -> None:
+    """One row of the request's history, inserted at once with a plain INSERT: the history is
+    only read by screens and reports, never back in the transaction that writes it, so the
+    ORM's bookkeeping (identity, fetching the new id back) would be spent for nothing."""
+    session.execute(
+        _INSERT_CHANGE,
+        {
+            "request_id": request_id,
+            "at": utcnow(),
+            "from_status": from_status,
+            "to_status": to_status,
+            "by_user_id": actor.user_id,
+            "note": note,
+        },
+    )
 
 
 def _no_such_request(actor: Actor, request_id: UUID) -> AccessDeniedError:
@@ -141,11 +161,7 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
             session.flush()
         except IntegrityError:  # another request for the same patient won the race
             raise ConflictError("Voor deze patiënt loopt al een aanvraag.") from None
-        session.add(
-            BedRequestEvent(
-                request_id=request.id, to_status=RequestStatus.RECEIVED, by_user_id=actor.user_id
-            )
-        )
+        _record_change(session, actor, request.id, None, RequestStatus.RECEIVED)
         # The coordination point triages every request on arrival; the rules are explicit.
         _move(session, actor, request, RequestStatus.TRIAGE, Party.COORDINATOR)
         problems = rules.eligibility_problems(_facts(request))
