@@ -13,6 +13,7 @@ Results: benchmarks/results/beds.json.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import socket
 import threading
@@ -237,6 +238,7 @@ def hold_release(engine: Engine, seconds: float = 10.0, threads: int = 2) -> dic
         ).all()
         requests = [new_request(session, rng, CareType.ELV_LOW, f"H{i}") for i in range(threads)]
     counts = [0] * threads
+    load_before = os.getloadavg()
     deadline = time.perf_counter() + seconds
 
     def loop(index: int) -> None:
@@ -262,6 +264,9 @@ def hold_release(engine: Engine, seconds: float = 10.0, threads: int = 2) -> dic
         "seconds": round(elapsed, 2),
         "cycles": sum(counts),
         "cycles_per_second": round(sum(counts) / elapsed, 1),
+        # the machine is shared: what else ran shows in the load around each measurement
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 

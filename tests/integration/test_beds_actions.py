@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestS
 from regiozorg.beds.schemas import BedRequestIn
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.errors import ConflictError
+from regiozorg.errors import ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Organisation
 from tests.cast import (
     COORDINATOR,
@@ -351,6 +351,30 @@ def test_a_held_bed_cannot_be_held_again_and_nothing_is_written(session: Session
     assert len(_assignments(session, bed.id)) == 1
     assert _events(session, second.id) == events
     assert _audit_count(session) == audit_rows
+
+
+def test_a_hold_names_what_is_wrong_with_the_bed_or_the_request(session: Session) -> None:
+    """An unknown bed, a bed without the request's care type, and an unknown request are three
+    different answers; none of them reserves anything."""
+    coordinator = _actor(session, COORDINATOR)
+    request = actions.request_bed(session, coordinator, data=_data(initials="DD"))
+    grz_only = next(
+        bed
+        for bed in _free_beds(session, CareType.GRZ)
+        if session.get(BedCareType, (bed.id, CareType.ELV_LOW)) is None
+    )
+
+    with pytest.raises(NotFoundError) as unknown_bed:
+        actions.hold_bed(session, coordinator, request_id=request.id, bed_id=uuid4())
+    assert str(unknown_bed.value) == "Bed niet gevonden."
+    with pytest.raises(DomainError) as wrong_care:
+        actions.hold_bed(session, coordinator, request_id=request.id, bed_id=grz_only.id)
+    assert str(wrong_care.value) == "Dit bed biedt niet de gevraagde zorg of voorzieningen."
+    with pytest.raises(AccessDeniedError):
+        actions.hold_bed(session, coordinator, request_id=uuid4(), bed_id=grz_only.id)
+    session.expire_all()
+    assert session.get(BedRequest, request.id).status is RequestStatus.SEARCHING  # type: ignore[union-attr]
+    assert _assignments(session, grz_only.id) == []
 
 
 def test_an_expired_hold_frees_the_bed_for_another_request(session: Session) -> None:

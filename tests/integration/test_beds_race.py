@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import random
 import string
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from uuid import UUID
 
 import pytest
-from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy import Engine, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from regiozorg.accounts.models import MembershipRow, User
 from regiozorg.auth import Actor, Membership
 from regiozorg.beds import actions
 from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest, BedRequestEvent
-from regiozorg.beds.rules import OCCUPYING, BedStatus, CareType, RequestStatus
+from regiozorg.beds.rules import (
+    OCCUPYING,
+    AssignmentStatus,
+    BedStatus,
+    CareType,
+    RequestStatus,
+)
 from regiozorg.beds.schemas import BedRequestIn
 from regiozorg.db import make_sessionmaker
 from regiozorg.errors import ConflictError
@@ -207,3 +215,80 @@ def test_two_referrals_of_one_patient_at_once_make_one_request(
             select(func.count(BedRequest.id)).where(BedRequest.patient_initials == initials)
         )
     assert count == 1
+
+
+def _wait_until_blocked(engine: Engine) -> None:
+    """Until another connection waits for a row lock (PostgreSQL); SQLite's second writer
+    waits for the write lock at BEGIN IMMEDIATE, which a short pause lets it reach."""
+    if engine.dialect.name != "postgresql":
+        time.sleep(0.3)
+        return
+    deadline = time.monotonic() + 10
+    with engine.connect() as probe:
+        while time.monotonic() < deadline:
+            waiting = probe.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+            if waiting:
+                return
+            probe.rollback()
+            time.sleep(0.01)
+    pytest.fail("the second coordinator never waited for the lock")
+
+
+def test_a_hold_that_waited_while_the_provider_declined_gets_the_freed_bed(
+    created: Created,
+) -> None:
+    """The provider declines (the request's row locked, its hold on the bed cancelled) while
+    the coordinator holds the same bed for the same request again: the hold waits for the
+    decline's commit and then gets the bed, which is free by then, instead of being told it
+    was just taken."""
+    request_id = created.request(f"{created.tag}WA")
+    with created.sessions() as session:
+        first = actions.hold_bed(
+            session, created.coordinator, request_id=request_id, bed_id=created.bed_id
+        )
+    outcome: list[actions.Hold | BaseException] = []
+
+    def hold_again() -> None:
+        try:
+            with created.sessions() as session:
+                outcome.append(
+                    actions.hold_bed(
+                        session, created.coordinator, request_id=request_id, bed_id=created.bed_id
+                    )
+                )
+        except BaseException as error:  # reported by the assertion below
+            outcome.append(error)
+
+    with created.sessions() as declining, declining.begin():
+        # what a decline does, paused before its commit
+        declining.execute(
+            select(BedRequest.id).where(BedRequest.id == request_id).with_for_update()
+        )
+        declining.execute(
+            update(BedAssignment)
+            .where(BedAssignment.id == first.hold_id)
+            .values(status=AssignmentStatus.CANCELLED)
+        )
+        declining.execute(
+            update(BedRequest)
+            .where(BedRequest.id == request_id)
+            .values(status=RequestStatus.SEARCHING)
+        )
+        contender = threading.Thread(target=hold_again)
+        contender.start()
+        _wait_until_blocked(declining.get_bind())  # type: ignore[arg-type]
+    contender.join(timeout=60)
+
+    assert len(outcome) == 1 and isinstance(outcome[0], actions.Hold), outcome
+    with created.sessions() as session:
+        held = session.scalars(
+            select(BedAssignment.id).where(
+                BedAssignment.bed_id == created.bed_id, BedAssignment.status.in_(OCCUPYING)
+            )
+        ).all()
+    assert held == [outcome[0].hold_id]

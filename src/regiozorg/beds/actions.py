@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -63,21 +64,40 @@ def _move(
     if refusal is not None:
         message, params = refusal
         raise ConflictError(message, **params)
-    session.add(
-        BedRequestEvent(
-            request_id=request.id,
-            from_status=request.status,
-            to_status=target,
-            by_user_id=actor.user_id,
-            note=note,
-        )
-    )
+    _record_change(session, actor, request.id, request.status, target, note)
     request.status = target
     request.updated_at = utcnow()
     if target is RequestStatus.ADMITTED:
         request.placed_at = request.updated_at
     if note and target in (RequestStatus.NOT_ELIGIBLE, RequestStatus.CANCELLED):
         request.outcome_reason = note[:500]
+
+
+_INSERT_CHANGE = insert(cast(Table, BedRequestEvent.__table__))
+
+
+def _record_change(
+    session: Session,
+    actor: Actor,
+    request_id: UUID,
+    from_status: RequestStatus | None,
+    to_status: RequestStatus,
+    note: str | None = None,
+) -> None:
+    """One row of the request's history, inserted at once with a plain INSERT: the history is
+    only read by screens and reports, never back in the transaction that writes it, so the
+    ORM's bookkeeping (identity, fetching the new id back) would be spent for nothing."""
+    session.execute(
+        _INSERT_CHANGE,
+        {
+            "request_id": request_id,
+            "at": utcnow(),
+            "from_status": from_status,
+            "to_status": to_status,
+            "by_user_id": actor.user_id,
+            "note": note,
+        },
+    )
 
 
 def _no_such_request(actor: Actor, request_id: UUID) -> AccessDeniedError:
@@ -141,11 +161,7 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
             session.flush()
         except IntegrityError:  # another request for the same patient won the race
             raise ConflictError("Voor deze patiënt loopt al een aanvraag.") from None
-        session.add(
-            BedRequestEvent(
-                request_id=request.id, to_status=RequestStatus.RECEIVED, by_user_id=actor.user_id
-            )
-        )
+        _record_change(session, actor, request.id, None, RequestStatus.RECEIVED)
         # The coordination point triages every request on arrival; the rules are explicit.
         _move(session, actor, request, RequestStatus.TRIAGE, Party.COORDINATOR)
         problems = rules.eligibility_problems(_facts(request))
@@ -239,24 +255,30 @@ def hold_bed(
     """
     with unit_of_work(session):
         ensure_allowed(actor, Permission.BEDS_COORDINATE)
-        request = _locked_request(session, actor, request_id)
-        bed = session.get(Bed, bed_id, with_for_update=True)
-        if bed is None:
-            raise NotFoundError("Bed niet gevonden.")
-        if not _offers(session, bed, request):
+        request, bed, offered, occupying = _lock_for_hold(session, actor, request_id, bed_id)
+        if not offered or not set(request.needs) <= set(bed.capabilities):
             raise DomainError("Dit bed biedt niet de gevraagde zorg of voorzieningen.")
         now = utcnow()
-        _expire_holds(session, actor, now, bed_id=bed.id)
         period = rules.needed_period(request.care_type, max(request.wanted_from, now))
-        taken = session.execute(
-            select(BedAssignment.starts_at, BedAssignment.ends_at).where(
-                BedAssignment.bed_id == bed.id, BedAssignment.status.in_(rules.OCCUPYING)
-            )
-        ).all()
-        if not rules.bed_available(
-            bed.status, bed.expected_free_at, [(s, e) for s, e in taken], period
+        if any(
+            status is AssignmentStatus.HELD and expires is not None and expires <= now
+            for status, _, _, expires in occupying
+        ) or not rules.bed_available(
+            bed.status, bed.expected_free_at, [(s, e) for _, s, e, _ in occupying], period
         ):
-            raise ConflictError(BED_TAKEN)
+            # The locking read saw the bed's occupancy as it was when the statement began,
+            # perhaps before a change committed while it waited for the locks; a hold that ran
+            # out is ended here. So before refusing, expire and look again.
+            _expire_holds(session, actor, now, bed_id=bed.id)
+            taken = session.execute(
+                select(BedAssignment.starts_at, BedAssignment.ends_at).where(
+                    BedAssignment.bed_id == bed.id, BedAssignment.status.in_(rules.OCCUPYING)
+                )
+            ).all()
+            if not rules.bed_available(
+                bed.status, bed.expected_free_at, [(s, e) for s, e in taken], period
+            ):
+                raise ConflictError(BED_TAKEN)
         _move(session, actor, request, RequestStatus.OFFERED, Party.COORDINATOR)
         hold = BedAssignment(
             bed_id=bed.id,
@@ -290,20 +312,67 @@ def hold_bed(
     return result
 
 
-def _offers(session: Session, bed: Bed, request: BedRequest) -> bool:
-    """Does this bed offer the request's care type and every one of its needs?"""
-    offered = session.get(BedCareType, (bed.id, request.care_type))
-    return offered is not None and set(request.needs) <= set(bed.capabilities)
+Occupancy = tuple[AssignmentStatus, datetime, datetime, datetime | None]
+
+
+def _lock_for_hold(
+    session: Session, actor: Actor, request_id: UUID, bed_id: UUID
+) -> tuple[BedRequest, Bed, bool, list[Occupancy]]:
+    """In one statement: lock the request and the bed, and read whether the bed offers the
+    request's care type and what occupies it (status, start, end, hold expiry).
+
+    One round trip instead of four: a hold is the coordination point's busiest write. Only the
+    request and the bed are locked (``FOR UPDATE OF``); the occupancy is read as it was when
+    the statement began, which is why the caller looks again before refusing.
+    """
+    rows = session.execute(
+        select(
+            BedRequest,
+            Bed,
+            BedCareType.care_type,
+            BedAssignment.status,
+            BedAssignment.starts_at,
+            BedAssignment.ends_at,
+            BedAssignment.hold_expires_at,
+        )
+        .select_from(BedRequest)
+        .join(Bed, Bed.id == bed_id)
+        .outerjoin(
+            BedCareType,
+            and_(BedCareType.bed_id == Bed.id, BedCareType.care_type == BedRequest.care_type),
+        )
+        .outerjoin(
+            BedAssignment,
+            and_(BedAssignment.bed_id == Bed.id, BedAssignment.status.in_(rules.OCCUPYING)),
+        )
+        .where(BedRequest.id == request_id)
+        .with_for_update(of=[BedRequest, Bed])
+        # the session may hold these rows from an earlier transaction: the locked state wins
+        .execution_options(populate_existing=True)
+    ).all()
+    if not rows:  # which of the two is missing decides the answer, as it always did
+        _locked_request(session, actor, request_id)
+        raise NotFoundError("Bed niet gevonden.")
+    request, bed, offered = rows[0][0], rows[0][1], rows[0][2] is not None
+    occupying = [(row[3], row[4], row[5], row[6]) for row in rows if row[3] is not None]
+    return request, bed, offered, occupying
 
 
 def _hold_and_request(session: Session, hold_id: UUID) -> tuple[BedAssignment, Bed, BedRequest]:
-    hold = session.get(BedAssignment, hold_id, with_for_update=True)
-    if hold is None or hold.request_id is None:
+    """Lock the hold and its request and read its bed, in one statement (one round trip
+    instead of three). The session may hold these rows from an earlier transaction: the
+    locked state wins."""
+    row = session.execute(
+        select(BedAssignment, Bed, BedRequest)
+        .join(Bed, Bed.id == BedAssignment.bed_id)
+        .join(BedRequest, BedRequest.id == BedAssignment.request_id)
+        .where(BedAssignment.id == hold_id)
+        .with_for_update(of=[BedAssignment, BedRequest])
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:  # no such hold, or an occupancy registered without a request
         raise NotFoundError("Reservering niet gevonden.")
-    bed = session.get(Bed, hold.bed_id)
-    request = session.get(BedRequest, hold.request_id, with_for_update=True)
-    assert bed is not None and request is not None
-    return hold, bed, request
+    return row[0], row[1], row[2]
 
 
 def decide_hold(session: Session, actor: Actor, *, hold_id: UUID, accept: bool) -> str:
