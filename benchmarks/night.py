@@ -251,7 +251,8 @@ def serving(server: Server) -> Iterator[Server]:
 
 def cpu_seconds(processes: str | int) -> float:
     """CPU time (user + system) used so far by the processes of one group (``int``: a process
-    group id) or of one name (``str``, e.g. "postgres"); Linux only, 0 elsewhere."""
+    group id) or of one name (``str``, e.g. "postgres": every PostgreSQL process on the
+    machine, other users' included); Linux only, 0 elsewhere."""
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     total = 0
     for entry in Path("/proc").glob("[0-9]*"):
@@ -264,7 +265,10 @@ def cpu_seconds(processes: str | int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, ValueError):
             continue  # gone meanwhile
-        total += int(fields[11]) + int(fields[12])
+        # utime + stime, plus the reaped children's (cutime + cstime): a PostgreSQL backend
+        # that exits during a run (a connection closed) leaves its time with the postmaster,
+        # so the sum never goes back (it did, and came out negative per alarm).
+        total += sum(int(value) for value in fields[11:15])
     return total / tick
 
 
