@@ -75,6 +75,7 @@ from benchmarks.night import (
     fresh_database,
     platform_token,
     post_with_retries,
+    postgres_cpu_seconds,
     serving,
 )
 from regiozorg.auth import SYSTEM
@@ -337,11 +338,11 @@ def throughput(
         group = server.process.pid
         begun = datetime.now(UTC)
         load = os.getloadavg()
-        cpu = cpu_seconds(group), cpu_seconds("postgres"), time.process_time()
+        cpu = cpu_seconds(group), postgres_cpu_seconds(url), time.process_time()
         elapsed, beats = asyncio.run(
             send_heartbeats(server.base_url, token, plan, clients=clients, scaip_share=share)
         )
-        after = cpu_seconds(group), cpu_seconds("postgres"), time.process_time()
+        after = cpu_seconds(group), postgres_cpu_seconds(url), time.process_time()
     seen = last_heartbeats(engine, ids)
     stale = sum(1 for c in ids if (seen.get(c) or datetime.min.replace(tzinfo=UTC)) < begun)
     # Quiet them: their silence after the run is no link failure for the next phase to count.

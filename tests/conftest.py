@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from regiozorg import demo
+from regiozorg.accounts.queries import forget_cached_tokens
 from regiozorg.config import Settings
 from regiozorg.db import make_engine
 from regiozorg.migrate import upgrade
@@ -54,6 +55,14 @@ def engine(database_url: str) -> Iterator[Engine]:
         demo.seed(session, scale=demo.Scale.SMALL, seed_value=2026)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_tokens() -> Iterator[None]:
+    """A token's owner cached by one test must not outlive its rolled-back data."""
+    forget_cached_tokens()
+    yield
+    forget_cached_tokens()
 
 
 @pytest.fixture

@@ -68,7 +68,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+POOL_SIZE = 20
+"""Connections kept open per process. SQLAlchemy's default of 5 is below what the server uses
+at once (each request in the thread pool holds one): every connection past the pool was
+opened for one request and closed after it, which cost the server and PostgreSQL more than the
+heartbeat itself (a new PostgreSQL backend per request). Twenty per process keeps two app
+processes, the worker and the command line well inside PostgreSQL's default 100."""
+POOL_OVERFLOW = 40
+"""Connections opened past the pool under a burst (the thread pool's 40 threads plus async
+routes that hold a session), closed again when returned."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

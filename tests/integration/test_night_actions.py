@@ -4,6 +4,7 @@ from alarm to logbook, the refusals on the way, and who sees the client's card."
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from regiozorg.night.models import (
     NightPlan,
 )
 from regiozorg.night.rules import (
+    HEARTBEAT_GRACE,
     IncidentKind,
     IncidentState,
     InterventionType,
@@ -378,6 +380,49 @@ def test_a_silent_controller_raises_one_urgent_technical_alarm(session: Session)
     assert restored.id in {row.id for row in queries.open_queue(session)}
     escalation.run_due_escalations(session, now=utcnow() + timedelta(hours=1))
     assert _timeline(session, failure.id) == ["link.failure", "link.restored"]
+
+
+def test_each_controller_is_overdue_by_its_own_heartbeat_interval(session: Session) -> None:
+    """The watchdog picks the overdue controllers in SQL, one deadline per interval in use:
+    a controller that beats every minute is down after three silent minutes, while one that
+    beats every five minutes is not."""
+    _heartbeat(session, "PING4", MEPPEL)
+    _heartbeat(session, "PING5", HOOGEVEEN_HEIDEZICHT)
+    session.expire_all()
+    fast = session.get(AlarmController, MEPPEL)
+    slow = session.get(AlarmController, HOOGEVEEN_HEIDEZICHT)
+    assert fast is not None and slow is not None
+    fast.heartbeat_interval_seconds, slow.heartbeat_interval_seconds = 60, 300
+    fast.last_heartbeat_at = slow.last_heartbeat_at = utcnow() - timedelta(minutes=3)
+    session.commit()
+
+    assert escalation.raise_link_failures(session) == 1
+    assert len(_link_failures(session, MEPPEL)) == 1
+    assert _link_failures(session, HOOGEVEEN_HEIDEZICHT) == []
+    assert escalation.raise_link_failures(session, now=utcnow() + timedelta(minutes=10)) == 1
+    assert len(_link_failures(session, HOOGEVEEN_HEIDEZICHT)) == 1
+
+
+def test_a_heartbeat_that_arrived_in_time_but_waits_in_the_server_raises_no_failure(
+    session: Session,
+) -> None:
+    """After a power cut the thread pool has a queue: a heartbeat in it has not reached
+    ``last_heartbeat_at`` yet, and its controller's deadline may pass meanwhile."""
+    _heartbeat(session, "PING6")
+    waiting = intake.in_flight.arrive()  # the heartbeat, arrived, not yet recorded
+    try:
+        controller = _silent_for(session, MEPPEL, HEARTBEAT_GRACE)
+        controller.last_heartbeat_at = waiting - timedelta(
+            seconds=controller.heartbeat_interval_seconds * HEARTBEAT_GRACE - 0.05
+        )
+        session.commit()
+        time.sleep(0.1)  # the deadline (0.05 s after it arrived) has passed
+        assert escalation.raise_link_failures(session) == 0
+    finally:
+        intake.in_flight.answered(waiting)
+    # Had it not been a heartbeat of this controller, the next round raises the failure.
+    assert escalation.raise_link_failures(session) == 1
+    assert len(_link_failures(session, MEPPEL)) == 1
 
 
 def test_a_controller_that_never_sent_a_heartbeat_raises_nothing(session: Session) -> None:

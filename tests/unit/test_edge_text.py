@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from regiozorg.edge_text import MAX_DEPTH, TooDeepError, clean, clean_document
+from regiozorg.web.input import nothing_to_clean
 
 
 @pytest.mark.parametrize(
@@ -53,3 +56,34 @@ def test_a_document_nested_too_deeply_is_refused() -> None:
         deep = [deep]
     with pytest.raises(TooDeepError):
         clean_document(deep)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=20,
+)
+
+
+@given(_json, st.booleans())
+def test_a_body_passed_on_unparsed_needed_no_cleaning(document: object, ascii_only: bool) -> None:
+    """The input layer's shortcut (``web.input.nothing_to_clean``) never lets through what the
+    full cleaning would have changed or refused."""
+    body = json.dumps(document, ensure_ascii=ascii_only).encode()
+    if nothing_to_clean(body):
+        assert clean_document(document) == (document, [])
+
+
+@pytest.mark.parametrize(
+    ("body", "shortcut"),
+    [
+        (b'{"reference": "A1", "controller_id": "7100", "message_type": "PI"}', True),
+        (b'{"text": "Kamer\\u000012"}', False),  # an escaped NUL
+        (b'{"text": "\\ud800"}', False),  # a lone surrogate
+        ('{"text": "Cafe\u0301"}'.encode(), False),  # not ASCII: NFC may change it
+        (b"[" * MAX_DEPTH + b"]" * MAX_DEPTH, True),
+        (b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1), False),  # too deep: the full check
+    ],
+)
+def test_only_plain_ascii_without_escapes_skips_the_parse(body: bytes, shortcut: bool) -> None:
+    assert nothing_to_clean(body) is shortcut

@@ -4,13 +4,14 @@ revoked token answers 401 from the next request on."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from regiozorg.accounts import actions
+from regiozorg.accounts import actions, queries
 from regiozorg.accounts.models import ApiToken
 from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
+from regiozorg.clock import utcnow
 from regiozorg.demo import demo_email
 from tests.cast import HEIDEZICHT_ADMIN, NETWORK_ADMIN, ORG_ADMIN, PHYSICIAN, VIEWER
 from tests.web.conftest import Browser, Login
@@ -81,3 +82,36 @@ def test_another_organisations_admin_cannot_revoke_it(
     assert outsider.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 403  # type: ignore[attr-defined]
     bearer = {"Authorization": f"Bearer {tokens[PHYSICIAN]}"}
     assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
+
+
+def test_a_deactivated_account_s_token_answers_401_at_once(
+    session: Session, app_client: Browser, tokens: dict[str, str]
+) -> None:
+    bearer = {"Authorization": f"Bearer {tokens[PHYSICIAN]}"}
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200  # cached
+    physician = queries.user_id(session, PHYSICIAN)
+    assert physician is not None
+    actions.set_active(session, SYSTEM, user_id=physician, active=False)
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 401
+
+
+def test_a_revocation_committed_by_another_process_ends_access_within_the_cache_time(
+    session: Session, app_client: Browser, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bearer = {"Authorization": f"Bearer {tokens[PHYSICIAN]}"}
+    clock = [1000.0]
+    monkeypatch.setattr(queries.time, "monotonic", lambda: clock[0])
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
+    # A plain UPDATE, as another app process or the command line would commit it: this
+    # process's ORM sees nothing of it, so only the cache's time limit ends the token here.
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.prefix == tokens[PHYSICIAN][:10])
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    clock[0] += queries.TOKEN_CACHE_SECONDS / 2
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
+    clock[0] += queries.TOKEN_CACHE_SECONDS / 2 + 0.01
+    assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 401

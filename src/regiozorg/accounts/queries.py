@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, or_, select, update
+from sqlalchemy.orm import Mapper, Session, object_session
 
 from regiozorg.accounts import rules
 from regiozorg.accounts.models import ApiToken, MembershipRow, User, WebSession
@@ -64,12 +66,52 @@ def signed_in(session: Session, token: str, *, address: str | None) -> SignedIn 
     return SignedIn(actor=actor, name=user.name, csrf_token=csrf)
 
 
+TOKEN_CACHE_SECONDS = 2.0
+"""How long a bearer token's owner, roles and validity are taken from memory instead of the
+database. Alarm platforms post every alarm and heartbeat with the same token, and the lookup
+was a tenth of an alarm's cost. A revocation, a deactivation or a change of roles committed
+by this process empties the cache at once (see ``_forget_tokens``); one committed elsewhere
+(another app process, the command line) ends access within this many seconds."""
+
+
+class _KnownToken(NamedTuple):
+    until: float  # time.monotonic()
+    actor: Actor
+    token_id: UUID
+    last_used: datetime | None
+
+
+_known_tokens: dict[str, _KnownToken] = {}
+
+
 def token_actor(session: Session, token: str, *, address: str | None) -> Actor | None:
     """The actor behind a bearer token, noting (at most once a minute) when it was last used."""
+    digest = rules.digest(token)
+    known = _known_tokens.get(digest)
+    if known is None or known.until < time.monotonic():
+        known = _token_from_database(session, digest)
+        if known is None:
+            _known_tokens.pop(digest, None)
+            return None
+        _known_tokens[digest] = known
+    now = utcnow()
+    if known.last_used is None or now - known.last_used > TOKEN_USE_GRANULARITY:
+        # End the read first: on SQLite a transaction that read and then writes cannot wait
+        # for the write lock, so the write gets a transaction of its own.
+        session.rollback()
+        session.execute(
+            update(ApiToken).where(ApiToken.id == known.token_id).values(last_used_at=now)
+        )
+        session.commit()
+        _known_tokens[digest] = known._replace(last_used=now)
+    return replace(known.actor, address=address)
+
+
+def _token_from_database(session: Session, digest: str) -> _KnownToken | None:
     row = session.execute(
         select(User, ApiToken.id, ApiToken.last_used_at)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == rules.digest(token), ApiToken.revoked_at.is_(None))
+        .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
     ).first()
     if row is None or not row[0].active:
         return None
@@ -79,17 +121,37 @@ def token_actor(session: Session, token: str, *, address: str | None) -> Actor |
         email=user.email,
         memberships=_memberships(session, user.id),
         channel="api",
-        address=address,
         locale=user.locale,
     )
-    now = utcnow()
-    if last_used is None or now - last_used > TOKEN_USE_GRANULARITY:
-        # End the read first: on SQLite a transaction that read and then writes cannot wait
-        # for the write lock, so the write gets a transaction of its own.
-        session.rollback()
-        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        session.commit()
-    return actor
+    return _KnownToken(time.monotonic() + TOKEN_CACHE_SECONDS, actor, token_id, last_used)
+
+
+_ACCOUNTS_CHANGED = "regiozorg.accounts_changed"
+
+
+def _note_change(_mapper: Mapper[Any], _connection: Any, target: object) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info[_ACCOUNTS_CHANGED] = True
+
+
+def _forget_tokens(session: Session) -> None:
+    """After a commit that changed a user, a membership or a token, nothing cached stands:
+    emptied after the commit, not at the flush, so a request that reads in between cannot
+    cache what is about to change."""
+    if session.info.pop(_ACCOUNTS_CHANGED, False):
+        forget_cached_tokens()
+
+
+def forget_cached_tokens() -> None:
+    """Empty the token cache; the tests do before each test, whose data is rolled back."""
+    _known_tokens.clear()
+
+
+for _model in (User, MembershipRow, ApiToken):
+    for _change in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _change, _note_change)
+event.listen(Session, "after_commit", _forget_tokens)
 
 
 def still_signed_in(session: Session, *, cookie: str | None, token: str | None) -> bool:

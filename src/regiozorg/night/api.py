@@ -35,7 +35,7 @@ from regiozorg.night.schemas import (
     TriageIn,
 )
 from regiozorg.web import sse
-from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep, actor_of
 from regiozorg.web.input import CLEANED
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.openapi import Problem
@@ -206,12 +206,26 @@ class CarerOptions(BaseModel):
     "broken characters is cleaned, and a `text` or `location_text` too long is cut, rather "
     "than refused; the incident's timeline says so.",
 )
-def post_alarm(
-    data: AlarmIn, request: Request, session: SessionDep, actor: CurrentActor
-) -> AlarmAccepted:
+async def post_alarm(data: AlarmIn, request: Request) -> AlarmAccepted:
+    # Token, intake and session in one trip to the thread pool (see ``deps.actor_of``).
     cleaned = getattr(request.state, CLEANED, [])
-    accepted = intake.receive_alarm(session, actor, message=data, cleaned=cleaned)
+    arrived = intake.in_flight.arrive()  # the watchdog waits for it (``intake.InFlight``)
+    try:
+        accepted = await run_in_threadpool(_take_alarm, request, data, cleaned, arrived)
+    finally:
+        intake.in_flight.answered(arrived)
     return AlarmAccepted(incident_id=accepted.incident_id, duplicate=accepted.duplicate)
+
+
+def _take_alarm(
+    request: Request, data: AlarmIn, cleaned: list[str], arrived: datetime
+) -> intake.Intake:
+    session: Session
+    with request.app.state.sessions() as session:
+        actor = actor_of(request, session)
+        return intake.receive_alarm(
+            session, actor, message=data, cleaned=cleaned, arrived_at=arrived
+        )
 
 
 class ScaipResponse(Response):
@@ -262,10 +276,24 @@ _MRQ = {
     },
     openapi_extra={"requestBody": {"required": True, "content": {XML: _MRQ, "text/xml": _MRQ}}},
 )
-async def post_scaip_alarm(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    ensure_allowed(actor, Permission.NIGHT_INTAKE)
-    body = await _body_up_to(request, scaip.MAX_BODY_BYTES + 1)
-    return await run_in_threadpool(_answer_scaip, session, actor, body)
+async def post_scaip_alarm(request: Request) -> Response:
+    # The body is read first (bytes only, at most the limit), then token, parsing and intake
+    # in one trip to the thread pool (see ``deps.actor_of``); the access check still comes
+    # before anything of the body is parsed.
+    arrived = intake.in_flight.arrive()  # the watchdog waits for it (``intake.InFlight``)
+    try:
+        body = await _body_up_to(request, scaip.MAX_BODY_BYTES + 1)
+        return await run_in_threadpool(_take_scaip, request, body, arrived)
+    finally:
+        intake.in_flight.answered(arrived)
+
+
+def _take_scaip(request: Request, body: bytes, arrived: datetime) -> Response:
+    session: Session
+    with request.app.state.sessions() as session:
+        actor = actor_of(request, session)
+        ensure_allowed(actor, Permission.NIGHT_INTAKE)
+        return _answer_scaip(session, actor, body, arrived)
 
 
 async def _body_up_to(request: Request, limit: int) -> bytes:
@@ -282,7 +310,7 @@ async def _body_up_to(request: Request, limit: int) -> bytes:
     return bytes(received[:limit])
 
 
-def _answer_scaip(session: Session, actor: Actor, body: bytes) -> Response:
+def _answer_scaip(session: Session, actor: Actor, body: bytes, arrived: datetime) -> Response:
     try:
         message = scaip.parse(body)
         alarm = alarm_from_scaip(message)
@@ -300,7 +328,12 @@ def _answer_scaip(session: Session, actor: Actor, body: bytes) -> Response:
             value[:80],
         )
     intake.receive_alarm(
-        session, actor, message=alarm, cleaned=message.cleaned, as_sent=dict(message.as_sent)
+        session,
+        actor,
+        message=alarm,
+        cleaned=message.cleaned,
+        as_sent=dict(message.as_sent),
+        arrived_at=arrived,
     )
     interval = queries.heartbeat_interval(session, message.controller_id)
     return ScaipResponse(scaip.reply(message.ref, Snu.OK, interval))

@@ -6,10 +6,10 @@ transaction, so two workers (two app processes) never take the same step twice."
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from regiozorg import audit
@@ -17,7 +17,7 @@ from regiozorg.auth import SYSTEM
 from regiozorg.clock import utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.night import labels, rules
-from regiozorg.night.intake import escalation_steps, publish_change
+from regiozorg.night.intake import escalation_steps, in_flight, publish_change
 from regiozorg.night.models import (
     AlarmController,
     Incident,
@@ -89,13 +89,17 @@ def _describe(session: Session, incident: Incident, step: rules.EscalationStep) 
 
 def raise_link_failures(session: Session, *, now: datetime | None = None) -> int:
     """A technical alarm, priority 1, for every controller whose heartbeats stopped."""
-    moment = now or utcnow()
+    # Judged as of the moment every heartbeat that reached this process is recorded: one
+    # still waiting in the thread pool (a storm of reconnecting controllers) is no silence.
+    moment = now or in_flight.settled_until(utcnow())
     raised: list[UUID] = []
     with unit_of_work(session):
+        overdue = _overdue_condition(session, moment)
+        if overdue is None:
+            return 0
         controllers = session.scalars(
             select(AlarmController)
-            .where(AlarmController.link_down.is_(False))
-            .where(AlarmController.last_heartbeat_at.is_not(None))
+            .where(AlarmController.link_down.is_(False), overdue)
             .with_for_update(skip_locked=True)
         ).all()
         for controller in controllers:
@@ -135,3 +139,28 @@ def raise_link_failures(session: Session, *, now: datetime | None = None) -> int
     for incident_id in raised:
         publish_change(incident_id, "received", rules.HIGHEST_PRIORITY)
     return len(raised)
+
+
+def _overdue_condition(session: Session, moment: datetime) -> ColumnElement[bool] | None:
+    """Which watched controllers are overdue at ``moment``, as SQL, so the check reads and
+    locks only those: it used to load and lock every controller each round, ten thousand rows
+    every few seconds in a region after a power cut, holding up the very heartbeats it waits
+    for. One deadline per heartbeat interval in use (a handful), the same rule as
+    ``rules.heartbeat_overdue``; None when no controller is watched."""
+    intervals = session.scalars(
+        select(AlarmController.heartbeat_interval_seconds)
+        .where(AlarmController.link_down.is_(False), AlarmController.last_heartbeat_at.is_not(None))
+        .distinct()
+    ).all()
+    if not intervals:
+        return None
+    return or_(
+        *(
+            and_(
+                AlarmController.heartbeat_interval_seconds == seconds,
+                AlarmController.last_heartbeat_at
+                < moment - timedelta(seconds=seconds * rules.HEARTBEAT_GRACE),
+            )
+            for seconds in intervals
+        )
+    )

@@ -7,16 +7,19 @@ marked "unknown sender", for the handler to resolve.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from regiozorg import audit, events
 from regiozorg.auth import Actor, Permission, ensure_allowed
@@ -46,6 +49,44 @@ NIGHT = "night"
 class Intake:
     incident_id: UUID | None
     duplicate: bool
+
+
+class InFlight:
+    """Intake requests this process has received and not yet answered, by arrival moment.
+
+    A heartbeat waiting in the thread pool behind a storm of others has arrived but is not yet
+    in ``last_heartbeat_at``; the watchdog must not call its controller silent. So it judges
+    only up to the oldest arrival still waiting (``settled_until``): every heartbeat that
+    arrived before then is recorded. A request older than ``MAX_WAIT`` no longer holds the
+    watchdog back, so one stuck request cannot silence it. One process's view: with several
+    app processes each watchdog waits for its own process's requests only."""
+
+    MAX_WAIT = timedelta(seconds=60)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._arrivals: Counter[datetime] = Counter()
+
+    def arrive(self) -> datetime:
+        moment = utcnow()
+        with self._lock:
+            self._arrivals[moment] += 1
+        return moment
+
+    def answered(self, arrival: datetime) -> None:
+        with self._lock:
+            self._arrivals[arrival] -= 1
+            if self._arrivals[arrival] <= 0:
+                del self._arrivals[arrival]
+
+    def settled_until(self, moment: datetime) -> datetime:
+        """The moment up to which every heartbeat that reached this process is recorded."""
+        with self._lock:
+            oldest = min(self._arrivals, default=moment)
+        return max(min(oldest, moment), moment - self.MAX_WAIT)
+
+
+in_flight = InFlight()
 
 
 def source_of(actor: Actor, controller_id: str) -> str:
@@ -80,6 +121,7 @@ def receive_alarm(
     message: AlarmIn,
     cleaned: Sequence[str] = (),
     as_sent: Mapping[str, str] | None = None,
+    arrived_at: datetime | None = None,
 ) -> Intake:
     """One message of an alarm platform: an alarm or information opens an incident, a reset
     closes what its alarm opened, a heartbeat keeps the link watched.
@@ -88,12 +130,13 @@ def receive_alarm(
     broken characters replaced); ``as_sent`` holds values the intake could not use as they
     came (a SCAIP priority of 12, say), by tag. Both are stored with the message and shown on
     the incident's timeline: the alarm is taken in either way, and the handler sees why its
-    text or priority may differ from what the device sent."""
+    text or priority may differ from what the device sent. ``arrived_at`` is when the request
+    reached this process (see ``InFlight``): a heartbeat proves the link as of then."""
     marks = _Marks(tuple(cleaned), dict(as_sent or {}), message.cut)
     if message.message_type is MessageType.HEARTBEAT:
         with unit_of_work(session):
             ensure_allowed(actor, Permission.NIGHT_INTAKE)
-            _heartbeat(session, actor, message.controller_id)
+            _heartbeat(session, actor, message.controller_id, arrived_at or utcnow())
         return Intake(None, duplicate=False)
     source = source_of(actor, message.controller_id)
     with unit_of_work(session):
@@ -400,11 +443,16 @@ def _reset(session: Session, actor: Actor, message: AlarmIn) -> UUID | None:
     return incident.id
 
 
-def _heartbeat(session: Session, actor: Actor, controller_id: str) -> None:
-    """A heartbeat proves the link; one after a link failure says it is back."""
-    now = utcnow()
-    controller = session.get(AlarmController, controller_id, with_for_update=True)
-    if controller is None:
+def _heartbeat(session: Session, actor: Actor, controller_id: str, now: datetime) -> None:
+    """A heartbeat proves the link; one after a link failure says it is back.
+
+    One UPDATE of the controller's row in the usual case (it locks the row as the watchdog's
+    check does). A heartbeat carries no client data and changes nothing anyone acts on, so it
+    writes no audit row; what it changes that matters does: a controller seen for the first
+    time, and a link restored. ``now`` is when the heartbeat arrived; two of one controller
+    recorded out of order leave the later arrival."""
+    row = session.execute(_beat(controller_id, now)).first()
+    if row is None:
         # Watch it from now on: a controller that starts sending and then falls silent is a
         # failure too, even before anyone configured it. After a power cut its first
         # heartbeats can come twice at once: one of them registers it.
@@ -412,31 +460,48 @@ def _heartbeat(session: Session, actor: Actor, controller_id: str) -> None:
         if _insert_once(session, AlarmController, values, key=["controller_id"]):
             audit.record(session, actor, "night.controller.seen", obj=("controller", controller_id))
             return
-        controller = session.get(
-            AlarmController, controller_id, with_for_update=True, populate_existing=True
+        # The concurrent request's row, now committed: update it as if it had been there.
+        row = session.execute(_beat(controller_id, now)).one()
+    if row.link_down:
+        _restore_link(session, actor, controller_id, now)
+
+
+def _beat(controller_id: str, arrived: datetime) -> ReturningUpdate[bool]:
+    last = AlarmController.last_heartbeat_at
+    return (
+        update(AlarmController)
+        .where(AlarmController.controller_id == controller_id)
+        .values(last_heartbeat_at=case((or_(last.is_(None), last < arrived), arrived), else_=last))
+        .returning(AlarmController.link_down)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _restore_link(session: Session, actor: Actor, controller_id: str, now: datetime) -> None:
+    session.execute(
+        update(AlarmController)
+        .where(AlarmController.controller_id == controller_id)
+        .values(link_down=False)
+        .execution_options(synchronize_session=False)
+    )
+    failures = session.scalars(
+        select(Incident).where(
+            Incident.controller_id == controller_id,
+            Incident.kind == IncidentKind.TECHNICAL,
+            Incident.state.in_(list(rules.OPEN_STATES)),
         )
-        assert controller is not None  # the concurrent request's row, now committed
-    controller.last_heartbeat_at = now
-    if controller.link_down:
-        controller.link_down = False
-        failures = session.scalars(
-            select(Incident).where(
-                Incident.controller_id == controller_id,
-                Incident.kind == IncidentKind.TECHNICAL,
-                Incident.state.in_(list(rules.OPEN_STATES)),
+    ).all()
+    for failure in failures:
+        # The link is back: nobody needs waking for it any more. The incident stays in the
+        # queue, because alarms sent while it was down may have been lost: the desk
+        # checks and closes it.
+        failure.next_escalation_at = None
+        session.add(
+            IncidentEvent(
+                incident_id=failure.id, at=now, kind="link.restored", by_user_id=actor.user_id
             )
-        ).all()
-        for failure in failures:
-            # The link is back: nobody needs waking for it any more. The incident stays in the
-            # queue, because alarms sent while it was down may have been lost: the desk
-            # checks and closes it.
-            failure.next_escalation_at = None
-            session.add(
-                IncidentEvent(
-                    incident_id=failure.id, at=now, kind="link.restored", by_user_id=actor.user_id
-                )
-            )
-        audit.record(session, actor, "night.link.restored", obj=("controller", controller_id))
+        )
+    audit.record(session, actor, "night.link.restored", obj=("controller", controller_id))
 
 
 def record_call(session: Session, actor: Actor, *, call: CallIn) -> UUID:

@@ -130,6 +130,13 @@ def current_actor(who: MaybeSignedIn) -> Actor:
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
+def actor_of(request: Request, session: Session) -> Actor:
+    """``CurrentActor`` for a route that does its work in one trip to the thread pool (the
+    alarm intake): FastAPI runs each sync dependency in a trip of its own, and handing work to
+    a thread and back cost an alarm as much as its token and its SQL together."""
+    return current_actor(signed_in(request, session))
+
+
 async def csrf_protect(request: Request, session: SessionDep) -> None:
     """Every unsafe request made with a cookie carries the CSRF token, as form field
     ``csrf_token`` or header ``X-CSRF-Token`` (HTMX). Bearer-token calls carry no cookie, so

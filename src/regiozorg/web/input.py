@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -54,10 +55,27 @@ def clean_pairs(text: str) -> tuple[str | None, list[str]]:
     return (urlencode(cleaned) if cleaned != pairs else None), paths
 
 
+NEEDS_A_LOOK = re.compile(rb"[^\t\n\r\x20-\x5b\x5d-\x7e]")
+"""A byte that may hide text to clean: anything but printable ASCII and JSON's whitespace, or
+a backslash (an escape such as ``\\u0000`` or a lone ``\\ud800``)."""
+
+
+def nothing_to_clean(body: bytes) -> bool:
+    """Whether a JSON body certainly needs no cleaning, seen without parsing it: printable
+    ASCII without an escape holds no control character, no surrogate and nothing NFC changes,
+    and with at most :data:`MAX_DEPTH` brackets it cannot nest deeper than that. Almost every
+    alarm and heartbeat is such a body; parsing and walking it cost a tenth of a heartbeat."""
+    if NEEDS_A_LOOK.search(body):
+        return False
+    return body.count(b"[") + body.count(b"{") <= MAX_DEPTH
+
+
 def clean_json(body: bytes) -> tuple[bytes | None, list[str]]:
     """A JSON body with every string cleaned; None when nothing had to change or when it is
     not JSON at all (FastAPI then answers its own 422 on the original). Bytes that are not
     UTF-8 are replaced too: an alarm platform's broken encoding must not lose the alarm."""
+    if nothing_to_clean(body):
+        return None, []
     try:
         text, paths = body.decode("utf-8"), []
     except UnicodeDecodeError:
