@@ -113,6 +113,10 @@ EXPECTED = {
 FATES = ("accept", "decline", "expire")
 
 
+KEEPALIVE_SECONDS = 2.0
+"""How long a client keeps an idle connection: well under uvicorn's 5 s keep-alive."""
+
+
 @dataclass(frozen=True)
 class Load:
     minutes: float = 60.0
@@ -238,7 +242,11 @@ class Soak:
 
     def client(self, token: str) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {token}"}
-        return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=30)
+        # uvicorn closes a keep-alive connection after 5 s idle; a client that reuses one at
+        # that moment sees the server hang up (RemoteProtocolError), a race of the client's
+        # making that a browser retries. Idle connections are dropped first here instead.
+        limits = httpx.Limits(keepalive_expiry=KEEPALIVE_SECONDS)
+        return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=30, limits=limits)
 
     async def run(self, server_group: int) -> Tally:
         deadline = time.perf_counter() + self.load.minutes * 60
