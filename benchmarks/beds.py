@@ -51,6 +51,17 @@ CARE_TYPES = [
 ]
 
 
+# Pairs of occupying assignments of one bed whose periods overlap: a double booking, which the
+# database's exclusion constraint (a trigger on SQLite) should keep at 0.
+OVERLAPPING_OCCUPATIONS = text(
+    "SELECT count(*) FROM bed_assignments a JOIN bed_assignments b "
+    "ON a.bed_id = b.bed_id AND a.id < b.id "
+    "WHERE a.status IN ('held','accepted','admitted') "
+    "AND b.status IN ('held','accepted','admitted') "
+    "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"
+)
+
+
 def prepare(url: str) -> Engine:
     if url.startswith("postgresql"):
         parsed = make_url(url)
@@ -200,15 +211,7 @@ def http_race(
             .where(BedAssignment.bed_id.in_(last), BedAssignment.status.in_(OCCUPYING))
             .group_by(BedAssignment.bed_id)
         ).all()
-        overlapping = session.execute(
-            text(
-                "SELECT count(*) FROM bed_assignments a JOIN bed_assignments b "
-                "ON a.bed_id = b.bed_id AND a.id < b.id "
-                "WHERE a.status IN ('held','accepted','admitted') "
-                "AND b.status IN ('held','accepted','admitted') "
-                "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"
-            )
-        ).scalar_one()
+        overlapping = session.execute(OVERLAPPING_OCCUPATIONS).scalar_one()
         for bed_id, status in saved.items():
             session.execute(update(Bed).where(Bed.id == bed_id).values(status=status))
         session.commit()
