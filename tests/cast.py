@@ -1,6 +1,10 @@
 """The named cast of the tests: the demo region Zuidwest-Drenthe and its demo logins."""
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from regiozorg.demo import DEMO_PASSWORD, HOME_ORGANISATION, NETWORK_OFFICE, demo_email
+from regiozorg.network.models import Client, Organisation
 
 PASSWORD = DEMO_PASSWORD
 LINDEHOF = HOME_ORGANISATION  # the demo users' own organisation
@@ -26,3 +30,17 @@ ROLES = {
     "planner": PLANNER,
     "viewer": VIEWER,
 }
+
+
+def first_client(session: Session, organisation: str) -> Client:
+    """The organisation's client with the lowest client number: one of its own people, the
+    same one in every test."""
+    found = session.scalars(
+        select(Client)
+        .join(Organisation, Organisation.id == Client.organisation_id)
+        .where(Organisation.name == organisation)
+        .order_by(Client.client_number)
+        .limit(1)
+    ).first()
+    assert found is not None, f"{organisation} has no clients"
+    return found

@@ -12,8 +12,7 @@ from regiozorg.accounts.queries import signed_in, token_actor
 from regiozorg.auth import SYSTEM, Actor
 from regiozorg.config import Settings
 from regiozorg.network import actions as network
-from regiozorg.network.models import Client, Organisation
-from tests.cast import HEIDEZICHT, LINDEHOF, ORG_ADMIN, PASSWORD, PHYSICIAN
+from tests.cast import HEIDEZICHT, LINDEHOF, ORG_ADMIN, PASSWORD, PHYSICIAN, first_client
 
 
 def _actor(session: Session, settings: Settings, email: str) -> Actor:
@@ -23,24 +22,13 @@ def _actor(session: Session, settings: Settings, email: str) -> Actor:
     return who.actor
 
 
-def _client(session: Session, organisation: str) -> Client:
-    found = session.scalars(
-        select(Client)
-        .join(Organisation, Organisation.id == Client.organisation_id)
-        .where(Organisation.name == organisation)
-        .order_by(Client.client_number)
-    ).first()
-    assert found is not None
-    return found
-
-
 def _count(session: Session) -> int:
     return session.scalar(select(func.count(audit.AuditEntry.id))) or 0
 
 
 def test_reading_a_client_writes_who_what_when_where(session: Session, settings: Settings) -> None:
     physician = _actor(session, settings, PHYSICIAN)
-    client = _client(session, LINDEHOF)
+    client = first_client(session, LINDEHOF)
     before = _count(session)
     detail = network.view_client(session, physician, client_id=client.id)
     assert detail.name == client.name
@@ -56,7 +44,7 @@ def test_reading_a_client_writes_who_what_when_where(session: Session, settings:
 
 def test_a_refused_read_is_still_audited(session: Session, settings: Settings) -> None:
     physician = _actor(session, settings, PHYSICIAN)
-    other = _client(session, HEIDEZICHT)
+    other = first_client(session, HEIDEZICHT)
     with pytest.raises(Exception, match="may not"):
         network.view_client(session, physician, client_id=other.id)
     entry = session.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.id.desc())).first()
@@ -69,7 +57,7 @@ def test_a_failed_action_leaves_no_audit_row_claiming_success(session: Session) 
     with pytest.raises(Exception, match="bestaat al"):
         accounts.create_user(
             session, SYSTEM, email=PHYSICIAN, name="Dubbel", password="long enough pass",
-            memberships=[(_client(session, LINDEHOF).organisation_id, accounts.Role.VIEWER)],
+            memberships=[(first_client(session, LINDEHOF).organisation_id, accounts.Role.VIEWER)],
         )  # fmt: skip
     assert _count(session) == before
 
@@ -78,10 +66,10 @@ def test_org_admin_sees_entries_about_own_clients_only(
     session: Session, settings: Settings
 ) -> None:
     physician = _actor(session, settings, PHYSICIAN)
-    network.view_client(session, physician, client_id=_client(session, LINDEHOF).id)
+    network.view_client(session, physician, client_id=first_client(session, LINDEHOF).id)
     admin = _actor(session, settings, ORG_ADMIN)
-    lindehof = _client(session, LINDEHOF).organisation_id
-    heidezicht = _client(session, HEIDEZICHT).organisation_id
+    lindehof = first_client(session, LINDEHOF).organisation_id
+    heidezicht = first_client(session, HEIDEZICHT).organisation_id
     rows = audit.entries_for(admin, session)
     assert any(r.action == "clients.read" for r in rows)
     assert all(heidezicht != r.organisation_id or r.client_id is None for r in rows)

@@ -23,9 +23,9 @@ from regiozorg.auth import SYSTEM, Actor
 from regiozorg.config import Settings
 from regiozorg.db import make_sessionmaker
 from regiozorg.network import actions as network
-from regiozorg.network.models import Client, Organisation
+from regiozorg.network.models import Client
 from regiozorg.night import worker as night_worker
-from tests.cast import LINDEHOF, PASSWORD, PHYSICIAN, VIEWER
+from tests.cast import LINDEHOF, PASSWORD, PHYSICIAN, VIEWER, first_client
 from tests.integration.race import all_at_once
 from tests.night_cast import actor_of
 from tests.web.conftest import Browser
@@ -57,17 +57,6 @@ def background_writer(real_sessions: sessionmaker[Session]) -> Iterator[threadin
     assert not thread.is_alive(), "the worker hung"
 
 
-def _lindehof_client(session: Session) -> Client:
-    client = session.scalars(
-        select(Client)
-        .join(Organisation, Organisation.id == Client.organisation_id)
-        .where(Organisation.name == LINDEHOF)
-        .order_by(Client.client_number)
-    ).first()
-    assert client is not None
-    return client
-
-
 def _reads(session: Session, actor: Actor, client: Client) -> int:
     return (
         session.scalar(
@@ -89,7 +78,7 @@ def test_twenty_audited_reads_at_once_beside_the_worker_all_answer_and_are_audit
 ) -> None:
     with real_sessions() as session:
         physician = actor_of(session, PHYSICIAN)
-        client = _lindehof_client(session)
+        client = first_client(session, LINDEHOF)
         before = _reads(session, physician, client)
 
     def read() -> network.ClientDetail:
@@ -113,7 +102,7 @@ def test_twenty_client_pages_at_once_while_the_app_runs_its_worker_all_answer(
         browser.login(PHYSICIAN)
         with make_sessionmaker(engine)() as session:
             physician = actor_of(session, PHYSICIAN)
-            client = _lindehof_client(session)
+            client = first_client(session, LINDEHOF)
             before = _reads(session, physician, client)
 
         def page() -> int:
@@ -131,7 +120,7 @@ def test_an_action_after_the_pages_own_reads_still_gets_the_write_lock(
 ) -> None:
     with real_sessions() as session:
         physician = actor_of(session, PHYSICIAN)  # a page reads first: a transaction is open
-        client = _lindehof_client(session)
+        client = first_client(session, LINDEHOF)
         before = _reads(session, physician, client)
         with real_sessions() as meanwhile:  # someone else writes, so what it read is stale
             audit.record(meanwhile, SYSTEM, "test.meanwhile")

@@ -6,29 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from fastapi.routing import APIRoute
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute
 
 from regiozorg.beds import actions as beds
 from regiozorg.beds.rules import CareType
 from regiozorg.beds.schemas import BedRequestIn
-from regiozorg.network.models import Client, Organisation
 from regiozorg.web.no_store import PrivacyRoute, is_no_store
-from tests.cast import COORDINATOR, LINDEHOF, NETWORK_ADMIN, NIGHT_CARER, ORG_ADMIN
+from tests.cast import COORDINATOR, LINDEHOF, NETWORK_ADMIN, NIGHT_CARER, ORG_ADMIN, first_client
 from tests.night_cast import actor_of
 from tests.web.conftest import Browser
 from tests.web.test_night_api import ALARM_PLATFORM, post_alarm, token
-
-
-def _lindehof_client(session: Session) -> Client:
-    return session.scalars(
-        select(Client)
-        .join(Organisation, Organisation.id == Client.organisation_id)
-        .where(Organisation.name == LINDEHOF)
-        .order_by(Client.client_number)
-        .limit(1)
-    ).one()
 
 
 def _bed_request(session: Session) -> str:
@@ -47,7 +35,7 @@ def _cache_control(client: Browser, path: str) -> str:
 
 
 def test_every_answer_with_client_data_is_no_store(app_client: Browser, session: Session) -> None:
-    client_id = _lindehof_client(session).id
+    client_id = first_client(session, LINDEHOF).id
     incident_id = post_alarm(app_client, token(session, ALARM_PLATFORM))
     request_id = _bed_request(session)
     routes = {

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from regiozorg.network.models import Client, Location, Organisation
-from tests.cast import HEIDEZICHT, LINDEHOF, ROLES
+from regiozorg.network.models import Location
+from tests.cast import HEIDEZICHT, LINDEHOF, ROLES, first_client
 from tests.web.conftest import Browser
 
 ALL = set(ROLES)
@@ -47,14 +47,7 @@ MATRIX: dict[str, tuple[set[str], dict[str, int]]] = {
 
 
 def _client_of(session: Session, organisation: str) -> str:
-    return str(
-        session.scalars(
-            select(Client.id)
-            .join(Organisation, Organisation.id == Client.organisation_id)
-            .where(Organisation.name == organisation)
-            .order_by(Client.client_number)
-        ).first()
-    )
+    return str(first_client(session, organisation).id)
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))

@@ -15,21 +15,13 @@ from regiozorg.audit import AuditEntry
 from regiozorg.beds import actions as beds
 from regiozorg.beds.rules import CareType
 from regiozorg.beds.schemas import BedRequestIn
-from regiozorg.network.models import Client, Organisation
-from tests.cast import HEIDEZICHT, HEIDEZICHT_PHYSICIAN, ORG_ADMIN, PHYSICIAN
+from tests.cast import HEIDEZICHT, HEIDEZICHT_PHYSICIAN, ORG_ADMIN, PHYSICIAN, first_client
 from tests.night_cast import actor_of
 from tests.web.conftest import Browser
 
 
 def _heidezicht_client(session: Session) -> str:
-    return str(
-        session.scalars(
-            select(Client.id)
-            .join(Organisation, Organisation.id == Client.organisation_id)
-            .where(Organisation.name == HEIDEZICHT)
-            .limit(1)
-        ).one()
-    )
+    return str(first_client(session, HEIDEZICHT).id)
 
 
 def _heidezicht_request(session: Session) -> str:
