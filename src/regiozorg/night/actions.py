@@ -416,8 +416,8 @@ def resolve_sender(
     with unit_of_work(session):
         incident = _for_step(session, actor, incident_id)
         _ensure_handler(session, actor, incident)
-        if not linkable(incident):
-            raise ConflictError(CLIENT_KNOWN)
+        # No check that the client is still unknown: the handler may also correct a device
+        # linked to the wrong person (it moved to a new resident).
         client = session.scalar(select(Client).where(Client.id == client_id, _in_night_service()))
         if client is None:
             raise intake.no_such_client(actor, client_id)
