@@ -136,3 +136,27 @@ def test_the_handler_finds_the_client_by_name_and_links_without_remembering_the_
         )
         assert remembered is None  # not ticked: the device stays unknown
     page.context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_a_call_from_a_known_location_keeps_its_place_and_is_no_unknown_sender(
+    scene: Scene, browser: Browser, tmp_path: Path, size: str
+) -> None:
+    shots = Path(os.environ.get("REGIOZORG_SCREENSHOTS", tmp_path))
+    viewport = PHONE if size == "phone" else DESKTOP
+    page = _desk(browser, scene.url, viewport, script=True)
+    page.goto(f"{scene.url}/night")
+    page.get_by_text("Telefoongesprek invoeren").click()
+    page.get_by_label("Organisatie van de beller").select_option(label="Zorggroep Lindehof")
+    page.get_by_label("Locatie van de beller").select_option(label="Lindehof Meppel")
+    page.get_by_label("Waar gaat het over?").fill(f"Collega belt vanaf de afdeling ({size})")
+    _fits(page, "#call-form", viewport["width"])
+    page.screenshot(path=str(shots / f"night-call-{size}.png"), full_page=True)
+
+    page.get_by_role("button", name="Gesprek vastleggen").click()
+
+    page.wait_for_url(f"{scene.url}/night/incidents/*")
+    expect(page.locator("hgroup")).to_contain_text("Lindehof Meppel")
+    expect(page.locator("mark.unknown")).to_have_count(0)
+    expect(page.get_by_text("Cliënt koppelen")).to_be_visible()
+    page.context.close()
