@@ -12,6 +12,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const show = (open) => {
     nav.classList.toggle("menu-open", open);
     button.setAttribute("aria-expanded", String(open));
+    if (!open) {
+      nav.querySelectorAll("details[open]").forEach((details) => details.removeAttribute("open"));
+    }
   };
   button.addEventListener("click", () => show(!nav.classList.contains("menu-open")));
   document.addEventListener("keydown", (event) => {
