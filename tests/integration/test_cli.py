@@ -213,3 +213,22 @@ def test_roles_are_granted_and_taken_away_but_not_the_last_one(database: str) ->
             select(AuditEntry.action).where(AuditEntry.action.like("users.membership%"))
         ).all()
     assert sorted(actions) == ["users.membership", "users.membership.remove"]
+
+
+def test_demo_names_the_address_and_the_login_of_each_role(database: str) -> None:
+    for output in (invoke("demo"), invoke("demo")):  # also when the region was there already
+        assert "http://127.0.0.1:8000/" in output
+        assert "regiozorg-demo-2026" in output
+        lines = {line.split()[0]: line for line in output.splitlines() if "@" in line}
+        for handle, role in (
+            ("networkadmin", "network admin"),
+            ("orgadmin", "organisation admin"),
+            ("coordinator", "bed coordinator"),
+            ("nightcarer", "night carer at the desk"),
+            ("mobiel.meppel", "night carer (mobile)"),
+            ("mobiel.hoogeveen", "night carer (mobile)"),
+            ("physician", "physician"),
+            ("planner", "planner"),
+            ("viewer", "viewer"),
+        ):
+            assert role in lines[demo_email(handle)], handle
