@@ -157,7 +157,7 @@ def test_import_refuses_a_file_that_is_not_utf8(database: str, tmp_path: Path) -
 
     output = refused_import(str(path))
 
-    assert "not UTF-8" in output
+    assert "geen UTF-8" in output
     assert "regel 3" in output
     assert organisation_names(database) == before
 
@@ -169,7 +169,7 @@ def test_import_refuses_deeply_nested_json_readably(database: str, tmp_path: Pat
 
     output = refused_import(str(path))
 
-    assert "nested deeper" in output
+    assert "dieper genest" in output
 
 
 def test_import_cleans_control_characters_in_a_csv(database: str, tmp_path: Path) -> None:
