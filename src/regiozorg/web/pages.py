@@ -56,6 +56,12 @@ def error_message(request: Request, error: DomainError) -> str:
     return translate(page_locale(request), error.message, **error.params)
 
 
+def _stored_reason(text: str | None, _: Any) -> str:
+    """A reason kept with a record, line by line in the reader's language: a line the rules
+    wrote is a Dutch msgid and is translated; a line a person typed is shown as they wrote it."""
+    return "\n".join(_(line) for line in (text or "").splitlines())
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -85,6 +91,7 @@ def render(
                 "_": _,
                 "can": can,
                 "label": lambda code: _(label(code)),
+                "reason": lambda text: _stored_reason(text, _),
             }
             | (context or {})
         )
