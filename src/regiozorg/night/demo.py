@@ -41,6 +41,7 @@ NIGHT_ROSTER = (
 FALLBACK_PHONE = "0522-000000"
 DEMO_WEEKS = 2
 DEMO_SHIFT = timedelta(hours=12)
+DEMO_LEAD = timedelta(hours=1)  # the roster starts this long before seeding
 INSTRUCTIONS = (
     "Eerst bellen; bij geen reactie gaat er iemand kijken.",
     "Wil 's nachts graag even gerustgesteld worden; beeldbellen werkt goed.",
@@ -135,14 +136,16 @@ def seed_night(
                 )
             )
     # The demo is shown at any hour, so its roster runs round the clock: back-to-back shifts of
-    # DEMO_SHIFT (a shift gives access only for its own length) for DEMO_WEEKS.
-    shifts = (DEMO_WEEKS * timedelta(weeks=1)) // DEMO_SHIFT
+    # DEMO_SHIFT (a shift gives access only for its own length) from an hour before seeding to
+    # past DEMO_WEEKS after it: whole shifts, rounded up, so the last hour is covered too.
+    first = now - DEMO_LEAD
+    shifts = -(-(DEMO_LEAD + DEMO_WEEKS * timedelta(weeks=1)) // DEMO_SHIFT) + 1
     for handle, role, town in NIGHT_ROSTER:
         if handle not in users:
             continue
         phone = f"06-{rng.randint(10000000, 99999999)}"
         for number in range(shifts):
-            starts_at = now - timedelta(hours=1) + number * DEMO_SHIFT
+            starts_at = first + number * DEMO_SHIFT
             session.add(
                 NightShift(
                     id=uid(),
