@@ -53,6 +53,7 @@ ACTIONS: dict[str, str] = {
     "beds.capacity": N_("Beddenstand doorgeven"),
     "beds.acceptance": N_("Acceptatievoorwaarden wijzigen"),
     "night.client.read": N_("Cliënt inzien in de nachtzorg"),
+    "night.client.search": N_("Cliënt zoeken bij een melding"),
     "night.plan.read": N_("Nachtzorgplan inzien"),
     "night.plan.write": N_("Nachtzorgplan wijzigen"),
     "night.history.read": N_("Nachtgeschiedenis inzien"),
