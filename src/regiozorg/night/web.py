@@ -102,7 +102,12 @@ def _enrolled_client(
 
 
 def _queue_context(session: Session) -> dict[str, Any]:
-    return {"queue": queries.open_queue(session), "age": _age, "when": _when}
+    return {
+        "queue": queries.open_queue(session),
+        "age": _age,
+        "when": _when,
+        "escalation_shown": labels.escalation_shown,
+    }
 
 
 @router.get("/night")
