@@ -213,6 +213,7 @@ def _incident_context(
         "when": _when,
         "event_label": labels.event_label,
         "event_detail": labels.event_detail,
+        "escalation_shown": labels.escalation_shown,
     }
 
 
