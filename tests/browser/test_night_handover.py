@@ -49,8 +49,9 @@ def address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     [
         datetime(2026, 3, 11, 7, 30, tzinfo=AMSTERDAM),
         datetime(2026, 3, 11, 21, 0, tzinfo=AMSTERDAM),
+        datetime(2026, 3, 12, 3, 0, tzinfo=AMSTERDAM),  # the next night runs: not ended yet
     ],
-    ids=["morning", "evening"],
+    ids=["morning", "evening", "small-hours"],
 )
 @pytest.mark.parametrize("width", [390, 1366], ids=["phone", "desktop"])
 def test_the_handover_opens_on_the_night_that_has_just_ended(
