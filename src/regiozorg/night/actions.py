@@ -31,8 +31,10 @@ from regiozorg.night.intake import publish_change
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
+    EscalationStepRow,
     Incident,
     IncidentEvent,
+    NightContact,
     NightLocation,
     NightPlan,
     NightShift,
@@ -483,6 +485,15 @@ class ClientCard:
     monitoring_consent: bool
     contact_mode: str
     key_information: str
+    phone: str = ""  # the client's own number at night
+    contacts: tuple[ContactPerson, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContactPerson:
+    name: str
+    relation: str
+    phone: str
 
 
 @dataclass(frozen=True)
@@ -516,6 +527,9 @@ class IncidentDetail:
     intervention: str | None
     log_notes: str
     handover_note: str
+    # Numbers of the service, not of the person: shown whoever reads the incident.
+    location_phone: str | None = None  # the night phone of the staff of the own location
+    fallback_phones: tuple[str, ...] = ()  # the escalation's fallback numbers (priority)
 
 
 def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentDetail:
@@ -529,10 +543,29 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
             raise NotFoundError("Melding niet gevonden.")
         rostered = actor is SYSTEM or on_shift(session, actor.user_id)
         card, hidden = _card(session, actor, incident, rostered)
-        location = (
-            session.scalar(select(Location.name).where(Location.id == incident.location_id))
+        location, location_phone = (
+            session.execute(
+                select(Location.name, NightLocation.staff_phone)
+                .outerjoin(NightLocation, NightLocation.location_id == Location.id)
+                .where(Location.id == incident.location_id)
+            ).one()
             if incident.location_id
-            else None
+            else (None, None)
+        )
+        fallback_phones = tuple(
+            dict.fromkeys(  # each number once, in the order the steps ring them
+                phone
+                for phone in session.scalars(
+                    select(EscalationStepRow.phone)
+                    .where(
+                        EscalationStepRow.priority == incident.priority,
+                        EscalationStepRow.target == rules.EscalationTarget.PHONE,
+                        EscalationStepRow.phone.is_not(None),
+                    )
+                    .order_by(EscalationStepRow.after_seconds, EscalationStepRow.number)
+                )
+                if phone
+            )
         )
         timeline = tuple(
             TimelineEntry(event.at, event.kind, name or "", event.detail)
@@ -565,6 +598,8 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
             intervention=incident.intervention,
             log_notes=incident.log_notes,
             handover_note=incident.handover_note,
+            location_phone=location_phone or None,
+            fallback_phones=fallback_phones,
         )
         visible = rules.clinical_text_visible(
             client_known=incident.audited_client is not None,
@@ -647,6 +682,15 @@ def _card(
             monitoring_consent=plan.monitoring_consent if plan else False,
             contact_mode=plan.contact_mode if plan else "",
             key_information=plan.key_information if plan else "",
+            phone=plan.phone if plan else "",
+            contacts=tuple(
+                ContactPerson(name, relation, phone)
+                for name, relation, phone in session.execute(
+                    select(NightContact.name, NightContact.relation, NightContact.phone)
+                    .where(NightContact.client_id == client.id)
+                    .order_by(NightContact.position)
+                )
+            ),
         ),
         False,
     )

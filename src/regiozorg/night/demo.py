@@ -19,6 +19,7 @@ from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
     EscalationStepRow,
+    NightContact,
     NightLocation,
     NightPlan,
     NightShift,
@@ -48,6 +49,29 @@ INSTRUCTIONS = (
     "Valt vaker bij het opstaan: bij een bedmatalarm altijd bellen en zo nodig gaan.",
     "Dwaalt soms: bij een deursensor direct iemand sturen.",
 )
+
+
+# Invented people to call for a client (names common enough to point at nobody), and numbers
+# made from a counter in ranges no subscriber has: the demo calls no real person.
+DEMO_CONTACTS = (
+    ("Anna de Wit", "dochter"),
+    ("Peter Smit", "zoon"),
+    ("Els van Dam", "partner"),
+    ("Mark Bos", "buurman, heeft een sleutel"),
+)
+
+
+def demo_phone(prefix: str, number: int) -> str:
+    """A fictional number: ``prefix`` then the counter, eight or seven digits in all."""
+    digits = 10 - len(prefix.replace("-", ""))
+    return f"{prefix}{number % 10**digits:0{digits}d}"
+
+
+def demo_contacts(index: int) -> tuple[tuple[str, str], ...]:
+    """One or two contacts per client, taken in turn from ``DEMO_CONTACTS``."""
+    first = DEMO_CONTACTS[index % len(DEMO_CONTACTS)]
+    second = DEMO_CONTACTS[(index + 1) % len(DEMO_CONTACTS)]
+    return (first, second) if index % 3 else (first,)
 
 
 def controller_id_for(index: int) -> str:
@@ -110,8 +134,20 @@ def seed_night(
                     monitoring_consent=rng.random() < 0.8,
                     contact_mode=rng.choice([ContactMode.PHONE, ContactMode.VIDEO]),
                     key_information=f"Sleutelkluis bij de voordeur, code {rng.randint(1000, 9999)}",
+                    phone=demo_phone("085-0", enrolled),
                 )
             )
+            session.flush()  # the contacts below refer to the plan
+            for position, (name, relation) in enumerate(demo_contacts(enrolled), start=1):
+                session.add(
+                    NightContact(
+                        client_id=client.id,
+                        position=position,
+                        name=name,
+                        relation=relation,
+                        phone=demo_phone("06-00", 10 * enrolled + position),
+                    )
+                )
             session.add(
                 AlarmDevice(
                     controller_id=controller,

@@ -17,7 +17,13 @@ from regiozorg.accounts.models import User
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Location
 from regiozorg.night import rules
-from regiozorg.night.models import AlarmController, AlarmDevice, Incident, NightShift
+from regiozorg.night.models import (
+    AlarmController,
+    AlarmDevice,
+    Incident,
+    IncidentEvent,
+    NightShift,
+)
 from regiozorg.night.rules import DeskRole, IncidentState
 from regiozorg.night.team import current_shift
 
@@ -37,6 +43,7 @@ class QueueRow:
     handler: str | None
     carer: str | None
     escalations: int
+    escalation: str | None = None  # the last escalation step as stored (labels.escalation_shown)
 
 
 QUEUE_STATES = rules.OPEN_STATES | {IncidentState.COMPLETED}
@@ -88,6 +95,9 @@ def _incident_rows(
         .order_by(*order)
         .limit(limit)
     ).all()
+    last_steps = _last_escalation_steps(
+        session, [incident.id for incident, *_ in rows if incident.escalations_done]
+    )
     return [
         QueueRow(
             id=incident.id,
@@ -103,9 +113,25 @@ def _incident_rows(
             handler=handler_name,
             carer=carer_name,
             escalations=incident.escalations_done,
+            escalation=last_steps.get(incident.id),
         )
         for incident, location, room, handler_name, carer_name in rows
     ]
+
+
+def _last_escalation_steps(session: Session, incident_ids: Sequence[UUID]) -> dict[UUID, str]:
+    """The detail of each escalated incident's last step, so the queue can say in words where
+    its escalation stands (one query for the page, only for incidents that escalated)."""
+    if not incident_ids:
+        return {}
+    last: dict[UUID, str] = {}
+    for incident_id, detail in session.execute(
+        select(IncidentEvent.incident_id, IncidentEvent.detail)
+        .where(IncidentEvent.incident_id.in_(incident_ids), IncidentEvent.kind == "escalated")
+        .order_by(IncidentEvent.id)
+    ):
+        last[incident_id] = detail
+    return last
 
 
 def heartbeat_interval(session: Session, controller_id: str) -> int | None:

@@ -125,7 +125,12 @@ def _enrolled_client(
 
 
 def _queue_context(session: Session) -> dict[str, Any]:
-    return {"queue": queries.open_queue(session), "age": _age, "when": _when}
+    return {
+        "queue": queries.open_queue(session),
+        "age": _age,
+        "when": _when,
+        "escalation_shown": labels.escalation_shown,
+    }
 
 
 @router.get("/night")
@@ -239,6 +244,7 @@ def _incident_context(
         "when": _when,
         "event_label": labels.event_label,
         "event_detail": labels.event_detail,
+        "escalation_shown": labels.escalation_shown,
     }
 
 
@@ -251,8 +257,13 @@ def _incident_page(
     *,
     error: str | None = None,
     status_code: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
-    context = _incident_context(session, settings, actor, incident_id) | {"error": error}
+    """The incident page; ``typed`` holds what a refused form had in it, to show it again."""
+    context = _incident_context(session, settings, actor, incident_id) | {
+        "error": error,
+        "typed": typed or {},
+    }
     return _render(request, "night/incident.html", context, status_code)
 
 
@@ -371,6 +382,16 @@ def carer_step(
     )  # fmt: skip
 
 
+CHOOSE_INTERVENTION = N_("Kies welke interventie er is gedaan.")
+
+
+def _chosen_intervention(code: str) -> InterventionType:
+    """The intervention picked on the form; none picked (the empty first option) refuses."""
+    if code not in set(InterventionType):
+        raise DomainError(CHOOSE_INTERVENTION)
+    return InterventionType(code)
+
+
 @router.post("/night/incidents/{incident_id}/close")
 @no_store
 def close(
@@ -379,17 +400,34 @@ def close(
     session: SessionDep,
     settings: SettingsDep,
     actor: CurrentActor,
-    intervention: Annotated[InterventionType, Form()],
+    intervention: Annotated[str, Form(max_length=40)] = "",
     notes: Annotated[str, Form(max_length=4000)] = "",
     handover_note: Annotated[str, Form(max_length=4000)] = "",
     back: Annotated[str, Form()] = "incident",
 ) -> Response:
-    data = CloseIn(intervention=intervention, notes=notes, handover_note=handover_note)
-    return _step(
-        request, session, settings, actor, incident_id,
-        lambda: actions.close(session, actor, incident_id=incident_id, data=data),
-        back if back in RETURN_PAGES else "incident",
-    )  # fmt: skip
+    """The logbook entry. The intervention is chosen by the person closing, never defaulted;
+    a refusal shows the form again with everything typed still in it."""
+    back = back if back in RETURN_PAGES else "incident"
+    typed = {"intervention": intervention, "notes": notes, "handover_note": handover_note}
+    try:
+        data = CloseIn(
+            intervention=_chosen_intervention(intervention), notes=notes,
+            handover_note=handover_note,
+        )  # fmt: skip
+        actions.close(session, actor, incident_id=incident_id, data=data)
+    except DomainError as refused:
+        message = error_message(request, refused)
+        if back == "mobile":
+            return _mobile_page(
+                request, session, actor, error=message, status=refused.status_code, typed=typed
+            )
+        return _incident_page(
+            request, session, settings, actor, incident_id, error=message,
+            status_code=refused.status_code, typed=typed,
+        )  # fmt: skip
+    if back == "mobile":
+        return RedirectResponse("/night/mobile", status_code=303)
+    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
 
 
 @router.get("/night/incidents/{incident_id}/sender")
@@ -478,8 +516,9 @@ def _mobile_page(
     *,
     error: str | None = None,
     status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
-    context = _mobile_context(session, actor) | {"error": error}
+    context = _mobile_context(session, actor) | {"error": error, "typed": typed or {}}
     return _render(request, "night/mobile.html", context, status)
 
 
