@@ -1,6 +1,6 @@
 """night care plan: the client's own phone and contact persons to call
 
-Revision ID: h_escalation_1
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-07 22:20:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "h_escalation_1"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
