@@ -5,6 +5,7 @@ stands against its placement norm. Only for those who coordinate (the web layer 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -34,7 +35,10 @@ class WorkItem:
 
     @property
     def norm_left(self) -> timedelta | None:
-        return None if self.norm is None else self.norm - self.waiting
+        """Time left before the norm, rounded up to the minute: "4 u 0 min" at 20 h of 24."""
+        if self.norm is None:
+            return None
+        return timedelta(minutes=math.ceil((self.norm - self.waiting).total_seconds() / 60))
 
 
 def open_requests(session: Session, *, now: datetime | None = None) -> list[WorkItem]:
