@@ -19,7 +19,8 @@ from regiozorg.beds.models import Bed, BedAssignment, BedRequest, BedRequestEven
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
 from regiozorg.clock import local, utcnow
 from tests.cast import COORDINATOR, HEIDEZICHT_ADMIN, HEIDEZICHT_PHYSICIAN
-from tests.web.conftest import Login
+from tests.web.conftest import Browser, Login
+from tests.web.test_beds_api import _token
 from tests.web.test_beds_pages import (
     MATCH_ROW,
     _heidezicht_bed,
@@ -326,3 +327,66 @@ def test_a_future_date_of_birth_is_refused_in_words(login: Login, session: Sessi
     assert response.status_code == 422  # type: ignore[attr-defined]
     assert "Vul een geboortedatum in tussen 1900 en vandaag." in response.text  # type: ignore[attr-defined]
     assert f'value="{CareType.ELV_LOW}" selected' in response.text  # type: ignore[attr-defined]
+
+
+def test_the_api_declines_with_a_reason_and_guards_an_occupied_bed(
+    app_client: Browser, session: Session
+) -> None:
+    coordinator = _token(session, COORDINATOR)
+    provider = _token(session, HEIDEZICHT_ADMIN)
+    bed = _heidezicht_bed(session)
+    created = app_client.post(
+        "/api/v1/bed-requests",
+        json={
+            "care_type": "ELV_LOW",
+            "patient_initials": "T.v.A.",
+            "patient_birth_date": "1939-02-01",
+            "patient_sex": "M",
+            "patient_postcode": "7901 AB",
+            "medical_reason": "CVA, revalidatie thuis niet haalbaar",
+            "preferred_location_id": str(bed.location_id),
+            "referrer_kind": "gp",
+            "referrer_name": "Dokter Visser",
+            "referrer_phone": "0528-765432",
+        },
+        headers=coordinator,
+    )
+    assert created.status_code == 201, created.text
+    request_id = created.json()["id"]
+    hold = app_client.post(
+        f"/api/v1/bed-requests/{request_id}/hold", json={"bed_id": str(bed.id)}, headers=coordinator
+    ).json()["hold_id"]
+    declined = app_client.post(
+        f"/api/v1/holds/{hold}/decline", json={"reason": "isolatiekamer nodig"}, headers=provider
+    )
+    assert declined.status_code == 200, declined.text
+    assert declined.json()["status"] == "declined"
+    matches = app_client.get(
+        f"/api/v1/bed-requests/{request_id}/matches",
+        headers=coordinator | {"Accept-Language": "nl"},
+    ).json()
+    assert str(bed.id) not in [m["bed_id"] for m in matches]
+    assert any("voorkeurslocatie van de patiënt (+25,0)" in m["reasons"] for m in matches)
+
+    # a bed with a patient in it: the API, too, wants a reason, and the change can be undone
+    assert (
+        app_client.put(
+            f"/api/v1/beds/{bed.id}/status", json={"code": "O"}, headers=provider
+        ).status_code
+        == 200
+    )
+    refused = app_client.put(f"/api/v1/beds/{bed.id}/status", json={"code": "U"}, headers=provider)
+    assert refused.status_code == 409
+    assert "Er ligt een patiënt in dit bed" in refused.json()["detail"]
+    changed = app_client.put(
+        f"/api/v1/beds/{bed.id}/status",
+        json={"code": "U", "reason": "overleden"},
+        headers=provider,
+    )
+    assert changed.status_code == 200, changed.text
+    change_id = changed.json()["change_id"]
+    assert change_id
+    undone = app_client.post(f"/api/v1/bed-status-changes/{change_id}/undo", headers=provider)
+    assert undone.status_code == 204
+    session.expire_all()
+    assert session.get(Bed, bed.id).status is BedStatus.OCCUPIED  # type: ignore[union-attr]
