@@ -21,10 +21,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _bed_status() -> sa.Enum:
+def _bed_status(name: str) -> sa.Enum:
     return sa.Enum(
         "U", "O", "C", "H", "I", "K",
-        name="bedstatus", native_enum=False, create_constraint=True, length=32,
+        name=name, native_enum=False, create_constraint=True, length=32,
     )  # fmt: skip
 
 
@@ -35,8 +35,8 @@ def upgrade() -> None:
         sa.Column("bed_id", sa.Uuid(), nullable=False),
         sa.Column("at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("by_user_id", sa.Uuid(), nullable=True),
-        sa.Column("from_status", _bed_status(), nullable=False),
-        sa.Column("to_status", _bed_status(), nullable=False),
+        sa.Column("from_status", _bed_status("from_bedstatus"), nullable=False),
+        sa.Column("to_status", _bed_status("to_bedstatus"), nullable=False),
         sa.Column("from_expected_free_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("from_status_updated_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("reason", sa.String(length=500), nullable=False),

@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -138,6 +139,17 @@ class BedAssignment(Base):
     decline_reason: Mapped[str | None] = mapped_column(String(500))
 
 
+def _bed_status(name: str) -> Enum:
+    return Enum(
+        BedStatus,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
 class BedStatusChange(Base):
     """A change of a bed that had a patient in it, kept so the change can be undone: the bed's
     earlier status and expected discharge, and the stay it ended with the end it had."""
@@ -148,8 +160,10 @@ class BedStatusChange(Base):
     bed_id: Mapped[UUID] = mapped_column(ForeignKey("beds.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     by_user_id: Mapped[UUID | None] = mapped_column(Uuid)
-    from_status: Mapped[BedStatus] = mapped_column(string_enum(BedStatus))
-    to_status: Mapped[BedStatus] = mapped_column(string_enum(BedStatus))
+    # two columns of one enum need two names: each names its CHECK constraint (PostgreSQL
+    # refuses two constraints of one name on a table)
+    from_status: Mapped[BedStatus] = mapped_column(_bed_status("from_bedstatus"))
+    to_status: Mapped[BedStatus] = mapped_column(_bed_status("to_bedstatus"))
     from_expected_free_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     from_status_updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(String(500))
