@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from regiozorg.beds import explain, rules
 from regiozorg.beds.rules import BedStatus, MatchReason, NormState
+from regiozorg.beds.schemas import BedRequestIn
 
 
 @pytest.mark.parametrize(
@@ -67,3 +69,20 @@ def test_match_reasons_in_english_use_english_labels_and_numbers() -> None:
     missing = MatchReason("needs_missing", -50.0, capabilities=("hoist",))
     assert explain.reason_text("en", missing) == "lacks hoist (\u221250.0)"
     assert explain.number("en", 1234.5) == "1,234.5"
+
+
+def test_initials_are_taken_as_typed_with_dutch_particles() -> None:
+    base = {
+        "care_type": "ELV_LOW",
+        "patient_birth_date": "1940-06-30",
+        "patient_sex": "F",
+        "patient_postcode": "7901 AB",
+        "referrer_kind": "gp",
+        "referrer_name": "Dokter Bakker",
+        "referrer_phone": "0528-123456",
+    }
+    for typed in ("J.v.d.B.", "A. 't H.", "M.-L."):
+        data = BedRequestIn.model_validate(base | {"patient_initials": typed})
+        assert data.patient_initials == typed and data.birth_year == 1940
+    with pytest.raises(ValidationError):
+        BedRequestIn.model_validate(base | {"patient_initials": "J<b>"})

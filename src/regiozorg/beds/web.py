@@ -49,7 +49,9 @@ COORDINATOR_STEPS = (
 FIELD_PROBLEMS = {
     "care_type": N_("Kies een zorgsoort."),
     "wanted_from": N_("Vul een geldige datum en tijd in."),
-    "patient_initials": N_("Vul de initialen in: alleen letters, punten en spaties."),
+    "patient_initials": N_(
+        "Vul de initialen in zoals u ze schrijft: letters, punten, spaties, apostrof of streepje."
+    ),
     "patient_birth_year": N_("Vul een geboortejaar in tussen 1900 en nu."),
     "patient_birth_date": N_("Vul een geboortedatum in tussen 1900 en vandaag."),
     "medical_reason": N_("Beschrijf de medische reden in hooguit 200 tekens."),
