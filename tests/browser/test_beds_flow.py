@@ -91,7 +91,8 @@ def test_coordinator_holds_a_bed_and_the_provider_accepts_it_live(
         coordinator.goto(f"{scene.url}/beds/requests/new")
         coordinator.get_by_label("Zorgsoort").select_option("ELV_LOW")
         coordinator.get_by_label("Initialen").fill("A.B.")
-        coordinator.get_by_label("Geboortejaar").fill("1938")
+        coordinator.get_by_label("Geboortedatum").fill("1938-05-02")
+        coordinator.get_by_label("Medische reden").fill("heupfractuur")
         coordinator.get_by_label("Geslacht").select_option("F")
         coordinator.get_by_label("Postcode").fill("7901 AB")
         coordinator.get_by_label("Voorkeurslocatie (niet verplicht)").select_option(
@@ -137,6 +138,8 @@ def test_coordinator_holds_a_bed_and_the_provider_accepts_it_live(
         row = provider_board.locator(f"#bed-{scene.bed_id}")
         row.evaluate("row => { row.closest('details').open = true; }")
         row.get_by_role("button", name="Niet-bezet").click()
+        row.get_by_label("Reden van de wijziging").fill("met ontslag naar huis")
+        row.get_by_role("button", name="Ja, zet op Niet-bezet").click()
         expect(row.locator("[aria-current=true]")).to_have_text("Niet-bezet")
         for board in (coordinator_board, provider_board):
             expect(board.locator(occupied)).to_have_text(str(occupied_before))

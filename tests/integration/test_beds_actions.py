@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from regiozorg import audit
 from regiozorg.accounts.models import MembershipRow, User
 from regiozorg.auth import AccessDeniedError, Actor, Decision, Membership, Role
-from regiozorg.beds import actions, queries
+from regiozorg.beds import actions, queries, rules
 from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest, BedRequestEvent
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
 from regiozorg.beds.schemas import BedRequestIn
@@ -162,7 +162,8 @@ def test_an_eligible_request_is_triaged_to_searching(session: Session) -> None:
     stored = session.get(BedRequest, request.id)
     assert stored is not None
     assert stored.status is RequestStatus.SEARCHING
-    assert stored.patient_initials == "AB"
+    assert stored.patient_initials == "a b"  # as typed; the open-request check compares "AB"
+    assert stored.patient_key.startswith("AB|")
     assert stored.outcome_reason is None
     assert stored.referrer_user_id == coordinator.user_id
     assert _events(session, request.id) == [
@@ -286,7 +287,9 @@ def test_a_bed_the_ward_reports_free_after_discharge_can_be_held_again(session: 
         actions.hold_bed(session, coordinator, request_id=other.id, bed_id=bed.id)
 
     # home after a week instead of four: the ward reports the bed free
-    actions.set_bed_status(session, provider, bed_id=bed.id, status=BedStatus.FREE)
+    actions.set_bed_status(
+        session, provider, bed_id=bed.id, status=BedStatus.FREE, reason="met ontslag naar huis"
+    )
     stay = session.get(BedAssignment, hold.hold_id)
     assert stay is not None and stay.status is AssignmentStatus.COMPLETED
     assert stay.ends_at <= utcnow()
@@ -317,7 +320,7 @@ def test_a_declined_offer_searches_again_and_frees_the_bed(session: Session) -> 
     hold = actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id)
 
     assert actions.decide_hold(session, provider, hold_id=hold.hold_id, accept=False) == (
-        "cancelled"
+        "declined"
     )
     assert request.status is RequestStatus.SEARCHING
     with pytest.raises(ConflictError, match="al afgehandeld"):
@@ -584,7 +587,7 @@ def test_patient_details_for_coordinator_referrer_and_the_offered_organisation_o
     hold = actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id)
     detail = actions.view_request(session, heidezicht, request_id=request.id)
     assert detail.patient_birth_year == 1941
-    assert detail.holds == [(hold.hold_id, bed.id, "held", hold.expires_at)]
+    assert detail.holds == [(hold.hold_id, bed.id, "held", hold.expires_at, None)]
     # another organisation, even the referrer's own, sees no patient
     with pytest.raises(AccessDeniedError) as denied:
         actions.view_request(session, _actor(session, NIGHT_CARER), request_id=request.id)
@@ -727,7 +730,7 @@ def test_matches_offer_only_fitting_free_beds_best_first(
             and bed.expected_free_at <= utcnow()
         )
         assert match.bed_id in fitting or bed.status is BedStatus.OCCUPIED
-        assert "biedt hoist" in match.reasons
+        assert rules.MatchReason("needs_met", capabilities=("hoist",)) in match.reasons
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
     per_location: dict[UUID, int] = {}
     for match in found:

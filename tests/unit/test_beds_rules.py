@@ -15,6 +15,7 @@ from regiozorg.beds.rules import (
     BedStatus,
     Candidate,
     CareType,
+    MatchReason,
     Party,
     Patient,
     RequestFacts,
@@ -24,7 +25,6 @@ from regiozorg.beds.rules import (
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 TERMINAL = (
-    RequestStatus.NOT_ELIGIBLE,
     RequestStatus.ADMITTED,
     RequestStatus.CANCELLED,
     RequestStatus.EXPIRED,
@@ -103,6 +103,19 @@ def test_terminal_states_have_no_way_out(terminal: RequestStatus) -> None:
     for target in RequestStatus:
         for party in Party:
             assert rules.transition_refusal(terminal, target, party) is not None
+
+
+def test_not_suitable_is_no_dead_end_the_coordinator_can_triage_again() -> None:
+    """A request found not suitable is closed (no bed is sought) but the coordinator can
+    correct it and triage it again; nobody else can, and it cannot skip the triage."""
+    assert RequestStatus.NOT_ELIGIBLE not in rules.OPEN_STATUSES
+    not_eligible = RequestStatus.NOT_ELIGIBLE
+    assert rules.transition_refusal(not_eligible, RequestStatus.TRIAGE, Party.COORDINATOR) is None
+    for party in (Party.PROVIDER, Party.REFERRER, Party.SYSTEM):
+        assert rules.transition_refusal(not_eligible, RequestStatus.TRIAGE, party) is not None
+    for target in set(RequestStatus) - {RequestStatus.TRIAGE}:
+        for party in Party:
+            assert rules.transition_refusal(not_eligible, target, party) is not None
 
 
 def test_every_open_state_can_be_cancelled_and_expired() -> None:
@@ -356,20 +369,38 @@ def test_a_free_bed_beats_one_free_after_discharge_at_the_same_distance() -> Non
     assert ranked == [BASE, replace(BASE, free_later=True), replace(BASE, stale=True)]
 
 
-def test_the_score_is_explained_in_dutch() -> None:
+def test_the_score_names_every_factor_as_a_code_with_its_points() -> None:
     score, reasons = rules.match_score(
-        replace(BASE, preferred=True, free_later=True, stale=True),
-        frozenset({"oxygen", "hoist"}),
+        replace(BASE, preferred=True, free_later=True, stale=True, has_preference=True),
+        frozenset({"oxygen"}),
     )
     assert score == 90.0
     assert reasons == [
-        "20 min reistijd vanaf de woonplaats",
-        "biedt hoist, oxygen",
-        "voorkeur van de patiënt (+25)",
-        "vrij na verwacht ontslag (-5)",
-        "beddenstand niet recent bijgewerkt (-10)",
+        MatchReason("travel", 80.0, minutes=20),
+        MatchReason("preferred", 25.0),
+        MatchReason("needs_met", capabilities=("oxygen",)),
+        MatchReason("free_later", -5.0),
+        MatchReason("stale", -10.0),
     ]
-    assert rules.match_score(BASE, frozenset())[1] == ["20 min reistijd vanaf de woonplaats"]
+    assert score == sum(r.points for r in reasons)
+    # factors that added nothing are named too: the reader sees why, not only what counted
+    assert [r.code for r in rules.match_score(BASE, frozenset())[1]] == [
+        "travel",
+        "no_preference",
+        "no_needs",
+        "free_now",
+        "fresh",
+    ]
+    assert [r.code for r in rules.match_score(replace(BASE, has_preference=True), frozenset())[1]][
+        1
+    ] == "not_preferred"
+
+
+def test_a_missing_need_is_named_and_costs_not_claimed_as_offered() -> None:
+    score, reasons = rules.match_score(BASE, frozenset({"oxygen", "hoist"}))
+    assert MatchReason("needs_met", capabilities=("oxygen",)) in reasons
+    assert MatchReason("needs_missing", -50.0, capabilities=("hoist",)) in reasons
+    assert score == _score(BASE) - 50
 
 
 @given(st.integers(0, 200), st.integers(0, 200), st.booleans(), st.booleans(), st.booleans())

@@ -102,7 +102,7 @@ def test_request_match_hold_decline_accept_and_report(
     )
     declined = app_client.post(f"/api/v1/holds/{hold_id}/decline", headers=provider)
     assert declined.status_code == 200, declined.text
-    assert declined.json()["status"] == "cancelled"
+    assert declined.json()["status"] == "declined"
     assert _request_status(session, first_id) == "searching"
     too_late = app_client.post(f"/api/v1/holds/{hold_id}/accept", headers=provider)
     assert too_late.status_code == 409

@@ -107,7 +107,7 @@ def test_a_request_goes_from_intake_to_admission(login: Login, session: Session)
     assert "Zoekt bed" in worklist
 
     detail = coordinator.page(f"/beds/requests/{request_id}")
-    assert "JP" in detail and "Dokter Bakker" in detail
+    assert "J.P." in detail and "Dokter Bakker" in detail
     assert "Passende bedden" in detail and "min reistijd" in detail
     assert str(bed.id) in MATCH_ROW.findall(detail)
 
@@ -118,10 +118,10 @@ def test_a_request_goes_from_intake_to_admission(login: Login, session: Session)
 
     provider = login(HEIDEZICHT_ADMIN)
     offers = provider.page("/beds/offers")
-    assert f"offer-{hold.id}" in offers and "JP, 1941, Vrouw" in offers
+    assert f"offer-{hold.id}" in offers and "J.P., 1941, Vrouw" in offers
     assert "Accepteren" in offers
     # the organisation a bed was offered to may read the patient's details
-    assert "JP" in provider.page(f"/beds/requests/{request_id}")
+    assert "J.P." in provider.page(f"/beds/requests/{request_id}")
     accepted = provider.submit(f"/beds/offers/{hold.id}/decision", {"accept": "true"})
     assert accepted.status_code == 303  # type: ignore[attr-defined]
     assert _status(session, request_id) is RequestStatus.ACCEPTED
@@ -231,12 +231,12 @@ def test_patient_details_stay_with_the_coordinator_referrer_and_offered_organisa
     physician = login(PHYSICIAN)
     request_id = _new_request(physician, session)
     before = reads("success"), reads("denied")
-    assert "<dd>JP</dd>" in physician.page(f"/beds/requests/{request_id}")
-    assert "<dd>JP</dd>" in login(COORDINATOR).page(f"/beds/requests/{request_id}")
+    assert "<dd>J.P.</dd>" in physician.page(f"/beds/requests/{request_id}")
+    assert "<dd>J.P.</dd>" in login(COORDINATOR).page(f"/beds/requests/{request_id}")
     outsider = login(HEIDEZICHT_ADMIN).get(f"/beds/requests/{request_id}")
     assert outsider.status_code == 404
     # the initials as the page shows them: a bare "JP" can occur in a random CSRF token
-    assert "<dd>JP</dd>" not in outsider.text and "Initialen" not in outsider.text
+    assert "<dd>J.P.</dd>" not in outsider.text and "Initialen" not in outsider.text
     assert (reads("success"), reads("denied")) == (before[0] + 2, before[1] + 1)
     session.expire_all()
     read = session.scalars(
@@ -382,6 +382,6 @@ def test_the_worklist_flags_a_crisis_request_past_its_norm(login: Login, session
     rows = coordinator.page("/beds/requests").split("<tr")
     late_row = next(row for row in rows if f"/beds/requests/{late}" in row)
     fresh_row = next(row for row in rows if f"/beds/requests/{fresh}" in row)
-    assert 'class="overdue"' in late_row and "Over de norm" in late_row
+    assert 'class="norm-passed"' in late_row and "Norm van 24 uur overschreden" in late_row
     assert "30 u 0 min" in late_row and "24 uur" in late_row
-    assert "Over de norm" not in fresh_row
+    assert 'class="norm-within"' in fresh_row and "overschreden" not in fresh_row

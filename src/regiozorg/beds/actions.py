@@ -4,7 +4,7 @@ publishes its event after commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 from uuid import UUID
 
@@ -23,10 +23,17 @@ from regiozorg.auth import (
     ensure_allowed,
 )
 from regiozorg.beds import rules
-from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest, BedRequestEvent
+from regiozorg.beds.models import (
+    Bed,
+    BedAssignment,
+    BedCareType,
+    BedRequest,
+    BedRequestEvent,
+    BedStatusChange,
+)
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, Party, RequestStatus
-from regiozorg.beds.schemas import BedRequestIn
-from regiozorg.clock import utcnow
+from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
+from regiozorg.clock import local, utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 
@@ -122,7 +129,7 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
         patient = rules.Patient(
             # "J.P.", "j p" and "JP" are one patient: the open-request check must see that
             initials="".join(c for c in data.patient_initials if c.isalpha()).upper(),
-            birth_year=data.patient_birth_year,
+            birth_year=data.birth_year,
             sex=data.patient_sex,
             postcode=data.patient_postcode,
         )
@@ -140,11 +147,14 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
             urgent=data.urgent,
             wanted_from=data.wanted_from or utcnow(),
             patient_key=patient.key(),
-            patient_initials=patient.initials,
-            patient_birth_year=data.patient_birth_year,
+            # as typed: "J.v.d.B." is how the referrer and the ward know the patient
+            patient_initials=data.patient_initials,
+            patient_birth_year=data.birth_year,
+            patient_birth_date=data.patient_birth_date,
             patient_sex=data.patient_sex,
             patient_postcode=data.patient_postcode,
             needs=list(data.needs),
+            medical_reason=data.medical_reason or None,
             has_wlz_indication=data.has_wlz_indication,
             life_expectancy_under_3_months=data.life_expectancy_under_3_months,
             consents_outside_region=data.consents_outside_region,
@@ -162,20 +172,7 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
         except IntegrityError:  # another request for the same patient won the race
             raise ConflictError("Voor deze patiënt loopt al een aanvraag.") from None
         _record_change(session, actor, request.id, None, RequestStatus.RECEIVED)
-        # The coordination point triages every request on arrival; the rules are explicit.
-        _move(session, actor, request, RequestStatus.TRIAGE, Party.COORDINATOR)
-        problems = rules.eligibility_problems(_facts(request))
-        if problems:
-            _move(
-                session,
-                actor,
-                request,
-                RequestStatus.NOT_ELIGIBLE,
-                Party.COORDINATOR,
-                "\n".join(problems),
-            )
-        else:
-            _move(session, actor, request, RequestStatus.SEARCHING, Party.COORDINATOR)
+        _triage(session, actor, request)
         audit.record(
             session,
             actor,
@@ -185,6 +182,60 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
         )
     events.publish("beds", "request.changed", request_id=str(request.id), status=request.status)
     return request
+
+
+def _triage(session: Session, actor: Actor, request: BedRequest) -> None:
+    """The coordination point triages every request on arrival (and again after a
+    correction); the rules are explicit."""
+    _move(session, actor, request, RequestStatus.TRIAGE, Party.COORDINATOR)
+    problems = rules.eligibility_problems(_facts(request))
+    if problems:
+        _move(
+            session,
+            actor,
+            request,
+            RequestStatus.NOT_ELIGIBLE,
+            Party.COORDINATOR,
+            "\n".join(problems),
+        )
+    else:
+        request.outcome_reason = None
+        _move(session, actor, request, RequestStatus.SEARCHING, Party.COORDINATOR)
+
+
+def correct_request(
+    session: Session, actor: Actor, *, request_id: UUID, data: RequestCorrectionIn
+) -> RequestStatus:
+    """A request found not suitable, corrected by the coordinator (the missing consent, the
+    right care type) and triaged again, without typing the patient and referrer anew."""
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.BEDS_COORDINATE)
+        request = _locked_request(session, actor, request_id)
+        if request.status is not RequestStatus.NOT_ELIGIBLE:
+            raise ConflictError("Alleen een aanvraag die niet passend is kan worden gecorrigeerd.")
+        request.care_type = data.care_type
+        request.needs = list(data.needs)
+        request.medical_reason = data.medical_reason or request.medical_reason
+        request.has_wlz_indication = data.has_wlz_indication
+        request.life_expectancy_under_3_months = data.life_expectancy_under_3_months
+        request.consents_outside_region = data.consents_outside_region
+        request.expects_return_home = data.expects_return_home
+        request.preferred_location_id = data.preferred_location_id
+        _triage(session, actor, request)
+        try:
+            session.flush()
+        except IntegrityError:  # meanwhile a new request for this patient was taken in
+            raise ConflictError("Voor deze patiënt loopt al een aanvraag.") from None
+        audit.record(
+            session,
+            actor,
+            "beds.request.correct",
+            obj=("bed_request", request.id),
+            detail=f"{request.care_type} -> {request.status}",
+        )
+        status = request.status
+    events.publish("beds", "request.changed", request_id=str(request_id), status=status)
+    return status
 
 
 def change_request(
@@ -375,9 +426,11 @@ def _hold_and_request(session: Session, hold_id: UUID) -> tuple[BedAssignment, B
     return row[0], row[1], row[2]
 
 
-def decide_hold(session: Session, actor: Actor, *, hold_id: UUID, accept: bool) -> str:
-    """The provider of the held bed accepts (the bed is theirs to give) or declines (the
-    request goes back to searching)."""
+def decide_hold(
+    session: Session, actor: Actor, *, hold_id: UUID, accept: bool, reason: str = ""
+) -> str:
+    """The provider of the held bed accepts (the bed is theirs to give) or declines with a
+    reason (the request goes back to searching, and this bed is not offered to it again)."""
     with unit_of_work(session):
         hold, bed, request = _hold_and_request(session, hold_id)
         ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
@@ -391,10 +444,13 @@ def decide_hold(session: Session, actor: Actor, *, hold_id: UUID, accept: bool) 
             session.commit()
             raise ConflictError("De reservering is verlopen; de aanvraag zoekt weer een bed.")
         target = RequestStatus.ACCEPTED if accept else RequestStatus.SEARCHING
-        _move(session, actor, request, target, Party.PROVIDER)
+        note = None if accept else (reason.strip()[:500] or None)
+        _move(session, actor, request, target, Party.PROVIDER, note)
         hold.status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.CANCELLED
         hold.decided_at = now
         hold.hold_expires_at = None if accept else hold.hold_expires_at
+        if not accept:
+            hold.decline_reason = reason.strip()[:500]
         action = "beds.hold.accept" if accept else "beds.hold.decline"
         audit.record(
             session,
@@ -403,7 +459,7 @@ def decide_hold(session: Session, actor: Actor, *, hold_id: UUID, accept: bool) 
             obj=("bed_assignment", hold.id),
             organisation_id=bed.organisation_id,
         )
-        status = str(hold.status)
+        status = "declined" if hold.decline_reason is not None else str(hold.status)
     events.publish(
         "beds",
         "bed.decided",
@@ -440,7 +496,15 @@ def admit(session: Session, actor: Actor, *, hold_id: UUID) -> None:
         bed_id=str(bed.id),
         location_id=str(bed.location_id),
         status=BedStatus.OCCUPIED,
+        request_id=str(request.id),
     )
+
+
+class ConfirmationNeededError(ConflictError):
+    """A bed with a patient in it was changed without confirmation and reason."""
+
+
+PATIENT_IN_BED = N_("Er ligt een patiënt in dit bed. Bevestig de wijziging en geef een reden.")
 
 
 def set_bed_status(
@@ -450,54 +514,140 @@ def set_bed_status(
     bed_id: UUID,
     status: BedStatus,
     expected_free_at: datetime | None = None,
-) -> None:
+    reason: str = "",
+) -> UUID | None:
     """The one-click update a nurse makes on the ward. A bed reported free has nobody in it:
     the stay of whoever was admitted ends now, or the bed could not be held again until the
-    expected end of that stay."""
+    expected end of that stay.
+
+    One click must not discharge a patient: changing a bed with a patient in it takes a reason
+    (which confirms it), and is kept as a change that ``undo_bed_change`` can take back for a
+    while. Returns that change's id, or None for an ordinary update."""
+    reason = reason.strip()[:500]
     with unit_of_work(session):
         bed = session.get(Bed, bed_id, with_for_update=True)
         if bed is None:
             raise NotFoundError("Bed niet gevonden.")
         ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
-        bed.status = status
-        bed.expected_free_at = expected_free_at if status is BedStatus.OCCUPIED else None
-        bed.status_updated_at = now = utcnow()
-        if status is BedStatus.FREE:
-            for stay in session.scalars(
+        now = utcnow()
+        stays = list(
+            session.scalars(
                 select(BedAssignment).where(
                     BedAssignment.bed_id == bed.id,
                     BedAssignment.status == AssignmentStatus.ADMITTED,
                 )
-            ):
+            )
+        )
+        change = None
+        if rules.change_needs_confirmation(bed.status, bool(stays), status):
+            if not reason:
+                raise ConfirmationNeededError(PATIENT_IN_BED)
+            ended = stays[0] if stays and status is BedStatus.FREE else None
+            change = BedStatusChange(
+                bed_id=bed.id,
+                at=now,
+                by_user_id=actor.user_id,
+                from_status=bed.status,
+                to_status=status,
+                from_expected_free_at=bed.expected_free_at,
+                from_status_updated_at=bed.status_updated_at,
+                reason=reason,
+                ended_stay_id=ended.id if ended else None,
+                ended_stay_ends_at=ended.ends_at if ended else None,
+                undo_until=now + rules.BED_CHANGE_UNDO_WINDOW,
+            )
+            session.add(change)
+        bed.status = status
+        bed.expected_free_at = expected_free_at if status is BedStatus.OCCUPIED else None
+        bed.status_updated_at = now
+        if status is BedStatus.FREE:
+            for stay in stays:
                 stay.status = AssignmentStatus.COMPLETED
                 stay.ends_at = max(min(stay.ends_at, now), stay.starts_at)
                 stay.decided_at = now
+        session.flush()
         audit.record(
             session,
             actor,
-            "beds.status",
+            "beds.status.with_patient" if change else "beds.status",
             obj=("bed", bed.id),
             organisation_id=bed.organisation_id,
+            # the reason may be about the patient: it stays with the change, not in the trail
             detail=str(status),
         )
         location_id = bed.location_id
+        change_id = change.id if change else None
     events.publish(
         "beds", "bed.status", bed_id=str(bed_id), location_id=str(location_id), status=status
     )
+    return change_id
+
+
+def undo_bed_change(session: Session, actor: Actor, *, change_id: UUID) -> UUID:
+    """Take back a change of a bed that had a patient in it: the bed gets its earlier status
+    and expected discharge, and a stay the change ended is admitted again with its old end.
+    Only within the undo window, and only the bed's latest such change. Should the bed have
+    been given to someone else meanwhile, the database refuses the overlap."""
+    with unit_of_work(session):
+        change = session.get(BedStatusChange, change_id, with_for_update=True)
+        if change is None:
+            raise NotFoundError("Wijziging niet gevonden.")
+        bed = session.get(Bed, change.bed_id, with_for_update=True)
+        assert bed is not None  # a foreign key
+        ensure_allowed(actor, Permission.BEDS_PROVIDE, bed.organisation_id)
+        now = utcnow()
+        if change.undone_at is not None:
+            raise ConflictError("Deze wijziging is al ongedaan gemaakt.")
+        if now > change.undo_until or bed.status is not change.to_status:
+            raise ConflictError(
+                "Deze wijziging kan niet meer ongedaan worden gemaakt: het bed is sindsdien "
+                "gewijzigd of de tijd is verstreken."
+            )
+        bed.status = change.from_status
+        bed.expected_free_at = change.from_expected_free_at
+        bed.status_updated_at = now
+        change.undone_at = now
+        if change.ended_stay_id is not None:
+            stay = session.get(BedAssignment, change.ended_stay_id, with_for_update=True)
+            if stay is not None and stay.status is AssignmentStatus.COMPLETED:
+                stay.status = AssignmentStatus.ADMITTED
+                stay.ends_at = change.ended_stay_ends_at or stay.ends_at
+                stay.decided_at = None
+        try:
+            session.flush()
+        except IntegrityError:
+            raise ConflictError(
+                "Dit bed is inmiddels aan een andere patiënt gegeven; de opname kan niet "
+                "worden hersteld."
+            ) from None
+        audit.record(
+            session,
+            actor,
+            "beds.status.undo",
+            obj=("bed", bed.id),
+            organisation_id=bed.organisation_id,
+            detail=f"{change.to_status} -> {change.from_status}",
+        )
+        location_id, status = bed.location_id, bed.status
+    events.publish(
+        "beds", "bed.status", bed_id=str(bed.id), location_id=str(location_id), status=status
+    )
+    return bed.id
 
 
 def expire_holds(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
     """Free every bed whose hold ran out; their requests search again. Run by the worker."""
     with unit_of_work(session):
         expired = _expire_holds(session, actor, now or utcnow())
-    for bed_id in expired:
-        events.publish("beds", "bed.released", bed_id=str(bed_id))
+    for bed_id, request_id in expired:
+        events.publish("beds", "bed.released", bed_id=str(bed_id), request_id=str(request_id))
     return len(expired)
 
 
 def _expire_holds(
     session: Session, actor: Actor, now: datetime, *, bed_id: UUID | None = None
-) -> list[UUID]:
+) -> list[tuple[UUID, UUID | None]]:
+    """End the holds that ran out; their beds and requests, to tell the screens."""
     query = select(BedAssignment).where(
         BedAssignment.status == AssignmentStatus.HELD, BedAssignment.hold_expires_at <= now
     )
@@ -518,7 +668,7 @@ def _expire_holds(
                 "reservering verlopen",
             )
         audit.record(session, actor, "beds.hold.expire", obj=("bed_assignment", hold.id))
-        expired.append(hold.bed_id)
+        expired.append((hold.bed_id, hold.request_id))
     session.flush()
     return expired
 
@@ -533,13 +683,22 @@ class RequestDetail:
     created_at: datetime
     patient_initials: str
     patient_birth_year: int
+    patient_birth_date: date | None
+    patient_age: int
     patient_sex: str
     patient_postcode: str
     needs: list[str]
+    medical_reason: str | None
+    has_wlz_indication: bool
+    life_expectancy_under_3_months: bool
+    consents_outside_region: bool
+    expects_return_home: bool
+    preferred_location_id: UUID | None
     referrer_name: str
     referrer_phone: str
     outcome_reason: str | None
-    holds: list[tuple[UUID, UUID, str, datetime | None]]  # hold id, bed id, status, expiry
+    # hold id, bed id, status ("declined" for a decline), expiry, the provider's reason
+    holds: list[tuple[UUID, UUID, str, datetime | None, str | None]]
 
 
 def view_request(session: Session, actor: Actor, *, request_id: UUID) -> RequestDetail:
@@ -556,6 +715,7 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
                 BedAssignment.status,
                 BedAssignment.hold_expires_at,
                 Bed.organisation_id,
+                BedAssignment.decline_reason,
             )
             .join(Bed, Bed.id == BedAssignment.bed_id)
             .where(BedAssignment.request_id == request.id)
@@ -564,7 +724,7 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
         now = utcnow()
         offered_to = frozenset(
             organisation_id
-            for _, _, status, expires_at, organisation_id in holds
+            for _, _, status, expires_at, organisation_id, _ in holds
             if rules.offer_gives_access(status, expires_at, now)
         )
         decision = decide_patient_access(
@@ -584,11 +744,26 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
             created_at=request.created_at,
             patient_initials=request.patient_initials,
             patient_birth_year=request.patient_birth_year,
+            patient_birth_date=request.patient_birth_date,
+            patient_age=rules.age_on(
+                local(now).date(),
+                birth_year=request.patient_birth_year,
+                birth_date=request.patient_birth_date,
+            ),
             patient_sex=request.patient_sex,
             patient_postcode=request.patient_postcode,
             needs=list(request.needs),
+            medical_reason=request.medical_reason,
+            has_wlz_indication=request.has_wlz_indication,
+            life_expectancy_under_3_months=request.life_expectancy_under_3_months,
+            consents_outside_region=request.consents_outside_region,
+            expects_return_home=request.expects_return_home,
+            preferred_location_id=request.preferred_location_id,
             referrer_name=request.referrer_name,
             referrer_phone=request.referrer_phone,
             outcome_reason=request.outcome_reason,
-            holds=[(h[0], h[1], str(h[2]), h[3]) for h in holds],
+            holds=[
+                (h[0], h[1], "declined" if h[5] is not None else str(h[2]), h[3], h[5])
+                for h in holds
+            ],
         )

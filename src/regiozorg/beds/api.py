@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from regiozorg.auth import (
     decide_patient_access,
     ensure_allowed,
 )
-from regiozorg.beds import actions, fhir, queries
+from regiozorg.beds import actions, explain, fhir, offers, queries
 from regiozorg.beds.models import Bed, BedRequest
 from regiozorg.beds.rules import BedStatus, CareType
 from regiozorg.beds.schemas import (
@@ -32,6 +32,7 @@ from regiozorg.beds.schemas import (
     BedRequestCreated,
     BedRequestIn,
     BedStatusIn,
+    DeclineIn,
     HoldCreated,
     HoldIn,
     MatchOut,
@@ -41,6 +42,7 @@ from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.openapi import Problem
+from regiozorg.web.pages import page_locale
 
 router = APIRouter(
     prefix="/api/v1",
@@ -71,6 +73,10 @@ class BedStatusSet(BaseModel):
     bed_id: UUID
     status: BedStatus
     expected_free_at: AwareDatetime | None
+    change_id: UUID | None = Field(
+        default=None,
+        description="Set when the bed had a patient in it: the change to undo, if it was wrong.",
+    )
 
 
 def _ensure_may_see_matches(session: Session, actor: Actor, request_id: UUID) -> None:
@@ -123,6 +129,7 @@ def create_bed_request(
     responses=NOT_FOUND,
 )
 def bed_request_matches(
+    request: Request,
     request_id: UUID,
     session: SessionDep,
     settings: SettingsDep,
@@ -131,7 +138,19 @@ def bed_request_matches(
 ) -> list[MatchOut]:
     _ensure_may_see_matches(session, actor, request_id)
     found = queries.matches(session, settings, request_id=request_id, limit=limit)
-    return [MatchOut.model_validate(m, from_attributes=True) for m in found]
+    declined = offers.declines(session, request_id)
+    locale = page_locale(request)
+    return [
+        MatchOut(
+            bed_id=m.bed_id,
+            location_id=m.location_id,
+            score=m.score,
+            travel_minutes=m.travel_minutes,
+            reasons=explain.reasons_text(locale, m.reasons),
+        )
+        for m in found
+        if m.bed_id not in declined  # its provider said no to this request already
+    ]
 
 
 @router.post(
@@ -164,24 +183,44 @@ def accept_hold(hold_id: UUID, session: SessionDep, actor: CurrentActor) -> Hold
     summary="Decline a held bed (its provider); the request searches again",
     responses=NOT_FOUND | {409: {"model": Problem, "description": "Already decided or expired"}},
 )
-def decline_hold(hold_id: UUID, session: SessionDep, actor: CurrentActor) -> HoldDecided:
-    status = actions.decide_hold(session, actor, hold_id=hold_id, accept=False)
+def decline_hold(
+    hold_id: UUID, session: SessionDep, actor: CurrentActor, body: DeclineIn | None = None
+) -> HoldDecided:
+    reason = body.reason if body else ""
+    status = actions.decide_hold(session, actor, hold_id=hold_id, accept=False, reason=reason)
     return HoldDecided(hold_id=hold_id, status=status)
 
 
 @router.put(
     "/beds/{bed_id}/status",
     summary="Report a bed's status (HL7 v2-0116 code)",
-    responses=NOT_FOUND,
+    responses=NOT_FOUND
+    | {409: {"model": Problem, "description": "A patient is in the bed: give a reason"}},
 )
 def set_bed_status(
     bed_id: UUID, body: BedStatusIn, session: SessionDep, actor: CurrentActor
 ) -> BedStatusSet:
-    actions.set_bed_status(
-        session, actor, bed_id=bed_id, status=body.code, expected_free_at=body.expected_free_at
+    change_id = actions.set_bed_status(
+        session,
+        actor,
+        bed_id=bed_id,
+        status=body.code,
+        expected_free_at=body.expected_free_at,
+        reason=body.reason,
     )
     kept = body.expected_free_at if body.code is BedStatus.OCCUPIED else None
-    return BedStatusSet(bed_id=bed_id, status=body.code, expected_free_at=kept)
+    return BedStatusSet(bed_id=bed_id, status=body.code, expected_free_at=kept, change_id=change_id)
+
+
+@router.post(
+    "/bed-status-changes/{change_id}/undo",
+    status_code=204,
+    summary="Undo a change of a bed that had a patient in it (within the undo window)",
+    responses=NOT_FOUND | {409: {"model": Problem, "description": "Too late, or bed changed"}},
+)
+def undo_bed_status(change_id: UUID, session: SessionDep, actor: CurrentActor) -> Response:
+    actions.undo_bed_change(session, actor, change_id=change_id)
+    return Response(status_code=204)
 
 
 @router.get("/beds", summary="Beds with their status, care types and capabilities")

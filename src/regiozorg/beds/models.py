@@ -5,12 +5,14 @@ time" lives in the database: an exclusion constraint on PostgreSQL and a trigger
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -77,9 +79,13 @@ class BedRequest(Base):
     patient_key: Mapped[str] = mapped_column(String(80))
     patient_initials: Mapped[str] = mapped_column(String(12))
     patient_birth_year: Mapped[int] = mapped_column(Integer)
+    # Known when the intake gave the full date: the age shown is then exact, not by year.
+    patient_birth_date: Mapped[date | None] = mapped_column(Date)
     patient_sex: Mapped[str] = mapped_column(String(1))
     patient_postcode: Mapped[str] = mapped_column(String(7))
     needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Why a bed is needed, in the referrer's words ("heupfractuur"): for the provider to judge.
+    medical_reason: Mapped[str | None] = mapped_column(String(200))
     has_wlz_indication: Mapped[bool] = mapped_column(Boolean, default=False)
     life_expectancy_under_3_months: Mapped[bool] = mapped_column(Boolean, default=False)
     consents_outside_region: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -128,6 +134,43 @@ class BedAssignment(Base):
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the provider declined the hold (status cancelled): a decline, not a cancellation,
+    # and the bed is not offered again for the same request.
+    decline_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+def _bed_status(name: str) -> Enum:
+    return Enum(
+        BedStatus,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class BedStatusChange(Base):
+    """A change of a bed that had a patient in it, kept so the change can be undone: the bed's
+    earlier status and expected discharge, and the stay it ended with the end it had."""
+
+    __tablename__ = "bed_status_changes"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    bed_id: Mapped[UUID] = mapped_column(ForeignKey("beds.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by_user_id: Mapped[UUID | None] = mapped_column(Uuid)
+    # two columns of one enum need two names: each names its CHECK constraint (PostgreSQL
+    # refuses two constraints of one name on a table)
+    from_status: Mapped[BedStatus] = mapped_column(_bed_status("from_bedstatus"))
+    to_status: Mapped[BedStatus] = mapped_column(_bed_status("to_bedstatus"))
+    from_expected_free_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    from_status_updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(500))
+    ended_stay_id: Mapped[UUID | None] = mapped_column(ForeignKey("bed_assignments.id"))
+    ended_stay_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    undo_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CapacitySnapshot(Base):

@@ -16,7 +16,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from regiozorg.beds.models import Bed, BedAssignment, BedRequest
+from regiozorg.beds.models import Bed, BedAssignment, BedRequest, BedStatusChange
 from regiozorg.beds.rules import AssignmentStatus
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Location, Organisation
@@ -47,6 +47,7 @@ class Offer:
     patient_birth_year: int
     patient_sex: str
     needs: list[str]
+    medical_reason: str | None = None
 
 
 def offers(session: Session, organisation_ids: Collection[UUID]) -> list[Offer]:
@@ -81,6 +82,7 @@ def offers(session: Session, organisation_ids: Collection[UUID]) -> list[Offer]:
             patient_birth_year=request.patient_birth_year,
             patient_sex=request.patient_sex,
             needs=list(request.needs),
+            medical_reason=request.medical_reason,
         )
         for hold, label, location, organisation, request in rows
     ]
@@ -98,15 +100,19 @@ class OwnBed:
     reserved: bool  # held for a patient or accepted: not free to give away on the ward
 
 
-def own_beds(session: Session, organisation_ids: Collection[UUID]) -> list[OwnBed]:
-    """The beds these organisations report on, by location and label."""
+def own_beds(
+    session: Session, organisation_ids: Collection[UUID], *, only: UUID | None = None
+) -> list[OwnBed]:
+    """The beds these organisations report on, by location and label (or the one bed
+    ``only``, if it is theirs)."""
     if not organisation_ids:
         return []
+    one = [Bed.id == only] if only is not None else []
     reserved = set(
         session.scalars(
             select(BedAssignment.bed_id)
             .join(Bed, Bed.id == BedAssignment.bed_id)
-            .where(Bed.organisation_id.in_(list(organisation_ids)), _reserving(utcnow()))
+            .where(Bed.organisation_id.in_(list(organisation_ids)), _reserving(utcnow()), *one)
         )
     )
     rows = session.execute(
@@ -120,7 +126,7 @@ def own_beds(session: Session, organisation_ids: Collection[UUID]) -> list[OwnBe
             Bed.status_updated_at,
         )
         .join(Location, Location.id == Bed.location_id)
-        .where(Bed.organisation_id.in_(list(organisation_ids)))
+        .where(Bed.organisation_id.in_(list(organisation_ids)), *one)
         .order_by(Location.town, Location.name, Bed.label)
     ).all()
     return [
@@ -146,3 +152,54 @@ def bed_places(session: Session, bed_ids: Collection[UUID]) -> dict[UUID, BedPla
         .where(Bed.id.in_(list(bed_ids)))
     ).all()
     return {bed_id: BedPlace(label, loc, org) for bed_id, label, loc, org in rows}
+
+
+@dataclass(frozen=True)
+class UndoableChange:
+    id: UUID
+    to_status: str
+    reason: str
+    undo_until: datetime
+
+
+def undoable_changes(session: Session, bed_ids: Collection[UUID]) -> dict[UUID, UndoableChange]:
+    """Per bed, its latest change with a patient in it that can still be taken back."""
+    if not bed_ids:
+        return {}
+    now = utcnow()
+    rows = session.scalars(
+        select(BedStatusChange)
+        .join(Bed, Bed.id == BedStatusChange.bed_id)
+        .where(
+            BedStatusChange.bed_id.in_(list(bed_ids)),
+            BedStatusChange.undone_at.is_(None),
+            BedStatusChange.undo_until > now,
+            Bed.status == BedStatusChange.to_status,
+        )
+        .order_by(BedStatusChange.at)
+    )
+    return {
+        row.bed_id: UndoableChange(row.id, str(row.to_status), row.reason, row.undo_until)
+        for row in rows
+    }
+
+
+@dataclass(frozen=True)
+class Decline:
+    bed_id: UUID
+    reason: str
+    at: datetime | None
+
+
+def declines(session: Session, request_id: UUID) -> dict[UUID, Decline]:
+    """The beds providers declined for this request, with their reasons: not to be offered
+    to it again at the top of its matches."""
+    rows = session.execute(
+        select(BedAssignment.bed_id, BedAssignment.decline_reason, BedAssignment.decided_at)
+        .where(
+            BedAssignment.request_id == request_id,
+            BedAssignment.decline_reason.is_not(None),
+        )
+        .order_by(BedAssignment.decided_at)
+    ).all()
+    return {bed_id: Decline(bed_id, reason or "", at) for bed_id, reason, at in rows}

@@ -37,7 +37,7 @@ class Match:
     bed_label: str
     score: float
     travel_minutes: int
-    reasons: list[str]
+    reasons: list[rules.MatchReason]
 
 
 @dataclass(frozen=True)
@@ -285,6 +285,7 @@ def _candidates(
             travel_minutes=site.minutes,
             capabilities=frozenset(capabilities),
             preferred=location_id == request.preferred_location_id,
+            has_preference=request.preferred_location_id is not None,
             free_later=status != BedStatus.FREE,
             stale=fresh < stale_before,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from regiozorg.auth import Role
@@ -138,6 +138,8 @@ TRANSITIONS: dict[tuple[RequestStatus, RequestStatus], frozenset[Party]] = (
     {
         (S.RECEIVED, S.TRIAGE): frozenset({Party.COORDINATOR}),
         (S.TRIAGE, S.NOT_ELIGIBLE): frozenset({Party.COORDINATOR}),
+        # "Niet passend" is not a dead end: corrected, the request is triaged again.
+        (S.NOT_ELIGIBLE, S.TRIAGE): frozenset({Party.COORDINATOR}),
         (S.TRIAGE, S.SEARCHING): frozenset({Party.COORDINATOR}),
         (S.SEARCHING, S.ON_HOLD): frozenset({Party.COORDINATOR}),
         (S.ON_HOLD, S.SEARCHING): frozenset({Party.COORDINATOR}),
@@ -281,24 +283,95 @@ class Candidate:
     free_later: bool
     stale: bool
     reasons: list[str] = field(default_factory=list)
+    has_preference: bool = False  # the patient named a preferred location (this one or not)
 
 
-def match_score(candidate: Candidate, needs: frozenset[str]) -> tuple[float, list[str]]:
-    """Higher is better; each part of the score is explained in Dutch, in order of weight."""
-    score = 100.0 - candidate.travel_minutes
-    reasons = [f"{candidate.travel_minutes} min reistijd vanaf de woonplaats"]
-    if needs:
-        reasons.append("biedt " + ", ".join(sorted(needs)))
+# What each factor adds to or takes from a match's score.
+PREFERENCE_POINTS = 25.0
+FREE_LATER_POINTS = -5.0
+STALE_POINTS = -10.0
+MISSING_NEED_POINTS = -50.0
+
+
+@dataclass(frozen=True)
+class MatchReason:
+    """One factor of a match's rank, as a code with its figures: the words are chosen in the
+    reader's language when shown (``beds.explain``). ``points`` is what it added to the score."""
+
+    code: str
+    points: float = 0.0
+    minutes: int | None = None
+    capabilities: tuple[str, ...] = ()
+
+
+def match_score(candidate: Candidate, needs: frozenset[str]) -> tuple[float, list[MatchReason]]:
+    """Higher is better; every factor is named, also those that added nothing, so the
+    coordinator sees why a bed ranks where it does: travel time, preference, needs met or
+    missing, whether the bed is free now, and how fresh the bed's status is."""
+    travel = 100.0 - candidate.travel_minutes
+    reasons = [MatchReason("travel", travel, minutes=candidate.travel_minutes)]
     if candidate.preferred:
-        score += 25
-        reasons.append("voorkeur van de patiënt (+25)")
+        reasons.append(MatchReason("preferred", PREFERENCE_POINTS))
+    elif candidate.has_preference:
+        reasons.append(MatchReason("not_preferred"))
+    else:
+        reasons.append(MatchReason("no_preference"))
+    met = tuple(sorted(needs & candidate.capabilities))
+    missing = tuple(sorted(needs - candidate.capabilities))
+    if met:
+        reasons.append(MatchReason("needs_met", capabilities=met))
+    if missing:
+        reasons.append(
+            MatchReason("needs_missing", MISSING_NEED_POINTS * len(missing), capabilities=missing)
+        )
+    if not needs:
+        reasons.append(MatchReason("no_needs"))
     if candidate.free_later:
-        score -= 5
-        reasons.append("vrij na verwacht ontslag (-5)")
-    if candidate.stale:
-        score -= 10
-        reasons.append("beddenstand niet recent bijgewerkt (-10)")
-    return round(score, 1), reasons
+        reasons.append(MatchReason("free_later", FREE_LATER_POINTS))
+    else:
+        reasons.append(MatchReason("free_now"))
+    reasons.append(MatchReason("stale", STALE_POINTS) if candidate.stale else MatchReason("fresh"))
+    return round(sum(r.points for r in reasons), 1), reasons
+
+
+class NormState(StrEnum):
+    """Where a waiting request stands against its placement norm."""
+
+    NONE = "none"  # no norm for this care type
+    WITHIN = "within"
+    NEAR = "near"  # 75% of the norm or more: warn before it is passed
+    PASSED = "passed"
+
+
+NORM_WARNING_FRACTION = 0.75
+
+
+def norm_state(age: timedelta, norm: timedelta | None) -> NormState:
+    if norm is None:
+        return NormState.NONE
+    if age > norm:
+        return NormState.PASSED
+    if age >= norm * NORM_WARNING_FRACTION:
+        return NormState.NEAR
+    return NormState.WITHIN
+
+
+def age_on(day: date, *, birth_year: int, birth_date: date | None = None) -> int:
+    """Age in whole years on ``day``: exact with a date of birth, else by the year alone."""
+    if birth_date is None:
+        return day.year - birth_year
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# A change of a bed with a patient in it can be undone for this long (a misclick is usually
+# noticed at once; the database still refuses an undo that would collide with a new patient).
+BED_CHANGE_UNDO_WINDOW = timedelta(minutes=30)
+
+
+def change_needs_confirmation(current: BedStatus, has_stay: bool, target: BedStatus) -> bool:
+    """A bed with a patient in it (reported occupied, or with an admitted stay) changed to
+    anything but occupied: one click must not discharge a patient."""
+    return (current is BedStatus.OCCUPIED or has_stay) and target is not BedStatus.OCCUPIED
 
 
 @dataclass(frozen=True)

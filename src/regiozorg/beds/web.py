@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
-from regiozorg.beds import actions, offers, queries
+from regiozorg.beds import actions, explain, offers, queries, worklist
 from regiozorg.beds.rules import (
     CAPABILITIES,
     BedStatus,
@@ -24,10 +25,10 @@ from regiozorg.beds.rules import (
     RequestStatus,
     transition_refusal,
 )
-from regiozorg.beds.schemas import BedRequestIn
+from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
 from regiozorg.clock import AMSTERDAM, local
 from regiozorg.config import Settings
-from regiozorg.errors import N_, DomainError
+from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network import queries as network
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, MaybeSignedIn, SessionDep, SettingsDep
@@ -48,8 +49,12 @@ COORDINATOR_STEPS = (
 FIELD_PROBLEMS = {
     "care_type": N_("Kies een zorgsoort."),
     "wanted_from": N_("Vul een geldige datum en tijd in."),
-    "patient_initials": N_("Vul de initialen in: alleen letters, punten en spaties."),
+    "patient_initials": N_(
+        "Vul de initialen in zoals u ze schrijft: letters, punten, spaties, apostrof of streepje."
+    ),
     "patient_birth_year": N_("Vul een geboortejaar in tussen 1900 en nu."),
+    "patient_birth_date": N_("Vul een geboortedatum in tussen 1900 en vandaag."),
+    "medical_reason": N_("Beschrijf de medische reden in hooguit 200 tekens."),
     "patient_sex": N_("Kies het geslacht."),
     "patient_postcode": N_("Vul een Nederlandse postcode in (1234 AB)."),
     "needs": N_("Kies alleen voorzieningen uit de lijst."),
@@ -118,6 +123,7 @@ def board_page(
     own = offers.own_beds(session, scope(actor, Permission.BEDS_PROVIDE) or ())
     context |= {
         "own_beds": own,
+        "undos": offers.undoable_changes(session, [bed.id for bed in own]),
         "care_types": list(CareType),
         "capabilities": CAPABILITIES,
         "bed_codes": list(BedStatus),
@@ -140,6 +146,32 @@ def board_fragment(
     return render(request, "beds/_board.html", context)
 
 
+def _own_bed_row(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    bed_id: UUID,
+    *,
+    confirm: BedStatus | None = None,
+    status_code: int = 200,
+) -> Response:
+    """One row of the provider's own beds: to swap in place (HTMX), or alone on a page when it
+    asks for confirmation without HTMX."""
+    found = offers.own_beds(session, scope(actor, Permission.BEDS_PROVIDE) or (), only=bed_id)
+    if not found:
+        raise NotFoundError("Bed niet gevonden.")
+    context = {
+        "bed": found[0],
+        "bed_codes": list(BedStatus),
+        "when": _when,
+        "undos": offers.undoable_changes(session, [bed_id]),
+        "confirm": confirm,
+    }
+    htmx = request.headers.get("hx-request") == "true"
+    template = "beds/_own_bed.html" if htmx else "beds/bed_confirm.html"
+    return render(request, template, context, status_code)
+
+
 @router.post("/beds/{bed_id}/status")
 def change_bed_status(
     request: Request,
@@ -148,8 +180,10 @@ def change_bed_status(
     actor: CurrentActor,
     status: Annotated[BedStatus, Form()],
     expected_free_at: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """One click on the ward. With HTMX the row is swapped in place; without, back to the board."""
+    """One click on the ward. With HTMX the row is swapped in place; without, back to the board.
+    A bed with a patient in it first asks for confirmation and a reason."""
     free_at = None
     if status is BedStatus.OCCUPIED and expected_free_at:
         try:
@@ -157,14 +191,38 @@ def change_bed_status(
         except ValueError:
             raise DomainError("Vul een geldige datum in.") from None
         free_at = datetime.combine(day, time(12), AMSTERDAM)  # discharges happen around noon
-    actions.set_bed_status(session, actor, bed_id=bed_id, status=status, expected_free_at=free_at)
+    try:
+        actions.set_bed_status(
+            session, actor, bed_id=bed_id, status=status, expected_free_at=free_at, reason=reason
+        )
+    except actions.ConfirmationNeededError:
+        htmx = request.headers.get("hx-request") == "true"
+        # HTMX swaps only a 2xx answer: the question is the row's new content
+        return _own_bed_row(
+            request, session, actor, bed_id, confirm=status, status_code=200 if htmx else 409
+        )
     if request.headers.get("hx-request") != "true":
         return RedirectResponse("/beds#own-beds", status_code=303)
-    bed = next(b for b in offers.own_beds(session, scope(actor, Permission.BEDS_PROVIDE) or ())
-               if b.id == bed_id)  # fmt: skip
-    return render(
-        request, "beds/_own_bed.html", {"bed": bed, "bed_codes": list(BedStatus), "when": _when}
-    )
+    return _own_bed_row(request, session, actor, bed_id)
+
+
+@router.get("/beds/{bed_id}/row")
+def own_bed_row(
+    request: Request, bed_id: UUID, session: SessionDep, actor: CurrentActor
+) -> Response:
+    """The row as it is: where "no, leave it" goes back to."""
+    ensure_allowed(actor, Permission.BEDS_PROVIDE)
+    return _own_bed_row(request, session, actor, bed_id)
+
+
+@router.post("/beds/changes/{change_id}/undo")
+def undo_bed_change(
+    request: Request, change_id: UUID, session: SessionDep, actor: CurrentActor
+) -> Response:
+    bed_id = actions.undo_bed_change(session, actor, change_id=change_id)
+    if request.headers.get("hx-request") != "true":
+        return RedirectResponse("/beds#own-beds", status_code=303)
+    return _own_bed_row(request, session, actor, bed_id)
 
 
 # --- the live stream -------------------------------------------------------------------------
@@ -233,7 +291,8 @@ async def submit_request(request: Request, session: SessionDep, actor: CurrentAc
             return RedirectResponse(f"/beds/requests/{created.id}", status_code=303)
         except ValidationError as invalid:
             for problem in invalid.errors():
-                field = str(problem["loc"][0]) if problem["loc"] else ""
+                # the one check across fields: a date of birth (or year) is missing or off
+                field = str(problem["loc"][0]) if problem["loc"] else "patient_birth_date"
                 problems[field] = FIELD_PROBLEMS.get(field, N_("Ongeldige waarde."))
         except DomainError as refused:
             error = error_message(request, refused)
@@ -248,7 +307,7 @@ async def submit_request(request: Request, session: SessionDep, actor: CurrentAc
 @router.get("/beds/requests")
 def worklist_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.BEDS_COORDINATE)
-    context = {"items": queries.worklist(session), "hours": _hours, "when": _when}
+    context = {"items": worklist.open_requests(session), "hours": _hours, "when": _when}
     return render(request, "beds/worklist.html", context)
 
 
@@ -256,8 +315,46 @@ def worklist_page(request: Request, session: SessionDep, actor: CurrentActor) ->
 def worklist_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The worklist's table alone, re-fetched when a request changes."""
     ensure_allowed(actor, Permission.BEDS_COORDINATE)
-    context = {"items": queries.worklist(session), "hours": _hours, "when": _when}
+    context = {"items": worklist.open_requests(session), "hours": _hours, "when": _when}
     return render(request, "beds/_worklist.html", context)
+
+
+def _request_context(
+    request: Request, session: Session, settings: Settings, actor: Actor, request_id: UUID
+) -> dict[str, Any]:
+    detail = actions.view_request(session, actor, request_id=request_id)
+    coordinator = _can(actor, Permission.BEDS_COORDINATE)
+    current = RequestStatus(detail.status)
+    found = (
+        queries.matches(session, settings, request_id=request_id)
+        if coordinator and current is RequestStatus.SEARCHING
+        else []
+    )
+    # A bed its provider declined for this request is not offered again at the top: it is
+    # shown apart, as declined, with the provider's reason.
+    declined = offers.declines(session, request_id) if found else {}
+    places = offers.bed_places(session, {m.bed_id for m in found} | {h[1] for h in detail.holds})
+    steps = [
+        step
+        for step in COORDINATOR_STEPS
+        if coordinator and transition_refusal(current, step, Party.COORDINATOR) is None
+    ]
+    locale = page_locale(request)
+    correcting = coordinator and current is RequestStatus.NOT_ELIGIBLE
+    return {
+        "detail": detail,
+        "matches": [m for m in found if m.bed_id not in declined],
+        "declined_matches": [(m, declined[m.bed_id]) for m in found if m.bed_id in declined],
+        "places": places,
+        "steps": steps,
+        "coordinator": coordinator,
+        "when": _when,
+        "why": lambda match: explain.reasons_text(locale, match.reasons),
+        "number": lambda value: explain.number(locale, value),
+        "care_types": list(CareType),
+        "capabilities": CAPABILITIES,
+        "locations": network.locations(session) if correcting else [],
+    }
 
 
 def _request_page(
@@ -270,30 +367,8 @@ def _request_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    detail = actions.view_request(session, actor, request_id=request_id)
-    coordinator = _can(actor, Permission.BEDS_COORDINATE)
-    current = RequestStatus(detail.status)
-    found = (
-        queries.matches(session, settings, request_id=request_id)
-        if coordinator and current is RequestStatus.SEARCHING
-        else []
-    )
-    places = offers.bed_places(session, {m.bed_id for m in found} | {h[1] for h in detail.holds})
-    steps = [
-        step
-        for step in COORDINATOR_STEPS
-        if coordinator and transition_refusal(current, step, Party.COORDINATOR) is None
-    ]
-    context = {
-        "detail": detail,
-        "matches": found,
-        "places": places,
-        "steps": steps,
-        "coordinator": coordinator,
-        "error": error,
-        "when": _when,
-    }
-    return render(request, "beds/request.html", context, status_code)
+    context = _request_context(request, session, settings, actor, request_id)
+    return render(request, "beds/request.html", context | {"error": error}, status_code)
 
 
 @router.get("/beds/requests/{request_id}")
@@ -306,6 +381,57 @@ def request_page(
     actor: CurrentActor,
 ) -> Response:
     return _request_page(request, session, settings, actor, request_id)
+
+
+@router.get("/beds/requests/{request_id}/live")
+@no_store
+def request_fragment(
+    request: Request,
+    request_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+) -> Response:
+    """The request page's content alone, re-fetched when an event names this request."""
+    context = _request_context(request, session, settings, actor, request_id)
+    return render(request, "beds/_request.html", context)
+
+
+@router.post("/beds/requests/{request_id}/correct")
+@no_store
+async def correct_request(
+    request: Request,
+    request_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+) -> Response:
+    """A request found not suitable, corrected and triaged again."""
+    form = await request.form()
+    data: dict[str, Any] = {
+        name: str(form[name])
+        for name in ("care_type", "medical_reason", "preferred_location_id")
+        if form.get(name)
+    }
+    data |= {name: name in form for name in CHECKBOXES if name != "urgent"}
+    data["needs"] = [str(n) for n in form.getlist("needs")]
+    try:
+        try:
+            valid = RequestCorrectionIn.model_validate(data)
+        except ValidationError:
+            raise DomainError("Ongeldige waarde.") from None
+        await run_in_threadpool(
+            actions.correct_request, session, actor, request_id=request_id, data=valid
+        )
+    except DomainError as refused:
+        message = error_message(request, refused)
+        return await run_in_threadpool(
+            partial(
+                _request_page, request, session, settings, actor, request_id,
+                error=message, status_code=refused.status_code,
+            )
+        )  # fmt: skip
+    return RedirectResponse(f"/beds/requests/{request_id}", status_code=303)
 
 
 @router.post("/beds/requests/{request_id}/hold")
@@ -400,13 +526,14 @@ def decide_offer(
     session: SessionDep,
     actor: CurrentActor,
     accept: Annotated[bool, Form()],
+    reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    return _after_offer(
-        request,
-        session,
-        actor,
-        lambda: actions.decide_hold(session, actor, hold_id=hold_id, accept=accept),
-    )
+    def decide() -> str:
+        if not accept and not reason.strip():
+            raise DomainError("Geef een reden op voor het afwijzen.")
+        return actions.decide_hold(session, actor, hold_id=hold_id, accept=accept, reason=reason)
+
+    return _after_offer(request, session, actor, decide)
 
 
 @router.post("/beds/offers/{hold_id}/admit")

@@ -64,6 +64,7 @@ LABELS = {
     "expired": "Verlopen",
     "held": "Gereserveerd",
     "completed": "Afgerond",
+    "declined": "Afgewezen",
     # bed capabilities and referrers
     "oxygen": "Zuurstof",
     "isolation": "Isolatie",

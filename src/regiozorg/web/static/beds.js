@@ -7,20 +7,31 @@
 
   // Every part marked data-beds-live re-fetches itself (its hx-get) after a "beds" event.
   // Events often come in bursts (a hold changes a bed and a request): refresh once per burst.
+  // A part that also has data-beds-request="<id>" is about one request (its page): it only
+  // refreshes on events that name that request, not on every bed in the region.
   function startLiveUpdates() {
     if (!window.EventSource || !window.htmx || !document.querySelector("[data-beds-live]")) {
       return;
     }
     var source = new EventSource("/beds/events");
     var timer = null;
+    var named = {};
     function refresh() {
       timer = null;
       document.querySelectorAll("[data-beds-live]").forEach(function (part) {
-        window.htmx.trigger(part, "beds-changed");
+        var only = part.getAttribute("data-beds-request");
+        if (!only || named[only]) {
+          window.htmx.trigger(part, "beds-changed");
+        }
       });
+      named = {};
     }
     EVENT_KINDS.forEach(function (kind) {
-      source.addEventListener(kind, function () {
+      source.addEventListener(kind, function (event) {
+        try {
+          var about = JSON.parse(event.data).data.request_id;
+          if (about) { named[about] = true; }
+        } catch (ignored) { /* an event without data still refreshes the other parts */ }
         if (timer === null) {
           timer = window.setTimeout(refresh, 200);
         }
@@ -82,7 +93,33 @@
     });
   }
 
+  // The intake form shows the patient's age as soon as a date of birth is entered.
+  function showAge() {
+    var input = document.querySelector("input[data-age-output]");
+    var output = input && document.getElementById(input.getAttribute("data-age-output"));
+    if (!output) {
+      return;
+    }
+    function update() {
+      var born = input.valueAsDate; // midnight UTC of the chosen day
+      var today = new Date();
+      if (!born || born > today) {
+        output.textContent = "";
+        return;
+      }
+      var age = today.getFullYear() - born.getUTCFullYear();
+      var month = today.getMonth() - born.getUTCMonth();
+      if (month < 0 || (month === 0 && today.getDate() < born.getUTCDate())) {
+        age -= 1;
+      }
+      output.textContent = output.getAttribute("data-template").replace("{age}", String(age));
+    }
+    input.addEventListener("input", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    showAge();
     startLiveUpdates();
     drawCharts();
   });
