@@ -235,5 +235,5 @@ def test_the_board_filters_by_place_and_pages_its_locations(login: Login, sessio
         .where(Organisation.region_id == home, Location.town == "Hoogeveen")
     )
     assert _totals(html)["total-beds"] == session.scalar(in_place)
-    listed = re.findall(r'<small class="muted">([^<·]+) ·', html)
+    listed = re.findall(r'<small class="muted line-place">([^<·]+) ·', html)
     assert listed and {town.strip() for town in listed} == {"Hoogeveen"}
