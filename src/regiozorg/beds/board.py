@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from regiozorg.beds.models import Bed, BedAssignment, BedCareType
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType
@@ -57,10 +57,13 @@ class Counts:
 
 
 def total(counts: Iterable[Counts]) -> Counts:
-    result = Counts()
+    free = held = occupied = other = 0
     for item in counts:
-        result = result + item
-    return result
+        free += item.free
+        held += item.held
+        occupied += item.occupied
+        other += item.other
+    return Counts(free, held, occupied, other)
 
 
 @dataclass(frozen=True)
@@ -339,7 +342,7 @@ class Coalesced(Generic[T]):
     has not started yet, or waits for the running one to end and then runs the next (shared by
     everyone who came meanwhile). A computation never started before a caller arrived answers
     that caller, so no board shows counts older than the change that woke it; the work must
-    therefore read in a transaction of its own, begun when it runs.
+    therefore read in a transaction begun when it runs.
     """
 
     def __init__(self) -> None:
@@ -384,44 +387,44 @@ class Coalesced(Generic[T]):
         return result
 
 
-_SHARED: Coalesced[tuple[list[Site], dict[UUID, str]]] = Coalesced()
+_SHARED: Coalesced[BoardView] = Coalesced()
 
 
 def board(
     session: Session,
-    sessions: sessionmaker[Session],
     *,
     chosen: BoardFilter,
     organisation_ids: Iterable[UUID],
     stale_hours: float,
 ) -> BoardView:
-    """The board for a reader: their own region unless another is chosen. The counts of all
-    locations come from a transaction of their own (``sessions``), shared with concurrent
-    readers; the rest is read with the reader's ``session``."""
+    """The board for a reader: their own region unless another is chosen.
 
-    def counted() -> tuple[list[Site], dict[UUID, str]]:
-        with sessions() as fresh:
-            found = sites(fresh, care_type=chosen.care_type, capability=chosen.capability)
-            names = {row.id: row.name for row in fresh.execute(select(Region.id, Region.name))}
-            return found, names
+    Shared with the readers who ask the same at the same moment: after a live change every
+    open board asks at once. The reader's transaction ends first, so the count reads from a
+    transaction begun when it runs (never older than any sharer's question), and a reader
+    waiting for someone else's count holds no connection the counting one may need.
+    """
+    home = home_region(session, organisation_ids)
+    session.commit()  # a read transaction: ends it and gives its connection back
 
-    key = (id(sessions), chosen.care_type, chosen.capability)
-    all_sites, regions = _SHARED.run(key, counted)
-    region_id = chosen.region_id if chosen.region_id in regions else None
-    if region_id is None:
-        region_id = home_region(session, organisation_ids)
-    chosen = replace(chosen, region_id=region_id)
-    stale_before = utcnow() - timedelta(hours=stale_hours)
-    result = view(all_sites, regions, chosen, stale_before=stale_before)
-    if result.lines:
-        breakdown = by_care_type(
-            session,
-            location_ids=[line.id for line in result.lines],
-            care_type=chosen.care_type,
-            capability=chosen.capability,
-        )
-        result = replace(
-            result,
-            lines=[replace(line, by_care_type=breakdown.get(line.id, [])) for line in result.lines],
-        )
-    return result
+    def compute() -> BoardView:
+        found = sites(session, care_type=chosen.care_type, capability=chosen.capability)
+        regions = {row.id: row.name for row in session.execute(select(Region.id, Region.name))}
+        region_id = chosen.region_id if chosen.region_id in regions else home
+        stale_before = utcnow() - timedelta(hours=stale_hours)
+        result = view(found, regions, replace(chosen, region_id=region_id),
+                      stale_before=stale_before)  # fmt: skip
+        if result.lines:
+            breakdown = by_care_type(
+                session,
+                location_ids=[line.id for line in result.lines],
+                care_type=chosen.care_type,
+                capability=chosen.capability,
+            )
+            lines = result.lines
+            split = [replace(line, by_care_type=breakdown.get(line.id, [])) for line in lines]
+            result = replace(result, lines=split)
+        session.commit()
+        return result
+
+    return _SHARED.run((session.get_bind().engine.url, chosen, home), compute)

@@ -85,7 +85,6 @@ def _can(actor: Actor, permission: Permission) -> bool:
 
 
 def _board_context(
-    request: Request,
     session: Session,
     settings: Settings,
     actor: Actor,
@@ -108,7 +107,6 @@ def _board_context(
     )
     view = board.board(
         session,
-        request.app.state.sessions,
         chosen=chosen,
         organisation_ids=actor.organisation_ids(),
         stale_hours=settings.bed_stale_hours,
@@ -151,7 +149,7 @@ def board_page(
     town of the region), free=1 (only locations with a free bed), page, own (which of the
     reader's own locations shows its beds to update)."""
     ensure_allowed(actor, Permission.BEDS_VIEW)
-    context = _board_context(request, session, settings, actor, _board_filters(request))
+    context = _board_context(session, settings, actor, _board_filters(request))
     own = offers.own_beds(session, scope(actor, Permission.BEDS_PROVIDE) or ())
     context |= {
         "own_beds": own,
@@ -169,7 +167,7 @@ def board_fragment(
 ) -> Response:
     """The counts alone, re-fetched by the board page on every bed event."""
     ensure_allowed(actor, Permission.BEDS_VIEW)
-    context = _board_context(request, session, settings, actor, _board_filters(request))
+    context = _board_context(session, settings, actor, _board_filters(request))
     return render(request, "beds/_board.html", context)
 
 
