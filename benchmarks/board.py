@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from benchmarks.beds import prepare
 from benchmarks.common import RESULTS, machine, percentile, write
-from benchmarks.night import Server, serving
+from benchmarks.night import Server, cpu_seconds, postgres_cpu_seconds, serving
 from regiozorg import demo
 from regiozorg.accounts import actions as accounts
 from regiozorg.auth import SYSTEM
@@ -75,7 +75,16 @@ def _home_bed(engine: Engine) -> tuple[UUID, BedStatus]:
         return bed.id, BedStatus(bed.status)
 
 
-def page_timings(base: str, token: str, n: int) -> dict[str, Any]:
+def _cpu(server: Server, url: str) -> float:
+    """CPU seconds so far of the server process and, on PostgreSQL, of its backends: on a
+    shared machine the latency includes waiting for a core, the CPU time does not."""
+    assert server.process is not None
+    database = postgres_cpu_seconds(url) if url.startswith("postgresql") else 0.0
+    return cpu_seconds(server.process.pid) + database
+
+
+def page_timings(server: Server, url: str, token: str, n: int) -> dict[str, Any]:
+    base = server.base_url
     headers = {"Authorization": f"Bearer {token}"}
     result: dict[str, Any] = {}
     with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
@@ -83,15 +92,18 @@ def page_timings(base: str, token: str, n: int) -> dict[str, Any]:
             for _ in range(3):  # warm caches and connections
                 client.get(path).raise_for_status()
             timings, sizes = [], []
+            cpu_before = _cpu(server, url)
             for _ in range(n):
                 started = time.perf_counter()
                 response = client.get(path)
                 timings.append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
                 sizes.append(len(response.content))
+            cpu_ms = (_cpu(server, url) - cpu_before) * 1000 / n
             result[name] = {
                 "path": path,
                 "n": n,
+                "cpu_ms_per_request": round(cpu_ms, 1),
                 "p50_ms": round(statistics.median(timings), 1),
                 "p95_ms": round(percentile(timings, 0.95), 1),
                 "max_ms": round(max(timings), 1),
@@ -147,12 +159,16 @@ async def _fanout_round(
     }
 
 
-def fanout(base: str, token: str, engine: Engine, rounds: int) -> dict[str, Any]:
+def fanout(server: Server, url: str, token: str, engine: Engine, rounds: int) -> dict[str, Any]:
+    base = server.base_url
     bed_id, original = _home_bed(engine)
     runs = []
     for index in range(rounds):
         status = BedStatus.FREE if index % 2 == 0 else BedStatus.OCCUPIED
+        cpu_before = _cpu(server, url)
         runs.append(asyncio.run(_fanout_round(base, token, bed_id, status, CLIENTS)))
+        # the server's (and database's) CPU for the whole round: 50 streams, 51 boards
+        runs[-1]["server_cpu_ms"] = round((_cpu(server, url) - cpu_before) * 1000, 1)
         print(f"  fan-out round {index + 1}: {runs[-1]}")
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
         client.put(f"/api/v1/beds/{bed_id}/status", json={"code": original.value})
@@ -184,8 +200,8 @@ def main() -> None:
         token = _token(engine)
         section: dict[str, Any] = {"load_average_before": os.getloadavg()}
         with serving(Server(url)) as server:
-            section["pages"] = page_timings(server.base_url, token, args.requests)
-            section["fanout"] = fanout(server.base_url, token, engine, args.rounds)
+            section["pages"] = page_timings(server, url, token, args.requests)
+            section["fanout"] = fanout(server, url, token, engine, args.rounds)
         section["load_average_after"] = os.getloadavg()
         result[name] = section
         engine.dispose()

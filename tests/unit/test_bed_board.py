@@ -91,3 +91,20 @@ def test_an_error_reaches_every_caller_of_that_count_and_the_next_count_runs_ane
     else:
         raise AssertionError("the error was swallowed")
     assert shared.run("board", lambda: 7) == 7
+
+
+def test_a_count_begun_after_the_last_change_serves_later_callers_and_an_older_one_not() -> None:
+    now = [100.0]
+    last_change = [0.0]
+    shared: Coalesced[str] = Coalesced(
+        changed=lambda: last_change[0], reuse=0.25, clock=lambda: now[0]
+    )
+    shared.run("board", lambda: "first")
+    now[0] += 0.1  # within the reuse window, no change since: the same count
+    assert shared.run("board", lambda: "second") == "first"
+    last_change[0] = now[0] + 0.01  # a change event after that count began
+    now[0] += 0.02
+    assert shared.run("board", lambda: "third") == "third"
+    now[0] += 1.0  # no change, but past the window: counted anew (holds run out unannounced)
+    assert shared.run("board", lambda: "fourth") == "fourth"
+    assert shared.computations == 3

@@ -12,6 +12,7 @@ Reads ``locations``, ``organisations`` and ``regions`` of the network feature fo
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from regiozorg import events
 from regiozorg.beds.models import Bed, BedAssignment, BedCareType
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType
 from regiozorg.clock import utcnow
@@ -328,66 +330,107 @@ def view(
 
 @dataclass
 class _Flight:
+    started: float = 0.0  # time.monotonic() when the computation began
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
     error: BaseException | None = None
 
 
 class Coalesced(Generic[T]):
-    """Concurrent callers asking the same question share one answer that is at least as fresh
-    as their question.
+    """Concurrent callers asking the same question share one answer that is fresh enough for
+    each of them.
 
     A live change sends every open board to re-fetch its counts at the same moment; fifty
-    boards would run the same national aggregate fifty times. A caller joins a computation that
-    has not started yet, or waits for the running one to end and then runs the next (shared by
-    everyone who came meanwhile). A computation never started before a caller arrived answers
-    that caller, so no board shows counts older than the change that woke it; the work must
-    therefore read in a transaction begun when it runs.
+    boards would run the same national count fifty times. An answer is fresh enough for a
+    caller when its computation began after the last change event that caller could have
+    heard of (``changed``: events are published after commit, so such a computation saw the
+    change) and at most ``reuse`` seconds before the caller came (a change without an event,
+    such as a hold running out, shows that much later). A caller takes a running or just
+    finished computation that is fresh enough, else joins the one queued to start next, else
+    queues one. The computation must read in a transaction begun when it runs.
     """
 
-    def __init__(self) -> None:
+    FINISHED_KEPT = 64
+
+    def __init__(
+        self,
+        *,
+        changed: Callable[[], float] = lambda: 0.0,
+        reuse: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._changed = changed
+        self._reuse = reuse
+        self._clock = clock
         self._lock = threading.Lock()
         self._running: dict[Hashable, _Flight] = {}
         self._waiting: dict[Hashable, _Flight] = {}
+        self._finished: dict[Hashable, _Flight] = {}
         self.computations = 0
 
     def run(self, key: Hashable, compute: Callable[[], T]) -> T:
-        before: _Flight | None = None
-        with self._lock:
-            if key in self._waiting:
-                flight, leader = self._waiting[key], False
-            elif key in self._running:
-                before = self._running[key]
-                flight = self._waiting[key] = _Flight()
-                leader = True
-            else:
-                flight = self._running[key] = _Flight()
-                leader = True
-        if leader:
-            if before is not None:
-                before.done.wait()
-                with self._lock:
-                    del self._waiting[key]
-                    self._running[key] = flight
-            try:
-                self.computations += 1
-                flight.result = compute()
-            except BaseException as error:  # handed to every caller of this flight
-                flight.error = error
-            finally:
-                with self._lock:
-                    if self._running.get(key) is flight:
-                        del self._running[key]
-                flight.done.set()
-        else:
-            flight.done.wait()
+        flight, before = self._choose(key)
+        if before is not False:
+            self._lead(key, flight, before, compute)
+        flight.done.wait()
         if flight.error is not None:
             raise flight.error
         result: T = flight.result
         return result
 
+    def _choose(self, key: Hashable) -> tuple[_Flight, _Flight | bool | None]:
+        """The flight to take, and whether to lead it: False to follow, None to lead now, or
+        the running flight to wait for before leading."""
+        with self._lock:
+            arrived = self._clock()
+            fresh_from = max(self._changed(), arrived - self._reuse)
+            running, finished = self._running.get(key), self._finished.get(key)
+            if running is not None and running.started >= fresh_from:
+                return running, False
+            if finished is not None and finished.started >= fresh_from:
+                return finished, False
+            if key in self._waiting:
+                return self._waiting[key], False
+            if running is not None:
+                self._waiting[key] = _Flight()
+                return self._waiting[key], running
+            self._running[key] = _Flight(started=arrived)
+            return self._running[key], None
 
-_SHARED: Coalesced[BoardView] = Coalesced()
+    def _lead(
+        self,
+        key: Hashable,
+        flight: _Flight,
+        before: _Flight | bool | None,
+        compute: Callable[[], T],
+    ) -> None:
+        if isinstance(before, _Flight):
+            before.done.wait()
+            with self._lock:
+                del self._waiting[key]
+                flight.started = self._clock()
+                self._running[key] = flight
+        try:
+            self.computations += 1
+            flight.result = compute()
+        except BaseException as error:  # handed to every caller of this flight
+            flight.error = error
+        finally:
+            with self._lock:
+                if self._running.get(key) is flight:
+                    del self._running[key]
+                if flight.error is None:
+                    if len(self._finished) >= self.FINISHED_KEPT:
+                        self._finished.clear()
+                    self._finished[key] = flight
+            flight.done.set()
+
+
+# Boards woken by one change share one count; a change without an event (a hold running out)
+# shows within a quarter of a second.
+_SHARED: Coalesced[BoardView] = Coalesced(
+    changed=lambda: events.BROKER.last_published("beds"), reuse=0.25
+)
 
 
 def board(
@@ -427,4 +470,5 @@ def board(
         session.commit()
         return result
 
-    return _SHARED.run((session.get_bind().engine.url, chosen, home), compute)
+    # The bind itself, not its id: a test's connection, once gone, leaves no address to reuse.
+    return _SHARED.run((session.get_bind(), chosen, home), compute)
