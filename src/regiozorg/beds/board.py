@@ -184,12 +184,13 @@ def _tally(
         return query
 
     width = len(keys)
+    # Core, not ORM, execution throughout: thousands of plain rows need no ORM loading.
     # Per care type the latest change is left out: then (id, status) of an index answers the
     # join without reading the bed rows.
     latest = func.max(Bed.status_updated_at) if not per_care_type else func.max(None)
     wards = {
         tuple(row[:width]): row[width:]
-        for row in session.execute(
+        for row in session.connection().execute(
             joined(
                 select(
                     *keys,
@@ -204,7 +205,7 @@ def _tally(
         )
     }
     reserved: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in session.execute(
+    for row in session.connection().execute(
         joined(select(*keys, Bed.status, func.count()))
         .where(where([_reserving(utcnow())]))
         .group_by(*keys, Bed.status)
@@ -226,7 +227,7 @@ def sites(
     """Every location with beds (of this care type and capability), its beds counted once."""
     counted = _tally(session, [Bed.location_id], _bed_filter(care_type, capability))
     found = []
-    for location_id, name, town, organisation, region_id in session.execute(
+    for location_id, name, town, organisation, region_id in session.connection().execute(
         select(Location.id, Location.name, Location.town, Organisation.name, Organisation.region_id)
         .join(Organisation, Organisation.id == Location.organisation_id)
     ):  # fmt: skip
