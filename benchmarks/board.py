@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from benchmarks.beds import prepare
 from benchmarks.common import RESULTS, machine, percentile, write
-from benchmarks.night import Server, cpu_seconds, postgres_cpu_seconds, serving
+from benchmarks.night import Server, cpu_seconds, serving
 from regiozorg import demo
 from regiozorg.accounts import actions as accounts
 from regiozorg.auth import SYSTEM
@@ -75,15 +75,16 @@ def _home_bed(engine: Engine) -> tuple[UUID, BedStatus]:
         return bed.id, BedStatus(bed.status)
 
 
-def _cpu(server: Server, url: str) -> float:
-    """CPU seconds so far of the server process and, on PostgreSQL, of its backends: on a
-    shared machine the latency includes waiting for a core, the CPU time does not."""
+def _cpu(server: Server) -> float:
+    """CPU seconds so far of the server process (with SQLite, the database's work is in it):
+    on a shared machine the latency includes waiting for a core, the CPU time does not.
+    PostgreSQL's backends are left out: the sum over them falls whenever a pooled connection
+    closes, so it gave negative figures per round."""
     assert server.process is not None
-    database = postgres_cpu_seconds(url) if url.startswith("postgresql") else 0.0
-    return cpu_seconds(server.process.pid) + database
+    return cpu_seconds(server.process.pid)
 
 
-def page_timings(server: Server, url: str, token: str, n: int) -> dict[str, Any]:
+def page_timings(server: Server, token: str, n: int) -> dict[str, Any]:
     base = server.base_url
     headers = {"Authorization": f"Bearer {token}"}
     result: dict[str, Any] = {}
@@ -92,7 +93,7 @@ def page_timings(server: Server, url: str, token: str, n: int) -> dict[str, Any]
             for _ in range(3):  # warm caches and connections
                 client.get(path).raise_for_status()
             timings, sizes = [], []
-            cpu_before = _cpu(server, url)
+            cpu_before = _cpu(server)
             for _ in range(n):
                 # Boards woken by one change share a count for a quarter of a second: apart
                 # by more, every request here makes its own (the cost of a fresh count).
@@ -102,7 +103,7 @@ def page_timings(server: Server, url: str, token: str, n: int) -> dict[str, Any]
                 timings.append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
                 sizes.append(len(response.content))
-            cpu_ms = (_cpu(server, url) - cpu_before) * 1000 / n
+            cpu_ms = (_cpu(server) - cpu_before) * 1000 / n
             result[name] = {
                 "path": path,
                 "n": n,
@@ -162,17 +163,17 @@ async def _fanout_round(
     }
 
 
-def fanout(server: Server, url: str, token: str, engine: Engine, rounds: int) -> dict[str, Any]:
+def fanout(server: Server, token: str, engine: Engine, rounds: int) -> dict[str, Any]:
     base = server.base_url
     bed_id, original = _home_bed(engine)
     runs = []
     for index in range(rounds):
         status = BedStatus.FREE if index % 2 == 0 else BedStatus.OCCUPIED
-        cpu_before, client_before = _cpu(server, url), time.process_time()
+        cpu_before, client_before = _cpu(server), time.process_time()
         runs.append(asyncio.run(_fanout_round(base, token, bed_id, status, CLIENTS)))
-        # CPU for the whole round: the server's (and database's) for 50 streams and 51
-        # boards, and this load client's own, which shares the same cores
-        runs[-1]["server_cpu_ms"] = round((_cpu(server, url) - cpu_before) * 1000, 1)
+        # CPU for the whole round: the server's for 50 streams and 51 boards, and this load
+        # client's own, which shares the same cores
+        runs[-1]["server_cpu_ms"] = round((_cpu(server) - cpu_before) * 1000, 1)
         runs[-1]["client_cpu_ms"] = round((time.process_time() - client_before) * 1000, 1)
         time.sleep(0.5)
         print(f"  fan-out round {index + 1}: {runs[-1]}")
@@ -206,8 +207,8 @@ def main() -> None:
         token = _token(engine)
         section: dict[str, Any] = {"load_average_before": os.getloadavg()}
         with serving(Server(url)) as server:
-            section["pages"] = page_timings(server, url, token, args.requests)
-            section["fanout"] = fanout(server, url, token, engine, args.rounds)
+            section["pages"] = page_timings(server, token, args.requests)
+            section["fanout"] = fanout(server, token, engine, args.rounds)
         section["load_average_after"] = os.getloadavg()
         result[name] = section
         engine.dispose()
