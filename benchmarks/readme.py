@@ -255,8 +255,8 @@ def board_section() -> str:
         f"a real server process (one uvicorn worker), measured by `benchmarks/board.py` on "
         f"{_machine(result)}; 1-minute load average before each run: {', '.join(loads)}:",
         "",
-        "| page | SQLite p50 / p95 ms | PostgreSQL p50 / p95 ms | server CPU ms per request "
-        "(SQLite / PostgreSQL) | size KiB | target |",
+        "| page | SQLite p50 / p95 ms | PostgreSQL p50 / p95 ms | app process CPU ms per "
+        "request, SQLite / PostgreSQL (PostgreSQL's own not counted) | size KiB | target |",
         "|---|---|---|---|---|---|",
     ]
     for name in ("board_page", "board_fragment", "board_filtered", "board_other_place", "reports"):
@@ -288,8 +288,8 @@ def board_section() -> str:
         lines.append(
             f"| a bed status change reaching {rounds[0]['clients']} open boards "
             f"({len(rounds)} rounds): all events worst / all new boards median, ms | {cells} | "
-            f"{cpu:g} per round ({name}) | | ≤ {targets['fanout_ms']} ms; every board right: "
-            f"{'yes' if fan['every_board_right'] else 'NO'} |"
+            f"{cpu:g} app CPU per round ({name}) | | ≤ {targets['fanout_ms']} ms; every board "
+            f"right: {'yes' if fan['every_board_right'] else 'NO'} |"
         )
     return "\n".join(lines)
 
