@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,61 @@ def soak_section() -> str:
     )
 
 
+def board_section() -> str:
+    result = _load("board")
+    if result is None:
+        return "_not measured yet: run `python -m benchmarks.board`_"
+    targets = result["targets"]
+    sqlite, postgres = result.get("sqlite", {}), result.get("postgresql", {})
+    loads = [
+        f"{name} {section['load_average_before'][0]:.1f}"
+        for name, section in (("SQLite", sqlite), ("PostgreSQL", postgres))
+        if section.get("load_average_before")
+    ]
+    lines = [
+        f"The bed board on the national demo (2,510 locations, 122,094 beds), over HTTP against "
+        f"a real server process (one uvicorn worker), measured by `benchmarks/board.py` on "
+        f"{_machine(result)}; 1-minute load average before each run: {', '.join(loads)}:",
+        "",
+        "| page | SQLite p50 / p95 ms | PostgreSQL p50 / p95 ms | app process CPU ms per "
+        "request, SQLite / PostgreSQL (PostgreSQL's own not counted) | size KiB | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in ("board_page", "board_fragment", "board_filtered", "board_other_place", "reports"):
+        row = [section.get("pages", {}).get(name) for section in (sqlite, postgres)]
+        known = next((r for r in row if r), None)
+        if known is None:
+            continue
+        cells = [f"{r['p50_ms']} / {r['p95_ms']}" if r else "-" for r in row]
+        target = (
+            f"≤ {targets['reports_ms']} ms"
+            if name == "reports"
+            else f"≤ {targets['board_ms']} ms, ≤ {targets['board_kib']} KiB"
+        )
+        size = max(r["kib"] for r in row if r)
+        cpu = " / ".join(str(r.get("cpu_ms_per_request", "-")) if r else "-" for r in row)
+        lines.append(f"| `{known['path']}` | {cells[0]} | {cells[1]} | {cpu} | {size} | {target} |")
+    for name, section in (("SQLite", sqlite), ("PostgreSQL", postgres)):
+        fan = section.get("fanout")
+        if not fan:
+            continue
+        rounds = fan["rounds"]
+        boards = sorted(run["all_boards_ms"] for run in rounds)
+        figure = (
+            f"{fan['worst_all_events_ms']} / {boards[len(boards) // 2]} (worst "
+            f"{fan['worst_all_boards_ms']})"
+        )
+        cells = f"{figure} | -" if name == "SQLite" else f"- | {figure}"
+        cpu = statistics.median(run.get("server_cpu_ms", 0) for run in rounds)
+        lines.append(
+            f"| a bed status change reaching {rounds[0]['clients']} open boards "
+            f"({len(rounds)} rounds): all events worst / all new boards median, ms | {cells} | "
+            f"{cpu:g} app CPU per round ({name}) | | ≤ {targets['fanout_ms']} ms; every board "
+            f"right: {'yes' if fan['every_board_right'] else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
 def replace(text: str, name: str, body: str) -> str:
     pattern = re.compile(rf"(<!-- {name} -->\n).*?(\n<!-- /{name} -->)", re.DOTALL)
     if not pattern.search(text):
@@ -248,6 +304,7 @@ def replace(text: str, name: str, body: str) -> str:
 def main() -> None:
     text = README.read_text()
     text = replace(text, "beds", beds_section())
+    text = replace(text, "board", board_section())
     text = replace(text, "night", night_section())
     text = replace(text, "heartbeats", heartbeats_section())
     text = replace(text, "soak", soak_section())

@@ -21,6 +21,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -60,11 +61,13 @@ class Broker:
         self._subscribers: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[Event], str]] = []
         # Tags this broker's events on the wire, so they are not delivered to it a second time.
         self.origin = uuid.uuid4().hex
+        self._last_published: dict[str, float] = {}
 
     def publish(self, event: Event) -> None:
         """Safe to call from any thread; never blocks the action that publishes."""
         with self._lock:
             subscribers = list(self._subscribers)
+            self._last_published[event.topic] = time.monotonic()
         for loop, queue, topic in subscribers:
             if topic == event.topic and not loop.is_closed():
                 loop.call_soon_threadsafe(_offer, queue, event)
@@ -80,6 +83,12 @@ class Broker:
         finally:
             with self._lock:
                 self._subscribers.remove(entry)
+
+    def last_published(self, topic: str) -> float:
+        """When (``time.monotonic``) an event of ``topic`` last passed, from this process or
+        another; 0 if none has. A read made after that moment has seen its change."""
+        with self._lock:
+            return self._last_published.get(topic, 0.0)
 
     def subscriber_count(self) -> int:
         with self._lock:

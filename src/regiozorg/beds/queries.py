@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from regiozorg.beds import board as beds_board
 from regiozorg.beds import rules
 from regiozorg.beds.models import AcceptanceRule, Bed, BedAssignment, BedCareType, BedRequest
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
@@ -514,7 +515,8 @@ class PlacementWeek:
 class Report:
     placement: list[PlacementWeek]
     not_placed: list[tuple[str, str, int]]  # status, reason, count
-    occupancy: list[tuple[str, int, int]]  # care type, occupied, total
+    occupancy: list[tuple[str, int, int]]  # care type, occupied, total; a bed in each of its types
+    all_beds: tuple[int, int]  # occupied (or held), total: each bed once
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -524,6 +526,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def report(session: Session, settings: Settings) -> Report:
+    """Time to placement, requests not placed and why, and bed occupancy."""
     grouped: dict[tuple[str, str], list[float]] = defaultdict(list)
     for care, created, placed in session.execute(
         select(BedRequest.care_type, BedRequest.created_at, BedRequest.placed_at).where(
@@ -559,9 +562,12 @@ def report(session: Session, settings: Settings) -> Report:
             .order_by(func.count().desc())
         )
     ]
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for line in board(session, settings):
-        totals[line.care_type][0] += line.occupied + line.held
-        totals[line.care_type][1] += line.free + line.held + line.occupied + line.other
-    occupancy = [(care, pair[0], pair[1]) for care, pair in sorted(totals.items())]
-    return Report(placement, not_placed, occupancy)
+    # Each bed once for the whole; per care type apart, where a bed serving three care types
+    # counts in all three (so those rows add up to more than the whole).
+    everything = beds_board.total(site.counts for site in beds_board.sites(session))
+    occupancy = [
+        (care, counts.held + counts.occupied, counts.total)
+        for care, counts in beds_board.by_care_type(session).get(None, [])
+    ]
+    whole = (everything.held + everything.occupied, everything.total)
+    return Report(placement, not_placed, occupancy, whole)

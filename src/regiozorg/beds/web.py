@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
-from regiozorg.beds import actions, explain, offers, queries, worklist
+from regiozorg.beds import actions, board, explain, offers, queries, worklist
 from regiozorg.beds.rules import (
     CAPABILITIES,
     BedStatus,
@@ -89,41 +90,76 @@ def _can(actor: Actor, permission: Permission) -> bool:
 
 
 def _board_context(
-    session: Session, settings: Settings, care_type: str, capability: str
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    filters: dict[str, str],
 ) -> dict[str, Any]:
-    chosen_type = CareType(care_type) if care_type in CareType.__members__ else None
-    chosen_capability = capability if capability in CAPABILITIES else None
-    lines = queries.board(session, settings, care_type=chosen_type, capability=chosen_capability)
-    query = "&".join(
-        f"{name}={value}"
-        for name, value in (("care_type", chosen_type), ("capability", chosen_capability))
-        if value
+    """The board for ``filters`` as the page sends them (unknown values are ignored)."""
+    care_type, capability = filters.get("care_type", ""), filters.get("capability", "")
+    try:
+        region_id = UUID(filters.get("region", "")) if filters.get("region") else None
+    except ValueError:
+        region_id = None
+    page = filters.get("page", "")
+    chosen = board.BoardFilter(
+        care_type=CareType(care_type) if care_type in CareType.__members__ else None,
+        capability=capability if capability in CAPABILITIES else None,
+        region_id=region_id,
+        place=filters.get("place") or None,
+        free_only=filters.get("free") == "1",
+        page=int(page) if page.isdigit() else 1,
     )
+    view = board.board(
+        session,
+        chosen=chosen,
+        organisation_ids=actor.organisation_ids(),
+        stale_hours=settings.bed_stale_hours,
+    )
+    kept = {
+        "care_type": chosen.care_type or "",
+        "capability": chosen.capability or "",
+        "region": str(region_id) if region_id else "",
+        "place": chosen.place or "",
+        "free": "1" if chosen.free_only else "",
+        "page": str(view.page) if view.page > 1 else "",
+        "own": filters.get("own", ""),
+    }
+
+    def link(**changes: str) -> str:
+        """This board with some filters changed (a new place or region starts at page 1)."""
+        values = kept | ({"page": ""} if "page" not in changes else {}) | changes
+        return urlencode({name: value for name, value in values.items() if value})
+
     return {
-        "lines": lines,
-        "totals": [sum(getattr(line, n) for line in lines) for n in ("free", "held", "occupied")],
-        "care_type": chosen_type or "",
-        "capability": chosen_capability or "",
-        "board_query": query,
+        "view": view,
+        "totals": [view.totals.free, view.totals.held, view.totals.occupied],
+        "filters": kept,
+        "board_query": link(page=kept["page"]),
+        "link": link,
         "when": _when,
     }
 
 
+def _board_filters(request: Request) -> dict[str, str]:
+    names = ("care_type", "capability", "region", "place", "free", "page", "own")
+    return {name: request.query_params.get(name, "")[:80] for name in names}
+
+
 @router.get("/beds")
 def board_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: CurrentActor,
-    care_type: str = "",
-    capability: str = "",
+    request: Request, session: SessionDep, settings: SettingsDep, actor: CurrentActor
 ) -> Response:
+    """Filters: care_type, capability, region (another than the reader's own), place (a
+    town of the region), free=1 (only locations with a free bed), page, own (which of the
+    reader's own locations shows its beds to update)."""
     ensure_allowed(actor, Permission.BEDS_VIEW)
-    context = _board_context(session, settings, care_type, capability)
+    context = _board_context(session, settings, actor, _board_filters(request))
     own = offers.own_beds(session, scope(actor, Permission.BEDS_PROVIDE) or ())
     context |= {
         "own_beds": own,
         "undos": offers.undoable_changes(session, [bed.id for bed in own]),
+        "own_location": context["filters"]["own"],
         "care_types": list(CareType),
         "capabilities": CAPABILITIES,
         "bed_codes": list(BedStatus),
@@ -133,16 +169,11 @@ def board_page(
 
 @router.get("/beds/board")
 def board_fragment(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: CurrentActor,
-    care_type: str = "",
-    capability: str = "",
+    request: Request, session: SessionDep, settings: SettingsDep, actor: CurrentActor
 ) -> Response:
     """The counts alone, re-fetched by the board page on every bed event."""
     ensure_allowed(actor, Permission.BEDS_VIEW)
-    context = _board_context(session, settings, care_type, capability)
+    context = _board_context(session, settings, actor, _board_filters(request))
     return render(request, "beds/_board.html", context)
 
 
