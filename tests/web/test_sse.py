@@ -64,6 +64,27 @@ def test_the_stream_hears_only_its_own_topic() -> None:
     assert events.BROKER.subscriber_count() == 0
 
 
+def test_the_stream_ends_within_a_poll_once_the_server_stops() -> None:
+    class Connected:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    stopping = False
+
+    async def drain() -> float:
+        stream = sse.event_stream(Connected(), intake.NIGHT, poll=0.05, stopping=lambda: stopping)
+        assert (await anext(stream)).startswith("retry:")
+        asked = time.monotonic()
+        nonlocal stopping
+        stopping = True
+        async for _ in stream:
+            pass
+        return time.monotonic() - asked
+
+    assert asyncio.run(asyncio.wait_for(drain(), 5)) < 0.5
+    assert events.BROKER.subscriber_count() == 0
+
+
 # --- a stream lives no longer than its sign-in -----------------------------------------------
 
 
