@@ -64,6 +64,10 @@ class ServedApp:
         self.thread: threading.Thread | None = None
 
     @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    @property
     def address(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
@@ -97,7 +101,7 @@ def serving(url: str, engine: Engine, port: int | None = None) -> Iterator[Serve
     try:
         yield app
     finally:
-        if app.thread is not None and app.thread.is_alive():
+        if app.running:
             app.stop()
         engine.dispose()
 

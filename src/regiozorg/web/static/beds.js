@@ -1,32 +1,21 @@
-// The bed screens: live updates over server-sent events, and the report charts.
+// The bed screens: live updates (live.js), and the report charts.
 // No inline scripts (the CSP is default-src 'self'): everything starts from here.
 (function () {
   "use strict";
 
   var EVENT_KINDS = ["bed.held", "bed.decided", "bed.status", "bed.released", "request.changed"];
 
-  // Every part marked data-beds-live re-fetches itself (its hx-get) after a "beds" event.
-  // Events often come in bursts (a hold changes a bed and a request): refresh once per burst.
+  // Every part marked data-beds-live re-fetches itself (its hx-get) after a "beds" event and
+  // after every (re)connect (live.js). Events often come in bursts (a hold changes a bed and a
+  // request): refresh once per burst.
   function startLiveUpdates() {
-    if (!window.EventSource || !window.htmx || !document.querySelector("[data-beds-live]")) {
-      return;
-    }
-    var source = new EventSource("/beds/events");
-    var timer = null;
-    function refresh() {
-      timer = null;
-      document.querySelectorAll("[data-beds-live]").forEach(function (part) {
-        window.htmx.trigger(part, "beds-changed");
-      });
-    }
-    EVENT_KINDS.forEach(function (kind) {
-      source.addEventListener(kind, function () {
-        if (timer === null) {
-          timer = window.setTimeout(refresh, 200);
-        }
-      });
+    window.regiozorgLive.connect({
+      url: "/beds/events",
+      events: EVENT_KINDS,
+      parts: "[data-beds-live]",
+      trigger: "beds-changed",
+      delay: 200
     });
-    window.addEventListener("pagehide", function () { source.close(); });
   }
 
   function readJson(id) {

@@ -1,0 +1,155 @@
+"""The night console never goes silently stale, in real headless Chromium at phone and desk
+size: when the server stops, the desk sees (and hears) at once that the list is no longer
+updated; when the server is back on the same port the console reconnects within 10 s and shows
+the alarm that came in meanwhile; and the waiting time ticks on by itself, from the server's
+clock, with the norm it is held to."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy.orm import Session
+
+from regiozorg.clock import utcnow
+from regiozorg.night import intake
+from regiozorg.night.models import Incident
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServedApp, demo_database, serving
+from tests.cast import PASSWORD
+from tests.night_cast import DESK, PLATFORM, actor_of, alarm
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height": 900}}
+LOST = "Verbinding verbroken — lijst wordt niet bijgewerkt"
+# Counts the tones the page plays: headless Chromium has no speaker to listen to.
+COUNT_TONES = """
+window.__tones = [];
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) {
+  window.__tones.push(this.frequency.value);
+  return start.apply(this, args);
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    url, engine = demo_database(tmp_path_factory.mktemp("live-browser"))
+    with serving(url, engine) as served_app:
+        yield served_app
+
+
+@pytest.fixture(autouse=True)
+def running(app: ServedApp) -> None:
+    """Each test begins with the server up, whatever the one before left."""
+    if not app.running:
+        app.start()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _console(browser: Browser, app: ServedApp, size: str, *, clock_ahead: float = 0) -> Page:
+    context = browser.new_context(locale="nl-NL", viewport=SIZES[size])  # type: ignore[arg-type]
+    context.add_init_script(COUNT_TONES)
+    page = context.new_page()
+    if clock_ahead:  # the desk computer's clock is wrong
+        page.clock.install(time=time.time() + clock_ahead)
+    page.goto(f"{app.address}/login")
+    page.get_by_label("E-mailadres").fill(DESK)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("Wachtwoord").press("Enter")
+    page.wait_for_url(re.compile(r"/(night)?$"))
+    page.goto(f"{app.address}/night")
+    page.wait_for_function("() => document.body.dataset.live === 'open'")
+    return page
+
+
+def _post_alarm(app: ServedApp, reference: str, device: str) -> UUID:
+    """An alarm straight through the intake action, as the alarm platform's post would."""
+    with Session(app.engine) as session:
+        received = intake.receive_alarm(
+            session, actor_of(session, PLATFORM), message=alarm(reference, device=device)
+        )
+    return received.incident_id
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_the_console_says_at_once_when_its_line_is_lost_and_misses_nothing_after_a_restart(
+    app: ServedApp, browser: Browser, size: str
+) -> None:
+    desk = _console(browser, app, size)
+    desk.locator("#sound-toggle").click()
+    banner = desk.locator("#live-lost")
+    claim = desk.get_by_text("De lijst werkt zichzelf bij.")
+    expect(banner).to_be_hidden()
+    expect(claim).to_be_visible()
+
+    took = app.stop()
+    assert took < 2.5, f"the server took {took:.1f} s to stop with a console open"
+
+    # at once: a red alert says so, the claim that the list updates itself is gone, a tone
+    expect(banner).to_be_visible(timeout=2000)
+    expect(banner).to_have_text(LOST)
+    expect(banner).to_have_attribute("role", "alert")
+    expect(claim).to_be_hidden()
+    desk.wait_for_function("() => window.__tones.includes(220)", timeout=2000)
+
+    # an alarm comes in while the server is down, another one just after it is back
+    during = _post_alarm(app, f"GAP-{size}", device="D002" if size == "phone" else "D003")
+    assert not desk.locator(f"#incident-{during}").count()
+    app.start()
+    back = time.monotonic()
+    after = _post_alarm(app, f"BACK-{size}", device="D004" if size == "phone" else "D005")
+
+    expect(banner).to_be_hidden(timeout=10_000)
+    assert time.monotonic() - back < 10
+    for incident_id in (during, after):
+        row = desk.locator(f"#incident-{incident_id}")
+        expect(row).to_be_visible(timeout=5000)
+        expect(row.get_by_role("link")).to_have_attribute("href", f"/night/incidents/{incident_id}")
+    expect(claim).to_be_visible()
+    desk.context.close()
+
+
+def _seconds(text: str) -> int:
+    minutes, seconds = text.split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_the_waiting_time_and_its_norm_tick_without_any_event(
+    app: ServedApp, browser: Browser, size: str
+) -> None:
+    incident_id = _post_alarm(app, f"TICK-{size}", device="D006" if size == "phone" else "D007")
+    with Session(app.engine) as session:  # it came in 55 s ago; no event says so
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        incident.received_at = utcnow() - timedelta(seconds=55)
+        session.commit()
+
+    # the desk computer's clock is two hours ahead: the ages count on the server's clock
+    desk = _console(browser, app, size, clock_ahead=2 * 3600)
+    wait = desk.locator(f"#incident-{incident_id} [data-since]")
+    first = _seconds(wait.locator("[data-age]").inner_text())
+    assert 55 <= first < 60
+    expect(wait).to_have_class(re.compile(r"\bnorm-near\b"))
+    expect(wait.locator("[data-norm-text]")).to_have_text("norm 1:00")
+
+    # no event, no reload: it passes the answer norm of 60 s by itself
+    expect(wait).to_have_class(re.compile(r"\bnorm-over\b"), timeout=8000)
+    expect(wait.locator("[data-norm-text]")).to_have_text("norm 1:00 voorbij")
+    later = _seconds(wait.locator("[data-age]").inner_text())
+    assert 60 <= later < 70
+    desk.context.close()
