@@ -218,3 +218,18 @@ def test_every_live_page_shows_a_lost_line_and_reloads_its_state_when_back(
     # back on the line, the page read its live part again: what changed meanwhile shows
     page.wait_for_function("() => window.__reloads >= 1", timeout=5000)
     page.context.close()
+
+
+def test_a_phone_that_loses_its_network_says_so_and_catches_up_when_back(
+    app: ServedApp, browser: Browser
+) -> None:
+    desk = _console(browser, app, "phone")
+    banner = desk.locator("#live-lost")
+    desk.context.set_offline(True)
+    expect(banner).to_be_visible(timeout=2000)
+    expect(banner).to_have_text(LOST)
+    missed = _post_alarm(app, "OFFLINE", device="D009")
+    desk.context.set_offline(False)
+    expect(banner).to_be_hidden(timeout=10_000)
+    expect(desk.locator(f"#incident-{missed}")).to_be_visible(timeout=5000)
+    desk.context.close()

@@ -62,10 +62,20 @@ async def event_stream(
     keepalive: float = KEEPALIVE_SECONDS,
     poll: float = 1.0,
     stopping: Callable[[], bool] = _never,
+    heartbeat: bool = False,
 ) -> AsyncGenerator[str]:
     """Every event of ``topic`` as a server-sent event, a comment now and then so proxies keep
     the line open, until the client goes away or ``stopping()`` says the server stops (noticed
-    within ``poll`` seconds). The browser hears the end at once and reconnects (live.js)."""
+    within ``poll`` seconds). The browser hears the end at once and reconnects (live.js).
+
+    With ``heartbeat`` the comment also carries a ``keepalive`` event with the interval in
+    seconds: a page cannot see comments, and a line that died without a word (a phone that
+    lost its network, a proxy that hung) is noticed only by what stops arriving."""
+    quiet_chunk = (
+        f": keep-alive\nevent: keepalive\ndata: {keepalive:g}\n\n"
+        if heartbeat
+        else ": keep-alive\n\n"
+    )
     # an async generator underneath: closing it unsubscribes at once
     subscription = cast("AsyncGenerator[events.Event]", events.BROKER.subscribe(topic))
     pending: asyncio.Future[events.Event] = asyncio.ensure_future(anext(subscription))
@@ -79,7 +89,7 @@ async def event_stream(
                 quiet += poll
                 if quiet >= keepalive:
                     quiet = 0.0
-                    yield ": keep-alive\n\n"
+                    yield quiet_chunk
                 continue
             yield pending.result().sse()
             pending = asyncio.ensure_future(anext(subscription))
@@ -138,11 +148,18 @@ def signed_in_connection(request: Request, *, recheck: float | None = None) -> S
     )
 
 
-def stream_response(request: Request, topic: str) -> StreamingResponse:
+def stream_response(request: Request, topic: str, *, heartbeat: bool = True) -> StreamingResponse:
     """The stream as a response no cache or buffering proxy (nginx) holds back, ending with the
-    sign-in it was opened with or when the server stops."""
+    sign-in it was opened with or when the server stops. Pages want the ``heartbeat``; the API
+    keeps to its documented comments."""
+    stream = event_stream(
+        signed_in_connection(request),
+        topic,
+        stopping=_stopping(request.app),
+        heartbeat=heartbeat,
+    )
     return StreamingResponse(
-        event_stream(signed_in_connection(request), topic, stopping=_stopping(request.app)),
+        stream,
         media_type=MEDIA_TYPE,
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

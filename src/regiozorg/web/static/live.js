@@ -33,6 +33,11 @@
   var MAX_BACKOFF_MS = 5000; // the page is back within ~5 s of the server's return
   var FIRST_BACKOFF_MS = 500;
   var LOST_REMINDER_MS = 30000; // the lost tone again while the line stays down
+  // The server's keepalive events (web/sse.py) say how often they come; a line silent for two
+  // of them and a margin died without a word (a phone off its network, a proxy that hung).
+  var DEFAULT_KEEPALIVE_S = 15;
+  var SILENCE_MARGIN_MS = 5000;
+  var CONNECT_TIMEOUT_MS = 10000; // a reconnection that neither opens nor fails: try again
 
   // --- sound: browsers keep audio silent until a click, so a page's button enables it -------
 
@@ -167,6 +172,8 @@
     var retry = null;
     var burst = null;
     var leaving = false;
+    var heard = Date.now();
+    var keepalive = DEFAULT_KEEPALIVE_S;
 
     function refresh() {
       burst = null;
@@ -178,6 +185,7 @@
     }
 
     function changed() {
+      heard = Date.now();
       if (burst === null) {
         burst = window.setTimeout(refresh, options.delay || 150);
       }
@@ -185,11 +193,17 @@
 
     function open() {
       retry = null;
+      heard = Date.now();
       source = new EventSource(options.url);
       (options.events || []).forEach(function (kind) {
         source.addEventListener(kind, changed);
       });
+      source.addEventListener("keepalive", function (event) {
+        heard = Date.now();
+        keepalive = parseFloat(event.data) || DEFAULT_KEEPALIVE_S;
+      });
       source.addEventListener("open", function () {
+        heard = Date.now();
         attempt = 0;
         showBack();
         // What changed while the line was down (or before it first opened) sent no event
@@ -199,14 +213,28 @@
       });
       // The browser would retry by itself, at its own pace and not after every kind of
       // failure: close, say so at once, and retry on our own short backoff.
-      source.addEventListener("error", function () {
-        if (leaving) {
-          return;
-        }
-        source.close();
-        showLost();
-        schedule();
-      });
+      source.addEventListener("error", lose);
+    }
+
+    function lose() {
+      if (leaving || retry !== null) {
+        return;
+      }
+      source.close();
+      showLost();
+      schedule();
+    }
+
+    function watch() {
+      if (!source || retry !== null) {
+        return;
+      }
+      var silent = Date.now() - heard;
+      var open = source.readyState === EventSource.OPEN;
+      if ((open && silent > keepalive * 2000 + SILENCE_MARGIN_MS) ||
+          (!open && silent > CONNECT_TIMEOUT_MS)) {
+        lose();
+      }
     }
 
     function schedule() {
@@ -238,6 +266,8 @@
       }
     });
     window.addEventListener("online", reconnectNow);
+    window.addEventListener("offline", lose);
+    window.setInterval(watch, 1000);
     open();
     return {
       close: function () {
