@@ -40,6 +40,7 @@ from regiozorg.night.setup_web import router as night_setup_router
 from regiozorg.night.web import router as night_router
 from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
+from regiozorg.web.favicon import router as favicon_router
 from regiozorg.web.i18n import translate
 from regiozorg.web.input import CleanInput
 from regiozorg.web.openapi import document_refusals
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(night_setup_router)
     app.include_router(audit_router)
     app.include_router(vendor_router)
+    app.include_router(favicon_router)
 
     @app.get("/api/v1/health", tags=["system"])
     def health() -> JSONResponse:

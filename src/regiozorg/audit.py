@@ -8,16 +8,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Integer, String, Table, Uuid, insert, or_, select
+from sqlalchemy import BigInteger, Integer, String, Table, Uuid, func, insert, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql import Select
 
 from regiozorg import csv_export
-from regiozorg.auth import AccessDeniedError, Actor, Permission, ensure_allowed, scope
+from regiozorg.auth import (
+    AccessDeniedError,
+    Actor,
+    Decision,
+    Permission,
+    decide,
+    ensure_allowed,
+    scope,
+)
 from regiozorg.clock import local, utcnow
 from regiozorg.db import Base, UTCDateTime, unit_of_work
+from regiozorg.network.models import Client
 
 
 class Outcome(StrEnum):
@@ -117,6 +127,7 @@ class AuditRow:
     user_email: str
     organisation_id: UUID | None
     client_id: UUID | None
+    client_organisation_id: UUID | None
     action: str
     object_type: str | None
     object_id: str | None
@@ -126,10 +137,41 @@ class AuditRow:
     detail: str | None
 
 
-def entries_for(actor: Actor, session: Session, *, limit: int = 500) -> Sequence[AuditRow]:
-    """The entries ``actor`` may see: all for the network admin; for an organisation admin,
-    those about the organisation's own clients and those its own people wrote."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the reader narrowed the trail to; a field left empty narrows nothing."""
+
+    person: str = ""  # part of the e-mail address of who acted
+    client_ids: frozenset[UUID] | None = None  # None: any; empty: no client was found
+    action: str = ""  # an action code, or its first parts ("beds", "beds.request")
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+
+    def used(self) -> list[str]:
+        """The names of the fields in use, for the audit row of the reading."""
+        return [
+            name
+            for name, value in (
+                ("person", self.person),
+                ("client", self.client_ids is not None),
+                ("action", self.action),
+                ("since", self.since),
+                ("until", self.until),
+            )
+            if value
+        ]
+
+
+NO_FILTER = AuditFilter()
+
+
+def entries_for(
+    actor: Actor, session: Session, *, limit: int = 500, where: AuditFilter = NO_FILTER
+) -> Sequence[AuditRow]:
+    """The entries ``actor`` may see, newest first: all for the network admin; for an
+    organisation admin, those about the organisation's own clients and those its own people
+    wrote; narrowed by ``where``."""
+    query = _narrowed(select(AuditEntry), where).order_by(AuditEntry.id.desc()).limit(limit)
     organisations = scope(actor, Permission.AUDIT_VIEW)
     if organisations is not None:
         query = query.where(
@@ -141,6 +183,86 @@ def entries_for(actor: Actor, session: Session, *, limit: int = 500) -> Sequence
     return [_row(entry) for entry in session.scalars(query)]
 
 
+def _narrowed(query: Select[Any], where: AuditFilter) -> Select[Any]:
+    if where.person:
+        query = query.where(
+            func.lower(AuditEntry.user_email).contains(where.person.lower(), autoescape=True)
+        )
+    if where.client_ids is not None:
+        query = query.where(AuditEntry.client_id.in_(where.client_ids))
+    if where.action:
+        query = query.where(
+            or_(
+                AuditEntry.action == where.action,
+                AuditEntry.action.startswith(f"{where.action}.", autoescape=True),
+            )
+        )
+    if where.since is not None:
+        query = query.where(AuditEntry.at >= where.since)
+    if where.until is not None:
+        query = query.where(AuditEntry.at < where.until)
+    return query
+
+
+# --- clients on the page: by number and name, to those who may see them ----------------------
+
+CLIENT_SEARCH_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ClientName:
+    client_number: str
+    name: str
+
+
+def readable_clients(
+    session: Session, actor: Actor, rows: Iterable[AuditRow]
+) -> dict[UUID, ClientName]:
+    """Number and name of the clients in ``rows`` that ``actor`` may read (``auth.decide`` on
+    ``clients.read`` in the client's organisation); the rest stay an anonymous reference.
+    Reads the network's ``clients`` table."""
+    wanted = {
+        row.client_id
+        for row in rows
+        if row.client_id is not None
+        and row.client_organisation_id is not None
+        and decide(actor, Permission.CLIENTS_READ, row.client_organisation_id) is Decision.ALLOW
+    }
+    if not wanted:
+        return {}
+    found = session.execute(
+        select(Client.id, Client.client_number, Client.name).where(Client.id.in_(wanted))
+    )
+    return {client_id: ClientName(number, name) for client_id, number, name in found}
+
+
+def clients_matching(session: Session, actor: Actor, text: str) -> frozenset[UUID]:
+    """The clients a reader means by ``text`` in the client filter: a client number or part
+    of a name among the clients they may read, or a client reference (an id from the CSV
+    export). Reads the network's ``clients`` table."""
+    text = text.strip()
+    try:
+        return frozenset({UUID(text)})
+    except ValueError:
+        pass
+    organisations = scope(actor, Permission.CLIENTS_READ)
+    if organisations is not None and not organisations:
+        return frozenset()
+    query = (
+        select(Client.id)
+        .where(
+            or_(
+                Client.client_number == text,
+                func.lower(Client.name).contains(text.lower(), autoescape=True),
+            )
+        )
+        .limit(CLIENT_SEARCH_LIMIT)
+    )
+    if organisations is not None:
+        query = query.where(Client.organisation_id.in_(organisations))
+    return frozenset(session.scalars(query))
+
+
 def _row(entry: AuditEntry) -> AuditRow:
     return AuditRow(
         id=entry.id,
@@ -148,6 +270,7 @@ def _row(entry: AuditEntry) -> AuditRow:
         user_email=entry.user_email,
         organisation_id=entry.organisation_id,
         client_id=entry.client_id,
+        client_organisation_id=entry.client_organisation_id,
         action=entry.action,
         object_type=entry.object_type,
         object_id=entry.object_id,
@@ -164,6 +287,7 @@ CSV_COLUMNS = (
     "user_email",
     "organisation_id",
     "client_id",
+    "client_organisation_id",
     "action",
     "object_type",
     "object_id",
@@ -190,24 +314,31 @@ PAGE_LIMIT = 300
 EXPORT_LIMIT = 100_000
 
 
-def view(session: Session, actor: Actor, *, limit: int = PAGE_LIMIT) -> Sequence[AuditRow]:
+def view(
+    session: Session, actor: Actor, *, limit: int = PAGE_LIMIT, where: AuditFilter = NO_FILTER
+) -> Sequence[AuditRow]:
     """The entries for the audit page; the reading is recorded in the same transaction."""
-    return _read_recorded(session, actor, "audit.view", limit)
+    return _read_recorded(session, actor, "audit.view", limit, where)
 
 
-def export(session: Session, actor: Actor, *, limit: int = EXPORT_LIMIT) -> Sequence[AuditRow]:
+def export(
+    session: Session, actor: Actor, *, limit: int = EXPORT_LIMIT, where: AuditFilter = NO_FILTER
+) -> Sequence[AuditRow]:
     """The entries for the CSV export; the export is recorded in the same transaction."""
-    return _read_recorded(session, actor, "audit.export", limit)
+    return _read_recorded(session, actor, "audit.export", limit, where)
 
 
-def _read_recorded(session: Session, actor: Actor, action: str, limit: int) -> Sequence[AuditRow]:
+def _read_recorded(
+    session: Session, actor: Actor, action: str, limit: int, where: AuditFilter
+) -> Sequence[AuditRow]:
     """Who looked at the trail is a question the trail has to answer too (who learned which
-    clients were read by whom). The row says which part was read and how many entries: the
-    scope, never their content."""
+    clients were read by whom). The row says which part was read, how it was narrowed and
+    how many entries: the scope, never their content."""
     with unit_of_work(session):
         ensure_allowed(actor, Permission.AUDIT_VIEW)
-        rows = entries_for(actor, session, limit=limit)
+        rows = entries_for(actor, session, limit=limit, where=where)
         organisations = scope(actor, Permission.AUDIT_VIEW)
         part = "all" if organisations is None else f"{len(organisations)} organisation(s)"
-        record(session, actor, action, detail=f"{len(rows)} entries; scope {part}")
+        narrowed = f"; filtered by {', '.join(where.used())}" if where.used() else ""
+        record(session, actor, action, detail=f"{len(rows)} entries; scope {part}{narrowed}")
         return rows

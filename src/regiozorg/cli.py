@@ -60,16 +60,24 @@ def db_upgrade() -> None:
     console.print("database up to date" + (f"; rights of {app_role} granted" if app_role else ""))
 
 
+SERVE_HOST = "127.0.0.1"
+SERVE_PORT = 8000
+
+
+def _address(host: str, port: int) -> str:
+    return f"http://{host}:{port}/"
+
+
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = SERVE_HOST,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = SERVE_PORT,
 ) -> None:
     """Run the web app."""
     from regiozorg.app import create_app  # noqa: PLC0415 - only the server needs it
     from regiozorg.web.serving import Server  # noqa: PLC0415
 
-    console.print(f"regiozorg on http://{'localhost' if host == '127.0.0.1' else host}:{port}/")
+    console.print(f"regiozorg on {_address(host, port)}")
     Server(create_app(), host=host, port=port, proxy_headers=False, log_level="info").run()
 
 
@@ -89,13 +97,30 @@ def demo(
         summary = demo_region.seed(session, scale=scale, seed_value=seed, progress=step)
     if not summary.created:
         console.print("a region exists already: demo data left as it was")
-        return
-    console.print(
-        f"demo region: {summary.organisations} organisations, {summary.locations} locations, "
-        f"{summary.units} units, {summary.beds} beds, {summary.staff} staff, "
-        f"{summary.clients} clients ({summary.night_clients} in the night service); "
-        f"logins *@{demo_region.DEMO_DOMAIN}, password {demo_region.DEMO_PASSWORD}"
+    else:
+        console.print(
+            f"demo region: {summary.organisations} organisations, {summary.locations} "
+            f"locations, {summary.units} units, {summary.beds} beds, {summary.staff} staff, "
+            f"{summary.clients} clients ({summary.night_clients} in the night service)"
+        )
+    _print_demo_logins()
+
+
+def _print_demo_logins() -> None:
+    """Where to go and who to be: the address `regiozorg serve` answers on (what `make demo`
+    starts next) and the demo logins per role (the README's table says the same)."""
+    out = Console(stderr=True, highlight=False, soft_wrap=True)
+    out.print(
+        f"\nOpen {_address(SERVE_HOST, SERVE_PORT)} once `regiozorg serve` runs "
+        f"(`make demo` starts it) and log in as one of these, "
+        f"password {demo_region.DEMO_PASSWORD}:",
+        markup=False,
     )
+    logins = demo_region.demo_logins()
+    width = max(len(login) for login, _what, _organisation in logins)
+    for login, what, organisation in logins:
+        out.print(f"  {login:<{width}}  {what}, {organisation}", markup=False)
+    out.print("(the README's 'Demo logins' table says what each one shows)", markup=False)
 
 
 def _organisation_id(session: Session, name: str) -> UUID:

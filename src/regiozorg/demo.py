@@ -33,7 +33,8 @@ from regiozorg.network.models import (
     Unit,
 )
 from regiozorg.network.rules import OrganisationKind, Profession, WardType
-from regiozorg.night.demo import seed_night
+from regiozorg.night.demo import NIGHT_ROSTER, seed_night
+from regiozorg.night.rules import DeskRole
 
 DEMO_PASSWORD = "regiozorg-demo-2026"  # noqa: S105 - demo installs only; in the README
 DEMO_DOMAIN = "demo.regiozorg.nl"
@@ -284,6 +285,32 @@ DEMO_USERS = [
 
 def demo_email(handle: str) -> str:
     return f"{handle}@{DEMO_DOMAIN}"
+
+
+ROLE_NAMES = {
+    Role.NETWORK_ADMIN: "network admin",
+    Role.ORG_ADMIN: "organisation admin",
+    Role.COORDINATOR: "bed coordinator",
+    Role.NIGHT_CARER: "night carer",
+    Role.PHYSICIAN: "physician",
+    Role.PLANNER: "planner",
+    Role.VIEWER: "viewer",
+}
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(login, role, organisation) of every demo account, for the terminal after ``demo``: the
+    night carers say where the roster puts them."""
+    places = {handle: place for handle, place, _town in NIGHT_ROSTER}
+    logins = []
+    for handle, role, organisation in DEMO_USERS:
+        what = ROLE_NAMES[role]
+        if handle in places:
+            what += " at the desk" if places[handle] is DeskRole.DESK else " (mobile)"
+        elif role is Role.NIGHT_CARER:
+            what += ", not on the roster: the alarm platform's account"
+        logins.append((demo_email(handle), what, organisation))
+    return logins
 
 
 @dataclass(frozen=True)

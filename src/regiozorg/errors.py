@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -33,3 +35,27 @@ class TooManyAttemptsError(DomainError):
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
     """Marks a Dutch message for the catalog where it is defined; translated when shown."""
     return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """A Dutch msgid with its parameters, said in the reader's language when it is shown.
+
+    A ``DomainError`` parameter may be one, or a ``Messages`` list of them, so a message built
+    from parts (every problem of an import) is translated part by part; as a string it is Dutch.
+    """
+
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.text.format(**{k: str(v) for k, v in self.params.items()})
+
+
+class Messages(tuple[Message, ...]):
+    """Messages shown one after another, each in the reader's language."""
+
+    separator = "; "
+
+    def __str__(self) -> str:
+        return self.separator.join(str(message) for message in self)

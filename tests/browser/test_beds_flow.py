@@ -65,7 +65,7 @@ def _signed_in(browser: Browser, url: str, email: str) -> tuple[Page, Page]:
     work.get_by_label("E-mailadres").fill(email)
     work.get_by_label("Wachtwoord").fill(PASSWORD)
     work.get_by_role("button", name="Inloggen").click()
-    work.wait_for_url(f"{url}/")
+    work.wait_for_url(lambda address: not address.endswith("/login"))  # landed
     board = context.new_page()
     board.goto(f"{url}/beds?care_type=ELV_LOW")
     return board, work

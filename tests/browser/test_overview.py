@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
-from tests.cast import LINDEHOF, PASSWORD, PLANNER
+from tests.cast import LINDEHOF, PASSWORD, VIEWER
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_demo_user_logs_in_and_sees_the_network_overview(server: str, tmp_path: 
         page.goto(f"{server}/")
         assert page.url.startswith(f"{server}/login")
         assert page.locator("h1").inner_text() == "Inloggen"
-        page.get_by_label("E-mailadres").fill(PLANNER)
+        page.get_by_label("E-mailadres").fill(VIEWER)
         page.get_by_label("Wachtwoord").fill(PASSWORD)
         page.get_by_role("button", name="Inloggen").click()
         page.wait_for_url(f"{server}/")

@@ -157,7 +157,7 @@ def test_import_refuses_a_file_that_is_not_utf8(database: str, tmp_path: Path) -
 
     output = refused_import(str(path))
 
-    assert "not UTF-8" in output
+    assert "geen UTF-8" in output
     assert "regel 3" in output
     assert organisation_names(database) == before
 
@@ -169,7 +169,7 @@ def test_import_refuses_deeply_nested_json_readably(database: str, tmp_path: Pat
 
     output = refused_import(str(path))
 
-    assert "nested deeper" in output
+    assert "dieper genest" in output
 
 
 def test_import_cleans_control_characters_in_a_csv(database: str, tmp_path: Path) -> None:
@@ -213,3 +213,22 @@ def test_roles_are_granted_and_taken_away_but_not_the_last_one(database: str) ->
             select(AuditEntry.action).where(AuditEntry.action.like("users.membership%"))
         ).all()
     assert sorted(actions) == ["users.membership", "users.membership.remove"]
+
+
+def test_demo_names_the_address_and_the_login_of_each_role(database: str) -> None:
+    for output in (invoke("demo"), invoke("demo")):  # also when the region was there already
+        assert "http://127.0.0.1:8000/" in output
+        assert "regiozorg-demo-2026" in output
+        lines = {line.split()[0]: line for line in output.splitlines() if "@" in line}
+        for handle, role in (
+            ("networkadmin", "network admin"),
+            ("orgadmin", "organisation admin"),
+            ("coordinator", "bed coordinator"),
+            ("nightcarer", "night carer at the desk"),
+            ("mobiel.meppel", "night carer (mobile)"),
+            ("mobiel.hoogeveen", "night carer (mobile)"),
+            ("physician", "physician"),
+            ("planner", "planner"),
+            ("viewer", "viewer"),
+        ):
+            assert role in lines[demo_email(handle)], handle

@@ -4,6 +4,7 @@ from alarm to logbook, the refusals on the way, and who sees the client's card."
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
 from uuid import UUID
@@ -454,13 +455,19 @@ def test_an_unanswered_alarm_escalates_step_by_step_and_never_twice(session: Ses
         return _escalations(session, incident_id)
 
     assert run(59) == []
-    assert run(60) == ["1:second_handler"]
-    assert len(run(61)) == 1  # a step is taken once, however often the worker runs
-    assert len(run(119)) == 1
-    steps = run(120)
-    assert len(steps) == 2
-    assert steps[1].startswith("2:location_staff:0")  # the location's staff phone
-    assert run(240)[2] == "3:phone:0522-000000"
+    # One desk carer on the demo's roster: no second handler to warn, so step 1 is recorded
+    # as skipped and step 2 (the location's own staff) is taken at once.
+    at_60 = run(60)
+    assert len(at_60) == 2
+    assert json.loads(at_60[0]) == {
+        "step": 1, "target": "second_handler", "skipped": "no_second_desk"
+    }  # fmt: skip
+    staff = json.loads(at_60[1])
+    assert staff["step"] == 2 and staff["target"] == "location_staff"
+    assert staff["phone"].startswith("0") and "skipped" not in staff  # the location's phone
+    assert len(run(61)) == 2  # a step is taken once, however often the worker runs
+    assert len(run(239)) == 2
+    assert json.loads(run(240)[2]) == {"step": 3, "target": "phone", "phone": "0522-000000"}
     assert len(run(10_000)) == 3
     incident = _incident(session, incident_id)
     assert incident.escalations_done == 3
@@ -485,7 +492,7 @@ def test_an_alarm_that_was_answered_escalates_no_further(session: Session) -> No
     escalation.run_due_escalations(session, now=received + timedelta(seconds=60))
     actions.acknowledge(session, actor_of(session, DESK), incident_id=incident_id)
     escalation.run_due_escalations(session, now=received + timedelta(seconds=10_000))
-    assert len(_escalations(session, incident_id)) == 1
+    assert len(_escalations(session, incident_id)) == 2  # step 1 skipped (one desk), step 2
     assert _incident(session, incident_id).next_escalation_at is None
 
 

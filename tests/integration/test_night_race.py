@@ -9,6 +9,7 @@ afterwards (audit rows stay: the trail is append-only).
 
 from __future__ import annotations
 
+import json
 import random
 import string
 from collections.abc import Callable, Iterator
@@ -200,8 +201,8 @@ def test_two_workers_escalating_at_once_take_every_step_once(committed: Committe
         ).all()
         incident = session.get(Incident, incident_id)
         assert incident is not None
-    # stored as "<step>:<target>[:<phone>]", shown in words on the console
-    assert [step.split(":")[0] for step in steps] == ["1", "2", "3"]
+    # stored as a small JSON record of the step, shown in words on the console
+    assert [json.loads(step)["step"] for step in steps] == [1, 2, 3]
     assert incident.escalations_done == 3
     assert incident.next_escalation_at is None
 

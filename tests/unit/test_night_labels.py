@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from regiozorg.night import labels
-from regiozorg.night.rules import EscalationTarget, IncidentState, Outcome, UnknownSender
+from regiozorg.night.rules import (
+    EscalationStep,
+    EscalationTarget,
+    IncidentState,
+    Outcome,
+    SkipReason,
+    StepTaken,
+)
 from regiozorg.web.i18n import translate
 from tests.unit.test_catalog import _english_catalog
 
@@ -44,36 +51,69 @@ def _both(kind: str, detail: str) -> tuple[str, str]:
     )
 
 
-def test_escalation_steps_are_stored_as_codes_and_read_in_either_language() -> None:
-    second = labels.escalation_detail(1, EscalationTarget.SECOND_HANDLER, None)
-    assert second == "1:second_handler"
-    assert _both("escalated", second) == (
+def test_escalation_steps_stored_before_they_said_whom_they_reached_still_read() -> None:
+    # "<number>:<target>[:<phone>]", as the worker stored them before steps named whom
+    assert _both("escalated", "1:second_handler") == (
         "stap 1: tweede meldkamermedewerker gewaarschuwd",
         "step 1: second handler alerted",
     )
-    staff = labels.escalation_detail(2, EscalationTarget.LOCATION_STAFF, "0522-111111")
-    assert _both("escalated", staff) == (
+    assert _both("escalated", "2:location_staff:0522-111111") == (
         "stap 2: dienst op de eigen locatie gewaarschuwd (0522-111111)",
         "step 2: staff of the client's own location alerted (0522-111111)",
     )
-    staff = labels.escalation_detail(2, EscalationTarget.LOCATION_STAFF, None)
-    assert _both("escalated", staff)[1] == "step 2: staff of the client's own location alerted"
-    forward = labels.escalation_detail(3, EscalationTarget.PHONE, "0522-000000")
-    assert forward == "3:phone:0522-000000"
-    assert _both("escalated", forward) == (
-        "stap 3: doorgeschakeld naar 0522-000000",
-        "step 3: forwarded to 0522-000000",
+    assert _both("escalated", "3:phone:0522-000000")[1] == "step 3: forwarded to 0522-000000"
+
+
+def test_an_escalation_step_is_stored_as_what_it_did_and_read_in_either_language() -> None:
+    second = EscalationStep(1, 60, EscalationTarget.SECOND_HANDLER)
+    staff = EscalationStep(2, 120, EscalationTarget.LOCATION_STAFF)
+    fallback = EscalationStep(3, 240, EscalationTarget.PHONE, "0800-0000001")
+    warned = labels.escalation_detail(StepTaken(second, notified=("Nina Nacht", "Pim Post")))
+    assert _both("escalated", warned) == (
+        "stap 1: tweede meldkamermedewerker gewaarschuwd op de console: Nina Nacht, Pim Post",
+        "step 1: second handler alerted on the console: Nina Nacht, Pim Post",
     )
-    no_number = labels.escalation_detail(3, EscalationTarget.PHONE, None)
-    assert _both("escalated", no_number)[0] == "stap 3: doorgeschakeld naar ?"
+    skipped = labels.escalation_detail(StepTaken(second, skipped=SkipReason.NO_SECOND_DESK))
+    assert _both("escalated", skipped) == (
+        "stap 1 overgeslagen: geen tweede meldkamermedewerker op het rooster",
+        "step 1 skipped: no second handler on the roster",
+    )
+    assert "gewaarschuwd" not in _both("escalated", skipped)[0]
+    call = labels.escalation_detail(StepTaken(staff, phone="085-1111111", location="Lindehof"))
+    assert _both("escalated", call)[0] == (
+        "stap 2: dienst van Lindehof bellen op 085-1111111 (nummer op de console getoond)"
+    )
+    unknown = labels.escalation_detail(StepTaken(staff, skipped=SkipReason.NO_LOCATION))
+    assert _both("escalated", unknown)[1] == ("step 2 skipped: no location known for this incident")
+    forward = labels.escalation_detail(StepTaken(fallback, phone="0800-0000001"))
+    assert _both("escalated", forward)[1] == (
+        "step 3: call the fallback number 0800-0000001 (number shown on the console)"
+    )
 
 
-def test_every_unknown_sender_reason_reads_in_either_language() -> None:
-    for reason in UnknownSender:
-        dutch, english = _both("received", reason)
-        assert dutch.startswith("onbekende afzender: ") and reason not in dutch
-        assert english.startswith("unknown sender: ") and reason not in english
-    assert _both("received", UnknownSender.NOT_ENROLLED) == (
-        "onbekende afzender: cliënt niet aangemeld bij de nachtzorg",
-        "unknown sender: client not enrolled in night care",
+def test_the_queue_says_where_an_escalation_stands_in_words_and_colour() -> None:
+    def dutch(message: str, **params: str) -> str:
+        return translate("nl", message, **params)
+
+    assert labels.escalation_shown(None, dutch) is None
+    staff = EscalationStep(2, 120, EscalationTarget.LOCATION_STAFF)
+    shown = labels.escalation_shown(
+        labels.escalation_detail(StepTaken(staff, phone="085-1111111", location="Lindehof")),
+        dutch,
+    )
+    assert shown is not None
+    assert (shown.number, shown.text, shown.phone, shown.level) == (
+        2,
+        "Opgeschaald: bel de eigen locatie",
+        "085-1111111",
+        "esc-alert",
+    )
+    nobody = labels.escalation_shown(
+        labels.escalation_detail(StepTaken(staff, skipped=SkipReason.NO_LOCATION)), dutch
+    )
+    assert nobody is not None
+    assert (nobody.text, nobody.level, nobody.reached) == (
+        "Opgeschaald: niemand te bereiken",
+        "esc-critical",
+        False,
     )

@@ -338,8 +338,6 @@ def with_field(tag: str, value: str) -> str:
         ("ite", "x" * 256, "info_text", "x" * 255),
         ("ame", "x" * 1025, "additional", "x" * 1024),
         ("cid", "12a4", "controller_id", "12a4"),  # storable, if not SCAIP's digits
-        ("ref", "AB-1", "ref", "AB-1"),
-        ("ref", "A" * 17, "ref", "A" * 17),
     ],
 )
 def test_an_odd_value_is_kept_as_sent_and_the_alarm_read(
@@ -358,22 +356,52 @@ def test_a_tag_holding_elements_is_kept_as_sent() -> None:
 
 
 @pytest.mark.parametrize(
-    ("tag", "value"),
-    [
-        ("cid", "1" * 33),
-        ("cid", "12 4"),
-        ("cid", "٠٠٠٣"),
-        ("ref", "A" * 65),
-        ("ref", "AB 1"),
-        ("ref", "ÄB1"),
-    ],
+    "value",
+    ["S-100", "AB 1", "ÄB1", "A" * 17, "R/2026:07.1_x", "#1 (retry)", "A" * 64, "参照-7"],
 )
-def test_a_ref_or_cid_that_cannot_be_stored_is_wrong_data(tag: str, value: str) -> None:
+def test_any_printable_ref_up_to_64_characters_is_read_as_it_came(value: str) -> None:
+    message = parse(with_field("ref", value))
+
+    assert (message.ref, message.as_sent) == (value, ())
+
+
+@pytest.mark.parametrize(
+    ("tag", "value"),
+    [("cid", "1" * 33), ("cid", "12 4"), ("cid", "٠٠٠٣")],
+)
+def test_a_cid_that_cannot_be_stored_is_wrong_data(tag: str, value: str) -> None:
     error = refused(with_field(tag, value))
 
     assert error.snu is Snu.WRONG_DATA
     assert f"<{tag}>" in error.message
-    assert error.ref == (None if tag == "ref" else "R1")
+    assert error.ref == "R1"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("A" * 65, "65 characters"), ("A\tB", "not printable"), ("A\u200bB", "not printable")],
+)
+def test_a_ref_that_cannot_be_stored_is_wrong_data_and_still_echoed(
+    value: str, reason: str
+) -> None:
+    error = refused(with_field("ref", value))
+
+    assert (error.snu, error.ref) == (Snu.WRONG_DATA, value)
+    assert reason in error.message
+
+
+def test_a_readable_ref_is_echoed_when_another_tag_is_missing() -> None:
+    error = refused(request("<ref>S-100</ref>", "<dty>0003</dty>"))
+
+    assert (error.snu, error.ref) == (Snu.MANDATORY_TAG_MISSING, "S-100")
+
+
+def test_the_same_ref_sent_twice_is_echoed_two_different_ones_are_not() -> None:
+    same = refused(request(*MINIMAL, "<ref>R1</ref>"))
+    different = refused(request(*MINIMAL, "<ref>R2</ref>"))
+
+    assert (same.snu, same.ref) == (Snu.WRONG_DATA, "R1")
+    assert (different.snu, different.ref) == (Snu.WRONG_DATA, None)
 
 
 def test_a_ref_holding_elements_is_wrong_data_and_not_echoed() -> None:

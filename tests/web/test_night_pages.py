@@ -363,11 +363,15 @@ def test_an_escalation_and_an_unknown_sender_read_in_english(
     desk = login(DESK)
     timeline = _timeline(desk, incident.id)
     assert "onbekende afzender: onbekend apparaat" in timeline
-    assert "stap 1: tweede meldkamermedewerker gewaarschuwd" in timeline
+    # one desk carer on the roster: step 1 skipped with its reason; the unknown device is on
+    # a known controller, so step 2 names the location's number to ring
+    assert "stap 1 overgeslagen: geen tweede meldkamermedewerker op het rooster" in timeline
+    assert re.search(r"stap 2: dienst van Lindehof \w+ bellen op 0\d+-\d+", timeline)
+    assert "gewaarschuwd" not in timeline
     assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
     page = desk.page(f"/night/incidents/{incident.id}")
     timeline = _timeline(desk, incident.id)
     assert "unknown sender: unknown device" in timeline
-    assert "step 1: second handler alerted" in timeline
+    assert "step 1 skipped: no second handler on the roster" in timeline
     assert "onbekend" not in timeline and "unknown_device" not in timeline
     assert "tel. 0522-123456" in page and "terugbelnummer" not in page

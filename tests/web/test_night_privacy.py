@@ -125,7 +125,7 @@ def test_no_audit_row_holds_the_note_nor_shows_it_to_another_organisation(
 
     app_client.login(HEIDEZICHT_ADMIN)
     page = app_client.page("/audit")
-    assert "night.incident.visit_needed" in page  # the step is there, named
+    assert "<td>Nachtmelding naar status Bezoek nodig</td>" in page  # the step, in words
     assert NOTE not in page
     export = app_client.get("/audit.csv")
     assert export.status_code == 200

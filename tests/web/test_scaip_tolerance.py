@@ -94,3 +94,75 @@ def test_the_incident_page_shows_what_was_kept_as_sent_and_cleaned(
     assert "Ongebruikelijke waarden, bewaard zoals verzonden" in page
     assert "pri=12" in page
     assert "Tekst opgeschoond: onleesbare tekens verwijderd" in page
+
+
+# --- references, refusals and the documented answers ------------------------------------------
+
+
+def test_a_ref_with_a_hyphen_is_taken_in_and_echoed(app_client: Browser, session: Session) -> None:
+    platform = token(session, ALARM_PLATFORM)
+
+    reply = scaip_post(
+        app_client, platform, f"<mrq>{BASE.format(ref='S-100')}<dty>0003</dty></mrq>"
+    )
+
+    assert reply.status_code == 200, reply.text
+    assert "<ref>S-100</ref><snu>0</snu>" in reply.text
+    stored = session.scalars(select(AlarmMessage).where(AlarmMessage.reference == "S-100")).one()
+    assert stored.incident_id is not None and "as_sent" not in stored.payload
+
+
+@pytest.mark.parametrize(
+    ("body", "snu", "echoed", "reason"),
+    [
+        pytest.param("<mrq><ref>S-101</ref><dty>0003</dty></mrq>", 7, "S-101", "cid",
+                     id="missing cid"),
+        pytest.param(f"<mrq><ref>{'S' * 65}</ref><cid>7100</cid><dty>0003</dty></mrq>", 3,
+                     "S" * 65, "65 characters", id="ref too long"),
+        pytest.param("<mrq><ref>S-102</ref><cid>71 00</cid><dty>0003</dty></mrq>", 3, "S-102",
+                     "<cid>", id="cid unstorable"),
+        pytest.param("<mrq><ref>S-103</ref>", 2, None, "malformed", id="cut off"),
+    ],
+)  # fmt: skip
+def test_every_refusal_echoes_a_readable_ref_and_is_logged_with_its_reason(
+    app_client: Browser,
+    session: Session,
+    caplog: pytest.LogCaptureFixture,
+    body: str,
+    snu: int,
+    echoed: str | None,
+    reason: str,
+) -> None:
+    platform = token(session, ALARM_PLATFORM)
+
+    with caplog.at_level(logging.WARNING, logger="regiozorg.night"):
+        reply = scaip_post(app_client, platform, body)
+
+    assert reply.status_code == 400
+    echo = f"<ref>{echoed}</ref>" if echoed else ""
+    assert f"<mrs>{echo}<snu>{snu}</snu></mrs>" in reply.text
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any(f"snu {snu}" in line and reason in line for line in logged), logged
+
+
+def test_the_documented_scaip_answers_are_the_real_ones(
+    app_client: Browser, session: Session
+) -> None:
+    """Each request example of the OpenAPI document, posted, gets the reply documented under
+    the same name, byte for byte."""
+    operation = app_client.get("/openapi.json").json()["paths"]["/api/v1/alarms/scaip"]["post"]
+    requests = operation["requestBody"]["content"]["application/xml"]["examples"]
+    documented = {
+        name: (int(status), example["value"])
+        for status, response in operation["responses"].items()
+        for name, example in response.get("content", {})
+        .get("application/xml", {})
+        .get("examples", {})
+        .items()
+    }
+    platform = token(session, ALARM_PLATFORM)
+    assert set(requests) <= set(documented) and len(requests) >= 3
+    for name, example in requests.items():
+        reply = scaip_post(app_client, platform, example["value"])
+        assert (reply.status_code, reply.text) == documented[name], name
+    assert {status for status, _ in documented.values()} == {200, 400, 413}

@@ -7,11 +7,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from regiozorg.accounts import actions, queries
-from regiozorg.auth import Permission, Role, ensure_allowed, grantable_roles, scope
+from regiozorg.auth import Actor, Permission, Role, ensure_allowed, grantable_roles, scope
 from regiozorg.errors import DomainError
 from regiozorg.network import queries as network
+from regiozorg.night.rules import DeskRole
+from regiozorg.night.team import on_shift
 from regiozorg.web.deps import (
     LANGUAGE_COOKIE,
     SESSION_COOKIE,
@@ -33,10 +36,45 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
+# Where each role's work is, in order: the first role a person holds decides. The night carer
+# lands on the console at the desk, or on the task page when on shift as a mobile carer.
+LANDING: tuple[tuple[Role, str], ...] = (
+    (Role.NIGHT_CARER, "/night"),
+    (Role.COORDINATOR, "/beds/requests"),
+    (Role.PLANNER, "/beds/reports"),
+)
+MOBILE_LANDING = "/night/mobile"
+
+
+def landing_page(session: Session, actor: Actor) -> str:
+    """The page a person lands on after login when no other page was asked for: where their
+    work is, not the network overview (which stays the landing of the other roles)."""
+    roles = actor.roles()
+    for role, page in LANDING:
+        if role in roles:
+            mobile = role is Role.NIGHT_CARER and on_shift(
+                session, actor.user_id, role=DeskRole.MOBILE
+            )
+            return MOBILE_LANDING if mobile else page
+    return "/"
+
+
+def _after_login(session: Session, actor: Actor, next: str) -> str:  # noqa: A002
+    """The page asked for (the one that sent the person to log in), else their landing page:
+    the overview ("/", also the login form's default) counts as nothing asked for."""
+    target = _safe_next(next)
+    return target if target != "/" else landing_page(session, actor)
+
+
 @router.get("/login")
-def login_page(request: Request, who: MaybeSignedIn, next: str = "/") -> Response:  # noqa: A002
+def login_page(
+    request: Request,
+    session: SessionDep,
+    who: MaybeSignedIn,
+    next: str = "/",  # noqa: A002
+) -> Response:
     if who is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
+        return RedirectResponse(_after_login(session, who.actor, next), status_code=303)
     return render(request, "accounts/login.html", {"next": _safe_next(next)})
 
 
@@ -61,7 +99,9 @@ def login(
             context,
             status_code=refused.status_code if refused.status_code == 429 else 401,
         )
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    who = queries.signed_in(session, opened.token, address=client_address(request))
+    target = _after_login(session, who.actor, next) if who else _safe_next(next)
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         opened.token,

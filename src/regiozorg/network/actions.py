@@ -286,7 +286,11 @@ def import_network(
                     try:
                         _import_record(session, region.id, record)
                         session.flush()
-                    except (DomainError, LookupError) as error:
+                    except DomainError as error:
+                        where = _reference_field(record)
+                        problems.append(Problem(line, where, error.message, error.params))
+                        continue
+                    except LookupError as error:
                         message = error.args[0] if error.args else str(error)
                         problems.append(Problem(line, _reference_field(record), message))
                         continue

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from regiozorg import audit
@@ -24,15 +24,18 @@ from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
-from regiozorg.network.models import Client, Location
+from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.network.queries import travel_minutes
-from regiozorg.night import labels, rules
+from regiozorg.night import intake, labels, rules
 from regiozorg.night.intake import publish_change
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
+    EscalationStepRow,
     Incident,
     IncidentEvent,
+    NightContact,
+    NightLocation,
     NightPlan,
     NightShift,
 )
@@ -271,18 +274,155 @@ def close(session: Session, actor: Actor, *, incident_id: UUID, data: CloseIn) -
     return IncidentState.CLOSED
 
 
+# --- whose alarm or call it was ---------------------------------------------------------------
+
+CLIENT_KNOWN = N_("De cliënt van deze melding is al bekend.")
+MIN_SEARCH = 2
+"""Characters a search needs: one letter would list half the service."""
+MAX_CANDIDATES = 20
+
+
+def linkable(incident: Incident) -> bool:
+    """Whether the handler may still name the incident's client: an unknown sender, or a call
+    that came from a known place without a client."""
+    return incident.state is not IncidentState.CLOSED and (
+        incident.unknown_sender or incident.client_id is None
+    )
+
+
+def _in_night_service() -> ColumnElement[bool]:
+    """Clients the night team may see: enrolled, at a location in the night service."""
+    enrolled = select(NightPlan.client_id).where(NightPlan.enrolled.is_(True))
+    return and_(
+        Client.id.in_(enrolled),
+        Client.location_id.in_(select(NightLocation.location_id)),
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A client the handler may pick as the incident's sender or caller."""
+
+    id: UUID
+    name: str
+    client_number: str
+    birth_date: date
+    organisation: str
+    location: str
+    room: str
+    here: bool  # at the incident's own location, as far as it is known
+
+
+@dataclass(frozen=True)
+class CandidateSearch:
+    incident_id: UUID
+    text: str
+    candidates: tuple[Candidate, ...]
+    more: bool  # more matched than are shown: search more precisely
+    has_device: bool  # an alarm's device can be remembered; a phone call has none
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching it anywhere, its own wildcards taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def find_candidates(
+    session: Session, actor: Actor, *, incident_id: UUID, text: str
+) -> CandidateSearch:
+    """Clients in the night service whose name, client number or room holds ``text``, for the
+    handler of an incident whose client is not known yet; the incident's own location first.
+    Only the handler on shift may search, only while the client is unknown, and every client
+    listed is audited as a read of their name and room, like a card."""
+    text = " ".join(text.split())[:60]
+    with unit_of_work(session):
+        ensure_on_shift(session, actor)
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            raise NotFoundError("Melding niet gevonden.")
+        _ensure_handler(session, actor, incident)
+        if not linkable(incident):
+            raise ConflictError(CLIENT_KNOWN)
+        has_device = incident.controller_id is not None
+        if len(text) < MIN_SEARCH:
+            return CandidateSearch(incident.id, text, (), False, has_device)
+        pattern = _like(text)
+        rooms = (
+            select(func.min(AlarmDevice.room))
+            .where(AlarmDevice.client_id == Client.id)
+            .correlate(Client)
+            .scalar_subquery()
+        )
+        in_room = select(AlarmDevice.client_id).where(
+            func.lower(AlarmDevice.room).like(pattern, escape="\\")
+        )
+        here = Client.location_id == incident.location_id
+        rows = session.execute(
+            select(
+                Client.id,
+                Client.name,
+                Client.client_number,
+                Client.birth_date,
+                Client.organisation_id,
+                Organisation.name,
+                Location.name,
+                rooms,
+                here,
+            )
+            .join(Location, Location.id == Client.location_id)
+            .join(Organisation, Organisation.id == Client.organisation_id)
+            .where(
+                _in_night_service(),
+                or_(
+                    func.lower(Client.name).like(pattern, escape="\\"),
+                    func.lower(Client.client_number).like(pattern, escape="\\"),
+                    Client.id.in_(in_room),
+                ),
+            )
+            .order_by(case((here, 0), else_=1), Client.name, Client.client_number)
+            .limit(MAX_CANDIDATES + 1)
+        ).all()
+        shown = rows[:MAX_CANDIDATES]
+        for row in shown:
+            audit.record(
+                session,
+                actor,
+                "night.client.search",
+                obj=("incident", incident.id),
+                client=(row[0], row[4]),
+            )
+        candidates = tuple(
+            Candidate(
+                id=row[0],
+                name=row[1],
+                client_number=row[2],
+                birth_date=row[3],
+                organisation=row[5],
+                location=row[6],
+                room=row[7] or "",
+                here=bool(row[8]),
+            )
+            for row in shown
+        )
+        more = len(rows) > MAX_CANDIDATES
+        return CandidateSearch(incident.id, text, candidates, more, has_device)
+
+
 def resolve_sender(
     session: Session, actor: Actor, *, incident_id: UUID, client_id: UUID, remember_device: bool
 ) -> IncidentState:
-    """The handler found out whose alarm it was: link the client, and (if asked) the device, so
-    its next alarm is known."""
+    """The handler found out whose alarm or call it was: link the client, and (only when asked,
+    a deliberate choice) the device, so its next alarm is known. A client outside the night
+    service is refused like one that exists nowhere."""
     with unit_of_work(session):
         incident = _for_step(session, actor, incident_id)
         _ensure_handler(session, actor, incident)
-        client = session.get(Client, client_id)
-        plan = session.get(NightPlan, client_id) if client else None
-        if client is None or plan is None or not plan.enrolled:
-            raise NotFoundError("Cliënt niet gevonden bij de nachtzorg.")
+        # No check that the client is still unknown: the handler may also correct a device
+        # linked to the wrong person (it moved to a new resident).
+        client = session.scalar(select(Client).where(Client.id == client_id, _in_night_service()))
+        if client is None:
+            raise intake.no_such_client(actor, client_id)
         incident.client_id = client.id
         incident.organisation_id = client.organisation_id
         incident.location_id = client.location_id
@@ -345,6 +485,15 @@ class ClientCard:
     monitoring_consent: bool
     contact_mode: str
     key_information: str
+    phone: str = ""  # the client's own number at night
+    contacts: tuple[ContactPerson, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContactPerson:
+    name: str
+    relation: str
+    phone: str
 
 
 @dataclass(frozen=True)
@@ -378,6 +527,9 @@ class IncidentDetail:
     intervention: str | None
     log_notes: str
     handover_note: str
+    # Numbers of the service, not of the person: shown whoever reads the incident.
+    location_phone: str | None = None  # the night phone of the staff of the own location
+    fallback_phones: tuple[str, ...] = ()  # the escalation's fallback numbers (priority)
 
 
 def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentDetail:
@@ -391,10 +543,29 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
             raise NotFoundError("Melding niet gevonden.")
         rostered = actor is SYSTEM or on_shift(session, actor.user_id)
         card, hidden = _card(session, actor, incident, rostered)
-        location = (
-            session.scalar(select(Location.name).where(Location.id == incident.location_id))
+        location, location_phone = (
+            session.execute(
+                select(Location.name, NightLocation.staff_phone)
+                .outerjoin(NightLocation, NightLocation.location_id == Location.id)
+                .where(Location.id == incident.location_id)
+            ).one()
             if incident.location_id
-            else None
+            else (None, None)
+        )
+        fallback_phones = tuple(
+            dict.fromkeys(  # each number once, in the order the steps ring them
+                phone
+                for phone in session.scalars(
+                    select(EscalationStepRow.phone)
+                    .where(
+                        EscalationStepRow.priority == incident.priority,
+                        EscalationStepRow.target == rules.EscalationTarget.PHONE,
+                        EscalationStepRow.phone.is_not(None),
+                    )
+                    .order_by(EscalationStepRow.after_seconds, EscalationStepRow.number)
+                )
+                if phone
+            )
         )
         timeline = tuple(
             TimelineEntry(event.at, event.kind, name or "", event.detail)
@@ -427,6 +598,8 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
             intervention=incident.intervention,
             log_notes=incident.log_notes,
             handover_note=incident.handover_note,
+            location_phone=location_phone or None,
+            fallback_phones=fallback_phones,
         )
         visible = rules.clinical_text_visible(
             client_known=incident.audited_client is not None,
@@ -509,6 +682,15 @@ def _card(
             monitoring_consent=plan.monitoring_consent if plan else False,
             contact_mode=plan.contact_mode if plan else "",
             key_information=plan.key_information if plan else "",
+            phone=plan.phone if plan else "",
+            contacts=tuple(
+                ContactPerson(name, relation, phone)
+                for name, relation, phone in session.execute(
+                    select(NightContact.name, NightContact.relation, NightContact.phone)
+                    .where(NightContact.client_id == client.id)
+                    .order_by(NightContact.position)
+                )
+            ),
         ),
         False,
     )

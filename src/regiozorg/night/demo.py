@@ -19,6 +19,7 @@ from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
     EscalationStepRow,
+    NightContact,
     NightLocation,
     NightPlan,
     NightShift,
@@ -41,12 +42,36 @@ NIGHT_ROSTER = (
 FALLBACK_PHONE = "0522-000000"
 DEMO_WEEKS = 2
 DEMO_SHIFT = timedelta(hours=12)
+DEMO_LEAD = timedelta(hours=1)  # the roster starts this long before seeding
 INSTRUCTIONS = (
     "Eerst bellen; bij geen reactie gaat er iemand kijken.",
     "Wil 's nachts graag even gerustgesteld worden; beeldbellen werkt goed.",
     "Valt vaker bij het opstaan: bij een bedmatalarm altijd bellen en zo nodig gaan.",
     "Dwaalt soms: bij een deursensor direct iemand sturen.",
 )
+
+
+# Invented people to call for a client (names common enough to point at nobody), and numbers
+# made from a counter in ranges no subscriber has: the demo calls no real person.
+DEMO_CONTACTS = (
+    ("Anna de Wit", "dochter"),
+    ("Peter Smit", "zoon"),
+    ("Els van Dam", "partner"),
+    ("Mark Bos", "buurman, heeft een sleutel"),
+)
+
+
+def demo_phone(prefix: str, number: int) -> str:
+    """A fictional number: ``prefix`` then the counter, eight or seven digits in all."""
+    digits = 10 - len(prefix.replace("-", ""))
+    return f"{prefix}{number % 10**digits:0{digits}d}"
+
+
+def demo_contacts(index: int) -> tuple[tuple[str, str], ...]:
+    """One or two contacts per client, taken in turn from ``DEMO_CONTACTS``."""
+    first = DEMO_CONTACTS[index % len(DEMO_CONTACTS)]
+    second = DEMO_CONTACTS[(index + 1) % len(DEMO_CONTACTS)]
+    return (first, second) if index % 3 else (first,)
 
 
 def controller_id_for(index: int) -> str:
@@ -109,8 +134,20 @@ def seed_night(
                     monitoring_consent=rng.random() < 0.8,
                     contact_mode=rng.choice([ContactMode.PHONE, ContactMode.VIDEO]),
                     key_information=f"Sleutelkluis bij de voordeur, code {rng.randint(1000, 9999)}",
+                    phone=demo_phone("085-0", enrolled),
                 )
             )
+            session.flush()  # the contacts below refer to the plan
+            for position, (name, relation) in enumerate(demo_contacts(enrolled), start=1):
+                session.add(
+                    NightContact(
+                        client_id=client.id,
+                        position=position,
+                        name=name,
+                        relation=relation,
+                        phone=demo_phone("06-00", 10 * enrolled + position),
+                    )
+                )
             session.add(
                 AlarmDevice(
                     controller_id=controller,
@@ -135,14 +172,16 @@ def seed_night(
                 )
             )
     # The demo is shown at any hour, so its roster runs round the clock: back-to-back shifts of
-    # DEMO_SHIFT (a shift gives access only for its own length) for DEMO_WEEKS.
-    shifts = (DEMO_WEEKS * timedelta(weeks=1)) // DEMO_SHIFT
+    # DEMO_SHIFT (a shift gives access only for its own length) from an hour before seeding to
+    # past DEMO_WEEKS after it: whole shifts, rounded up, so the last hour is covered too.
+    first = now - DEMO_LEAD
+    shifts = -(-(DEMO_LEAD + DEMO_WEEKS * timedelta(weeks=1)) // DEMO_SHIFT) + 1
     for handle, role, town in NIGHT_ROSTER:
         if handle not in users:
             continue
         phone = f"06-{rng.randint(10000000, 99999999)}"
         for number in range(shifts):
-            starts_at = now - timedelta(hours=1) + number * DEMO_SHIFT
+            starts_at = first + number * DEMO_SHIFT
             session.add(
                 NightShift(
                     id=uid(),

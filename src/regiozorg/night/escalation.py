@@ -13,9 +13,11 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from regiozorg import audit
+from regiozorg.accounts.models import User
 from regiozorg.auth import SYSTEM
 from regiozorg.clock import utcnow
 from regiozorg.db import unit_of_work
+from regiozorg.network.models import Location
 from regiozorg.night import labels, rules
 from regiozorg.night.intake import escalation_steps, in_flight, publish_change
 from regiozorg.night.models import (
@@ -23,14 +25,16 @@ from regiozorg.night.models import (
     Incident,
     IncidentEvent,
     NightLocation,
+    NightShift,
 )
-from regiozorg.night.rules import EscalationTarget, IncidentKind, IncidentState
+from regiozorg.night.rules import DeskRole, IncidentKind, IncidentState
+from regiozorg.night.team import current_shift
 
 BATCH = 100
 
 
 def run_due_escalations(session: Session, *, now: datetime | None = None) -> int:
-    """Take every escalation step that is due; the number of steps taken."""
+    """Take every escalation step that is due; the number of incidents escalated."""
     moment = now or utcnow()
     taken: list[tuple[UUID, int]] = []
     with unit_of_work(session):
@@ -49,25 +53,16 @@ def run_due_escalations(session: Session, *, now: datetime | None = None) -> int
                 incident.next_escalation_at = None  # answered in the meantime
                 continue
             steps = escalation_steps(session, incident.priority)
-            step = rules.next_step(steps, incident.escalations_done)
-            if step is None:
+            reachable = _reachable(session, incident, moment)
+            taken_now = rules.steps_to_take(steps, incident.escalations_done, reachable)
+            if not taken_now:
                 incident.next_escalation_at = None
                 continue
-            detail = _describe(session, incident, step)
-            incident.escalations_done += 1
+            for step in taken_now:
+                _record(session, incident, step, moment)
+            incident.escalations_done += len(taken_now)
             incident.next_escalation_at = rules.escalation_deadline(
                 incident.received_at, steps, incident.escalations_done
-            )
-            session.add(
-                IncidentEvent(incident_id=incident.id, at=moment, kind="escalated", detail=detail)
-            )
-            audit.record(
-                session,
-                SYSTEM,
-                "night.incident.escalated",
-                obj=("incident", incident.id),
-                client=incident.audited_client,
-                detail=f"step {incident.escalations_done}: {step.target}",
             )
             taken.append((incident.id, incident.priority))
     for incident_id, priority in taken:
@@ -75,16 +70,54 @@ def run_due_escalations(session: Session, *, now: datetime | None = None) -> int
     return len(taken)
 
 
-def _describe(session: Session, incident: Incident, step: rules.EscalationStep) -> str:
-    """The step as the timeline stores it: codes and the number called, not words."""
-    phone = step.phone if step.target is EscalationTarget.PHONE else None
-    if step.target is EscalationTarget.LOCATION_STAFF and incident.location_id:
-        phone = session.scalar(
-            select(NightLocation.staff_phone).where(
-                NightLocation.location_id == incident.location_id
-            )
+def _record(session: Session, incident: Incident, taken: rules.StepTaken, moment: datetime) -> None:
+    """One step in the timeline and the audit trail: whom it reached, or why nobody."""
+    session.add(
+        IncidentEvent(
+            incident_id=incident.id,
+            at=moment,
+            kind="escalated",
+            detail=labels.escalation_detail(taken),
         )
-    return labels.escalation_detail(step.number, step.target, phone)
+    )
+    if taken.skipped is not None:
+        outcome = f"skipped: {taken.skipped}"
+    elif taken.notified:
+        outcome = f"console of {len(taken.notified)} desk carer(s)"
+    else:
+        outcome = f"number shown to call: {taken.phone}"
+    audit.record(
+        session,
+        SYSTEM,
+        "night.incident.escalated",
+        obj=("incident", incident.id),
+        client=incident.audited_client,
+        detail=f"step {taken.step.number}: {taken.step.target}, {outcome}",
+    )
+
+
+def _reachable(session: Session, incident: Incident, moment: datetime) -> rules.Reachable:
+    """Who the incident's escalation could reach now: the desk carers on the roster, and the
+    incident's location with its night phone."""
+    desk = tuple(
+        session.scalars(
+            select(User.name)
+            .join(NightShift, NightShift.user_id == User.id)
+            .where(NightShift.role == DeskRole.DESK, current_shift(moment))
+            .distinct()
+            .order_by(User.name)
+        )
+    )
+    if incident.location_id is None:
+        return rules.Reachable(desk=desk)
+    row = session.execute(
+        select(Location.name, NightLocation.staff_phone)
+        .outerjoin(NightLocation, NightLocation.location_id == Location.id)
+        .where(Location.id == incident.location_id)
+    ).one_or_none()
+    if row is None:
+        return rules.Reachable(desk=desk)
+    return rules.Reachable(desk=desk, location=row[0], location_phone=row[1] or None)
 
 
 def raise_link_failures(session: Session, *, now: datetime | None = None) -> int:

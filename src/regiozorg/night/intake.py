@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from regiozorg import audit, events
-from regiozorg.auth import Actor, Permission, ensure_allowed
+from regiozorg.auth import AccessDeniedError, Actor, Decision, Permission, ensure_allowed
 from regiozorg.clock import utcnow
 from regiozorg.db import Base, unit_of_work
-from regiozorg.errors import NotFoundError
-from regiozorg.network.models import Client
+from regiozorg.errors import N_, DomainError
+from regiozorg.network.models import Client, Location
 from regiozorg.night import rules
 from regiozorg.night.models import (
     AlarmController,
@@ -35,6 +35,7 @@ from regiozorg.night.models import (
     EscalationStepRow,
     Incident,
     IncidentEvent,
+    NightLocation,
     NightPlan,
 )
 from regiozorg.night.rules import IncidentKind, IncidentState, Outcome, UnknownSender
@@ -354,6 +355,7 @@ def _create_incident(
     client: Client | _ClientRef | None,
     location_id: UUID | None,
     unknown: UnknownSender | None,
+    organisation_id: UUID | None = None,
     summary: str,
     controller_id: str | None = None,
     device_id: str | None = None,
@@ -369,7 +371,7 @@ def _create_incident(
         priority=priority,
         unknown_sender=unknown is not None,
         client_id=client.id if client else None,
-        organisation_id=client.organisation_id if client else None,
+        organisation_id=client.organisation_id if client else organisation_id,
         location_id=location_id,
         controller_id=controller_id,
         device_id=device_id,
@@ -504,26 +506,87 @@ def _restore_link(session: Session, actor: Actor, controller_id: str, now: datet
     audit.record(session, actor, "night.link.restored", obj=("controller", controller_id))
 
 
+PLACE_MISMATCH = N_("Deze cliënt of locatie hoort niet bij de gekozen organisatie of locatie.")
+NOT_IN_NIGHT_SERVICE = N_("Deze organisatie of locatie doet niet mee aan de nachtzorg.")
+
+
+def no_such_client(actor: Actor, client_id: UUID) -> AccessDeniedError:
+    """The night desk's refusal of a client it may not see, the same as for an id that exists
+    nowhere and as elsewhere in the project: 404 "Niet gevonden.", one denied audit row."""
+    return AccessDeniedError(
+        actor, Permission.NIGHT_HANDLE, Decision.NOT_FOUND, target=("client", client_id)
+    )
+
+
+class _CallOrigin(NamedTuple):
+    """Where a call comes from, as far as the desk could tell."""
+
+    client: _ClientRef | None
+    organisation_id: UUID | None
+    location_id: UUID | None
+
+
+def _call_origin(session: Session, actor: Actor, call: CallIn) -> _CallOrigin:
+    """The call's client, organisation and location, checked. A client the night team may not
+    see (not enrolled, or no such id) is refused exactly like an id that exists nowhere: 404,
+    one denied audit row, so the API cannot be used to find out which clients exist."""
+    if call.client_id is not None:
+        row = session.execute(
+            select(Client.organisation_id, Client.location_id, NightPlan.enrolled)
+            .join(NightPlan, NightPlan.client_id == Client.id)
+            .join(NightLocation, NightLocation.location_id == Client.location_id)
+            .where(Client.id == call.client_id)
+        ).first()
+        if row is None or not row.enrolled:
+            raise no_such_client(actor, call.client_id)
+        named = {call.organisation_id, call.location_id} - {None}
+        if not named <= {row.organisation_id, row.location_id}:
+            raise DomainError(PLACE_MISMATCH)
+        client = _ClientRef(call.client_id, row.organisation_id, row.location_id)
+        return _CallOrigin(client, row.organisation_id, row.location_id)
+    if call.location_id is not None:
+        organisation = session.scalar(
+            select(Location.organisation_id)
+            .join(NightLocation, NightLocation.location_id == Location.id)
+            .where(Location.id == call.location_id)
+        )
+        if organisation is None:
+            raise DomainError(NOT_IN_NIGHT_SERVICE)
+        if call.organisation_id not in (None, organisation):
+            raise DomainError(PLACE_MISMATCH)
+        return _CallOrigin(None, organisation, call.location_id)
+    if call.organisation_id is not None:
+        taking_part = session.scalar(
+            select(Location.id)
+            .join(NightLocation, NightLocation.location_id == Location.id)
+            .where(Location.organisation_id == call.organisation_id)
+            .limit(1)
+        )
+        if taking_part is None:
+            raise DomainError(NOT_IN_NIGHT_SERVICE)
+        return _CallOrigin(None, call.organisation_id, None)
+    return _CallOrigin(None, None, None)
+
+
 def record_call(session: Session, actor: Actor, *, call: CallIn) -> UUID:
-    """A call taken by phone at the desk: the person who took it is its handler at once."""
+    """A call taken by phone at the desk: the person who took it is its handler at once. A
+    caller named by organisation or location, without a client, is no unknown sender: the
+    incident keeps where the call came from (for the escalation and the location's own
+    staff), and a client can still be linked to it later."""
     with unit_of_work(session):
         # Only the team on the roster takes calls: an off-shift account would own the incident
         # and nobody on shift could take its next step.
         ensure_on_shift(session, actor)
-        client = session.get(Client, call.client_id) if call.client_id else None
-        if call.client_id and client is None:
-            raise NotFoundError("Cliënt niet gevonden.")
-        plan = session.get(NightPlan, client.id) if client else None
-        enrolled = plan is not None and plan.enrolled
-        unknown = None if client and enrolled else UnknownSender.CALLER
+        origin = _call_origin(session, actor, call)
         incident_id = _create_incident(
             session,
             actor,
             kind=IncidentKind.CALL,
             priority=call.priority,
-            client=client,
-            location_id=client.location_id if client else None,
-            unknown=unknown,
+            client=origin.client,
+            organisation_id=origin.organisation_id,
+            location_id=origin.location_id,
+            unknown=None if origin.organisation_id else UnknownSender.CALLER,
             summary=call.summary,
         )
         incident = session.get(Incident, incident_id)

@@ -5,7 +5,9 @@ reads the same on every screen."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from regiozorg.errors import N_
@@ -19,6 +21,8 @@ from regiozorg.night.rules import (
     InterventionType,
     Outcome,
     Risk,
+    SkipReason,
+    StepTaken,
     UnknownSender,
 )
 
@@ -146,13 +150,50 @@ UNKNOWN_SENDER_LABELS: dict[str, str] = {
     UnknownSender.NOT_ENROLLED: N_("onbekende afzender: cliënt niet aangemeld bij de nachtzorg"),
     UnknownSender.CALLER: N_("onbekende afzender: telefoon, cliënt niet herkend"),
 }
-# Whom an escalation step warned (the detail of an "escalated" step); {phone} is the number.
+# Whom an escalation step warned (the detail of an "escalated" step), as stored before steps
+# said whom they reached: kept to read old timelines; {phone} is the number.
 ESCALATION_DETAIL_LABELS: dict[str, str] = {
     EscalationTarget.SECOND_HANDLER: N_("stap {number}: tweede meldkamermedewerker gewaarschuwd"),
     EscalationTarget.LOCATION_STAFF: N_("stap {number}: dienst op de eigen locatie gewaarschuwd"),
     EscalationTarget.PHONE: N_("stap {number}: doorgeschakeld naar {phone}"),
 }
 LOCATION_STAFF_CALLED = N_("stap {number}: dienst op de eigen locatie gewaarschuwd ({phone})")
+# What an escalation step really did (``rules.StepTaken``): whom it warned on the console, or
+# which number it put on the console to ring; nothing in the service places a call itself.
+ESCALATION_REACHED_LABELS: dict[str, str] = {
+    EscalationTarget.SECOND_HANDLER: N_(
+        "stap {number}: tweede meldkamermedewerker gewaarschuwd op de console: {names}"
+    ),
+    EscalationTarget.LOCATION_STAFF: N_(
+        "stap {number}: dienst van {location} bellen op {phone} (nummer op de console getoond)"
+    ),
+    EscalationTarget.PHONE: N_(
+        "stap {number}: terugvalnummer {phone} bellen (nummer op de console getoond)"
+    ),
+}
+ESCALATION_SKIPPED_LABELS: dict[str, str] = {
+    SkipReason.NO_SECOND_DESK: N_(
+        "stap {number} overgeslagen: geen tweede meldkamermedewerker op het rooster"
+    ),
+    SkipReason.NO_LOCATION: N_("stap {number} overgeslagen: geen locatie bekend bij deze melding"),
+    SkipReason.NO_STAFF_PHONE: N_(
+        "stap {number} overgeslagen: geen nachtnummer van {location} ingesteld"
+    ),
+    SkipReason.NO_PHONE: N_("stap {number} overgeslagen: geen telefoonnummer ingesteld"),
+}
+# The queue's words for where an incident's escalation stands (its last step).
+ESCALATION_QUEUE_LABELS: dict[str, str] = {
+    EscalationTarget.SECOND_HANDLER: N_("Opgeschaald: tweede meldkamer gewaarschuwd"),
+    EscalationTarget.LOCATION_STAFF: N_("Opgeschaald: bel de eigen locatie"),
+    EscalationTarget.PHONE: N_("Opgeschaald: bel het terugvalnummer"),
+}
+ESCALATION_NOBODY = N_("Opgeschaald: niemand te bereiken")
+# The colour of each in the queue (a class of night.css): later steps are more alarming.
+ESCALATION_LEVELS: dict[str, str] = {
+    EscalationTarget.SECOND_HANDLER: "esc-warn",
+    EscalationTarget.LOCATION_STAFF: "esc-alert",
+    EscalationTarget.PHONE: "esc-critical",
+}
 
 
 def event_label(kind: str) -> str:
@@ -165,12 +206,95 @@ def outcome_detail(outcome: Outcome, note: str) -> str:
     return f"{outcome}{OUTCOME_NOTE_SEPARATOR}{note}" if note else str(outcome)
 
 
-def escalation_detail(number: int, target: EscalationTarget, phone: str | None) -> str:
-    """How an escalation step is stored in the timeline: "<number>:<target>[:<phone>]"."""
-    return f"{number}:{target}:{phone}" if phone else f"{number}:{target}"
+def escalation_detail(taken: StepTaken) -> str:
+    """How an escalation step is stored in the timeline: a small JSON object of codes, the
+    names warned and the number to call, so it can be said in any language later."""
+    record: dict[str, object] = {"step": taken.step.number, "target": str(taken.step.target)}
+    if taken.skipped is not None:
+        record["skipped"] = str(taken.skipped)
+    if taken.phone:
+        record["phone"] = taken.phone
+    if taken.location:
+        record["location"] = taken.location
+    names = list(taken.notified)
+    text = _compact(record | ({"to": names} if names else {}))
+    while len(text) > MAX_DETAIL and names:  # a very long roster: as many names as fit
+        names.pop()
+        text = _compact(record | {"to": names})
+    return text
+
+
+def _compact(record: Mapping[str, object]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+MAX_DETAIL = 500
+"""The length of ``IncidentEvent.detail``."""
+
+
+@dataclass(frozen=True)
+class EscalationShown:
+    """Where an escalation stands, in the reader's words, for the queue and the incident."""
+
+    number: int
+    text: str
+    phone: str | None
+    level: str  # a class of night.css
+    reached: bool
+
+
+def _stored_step(detail: str) -> dict[str, Any] | None:
+    if not detail.startswith("{"):
+        return None
+    try:
+        record = json.loads(detail)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and "step" in record else None
+
+
+def escalation_shown(detail: str | None, translate: Callable[..., str]) -> EscalationShown | None:
+    """The queue's words and colour for an incident's last escalation step; None before any."""
+    if not detail:
+        return None
+    record = _stored_step(detail)
+    if record is None:  # stored before steps said whom they reached
+        number, _, rest = detail.partition(":")
+        target, _, phone = rest.partition(":")
+        text = ESCALATION_QUEUE_LABELS.get(target)
+        if not number.isdigit() or text is None:
+            return None
+        level = ESCALATION_LEVELS[target]
+        return EscalationShown(int(number), translate(text), phone or None, level, reached=True)
+    target = str(record.get("target", ""))
+    if record.get("skipped"):  # the last step skipped: no step left reached anyone
+        return EscalationShown(
+            int(record["step"]), translate(ESCALATION_NOBODY), None, "esc-critical", False
+        )
+    return EscalationShown(
+        number=int(record["step"]),
+        text=translate(ESCALATION_QUEUE_LABELS.get(target, target)),
+        phone=record.get("phone"),
+        level=ESCALATION_LEVELS.get(target, "esc-critical"),
+        reached=True,
+    )
 
 
 def _escalation_words(detail: str, translate: Callable[..., str]) -> str:
+    record = _stored_step(detail)
+    if record is not None:
+        params = {
+            "number": record["step"],
+            "names": ", ".join(record.get("to", ())),
+            "phone": record.get("phone") or "?",
+            "location": record.get("location") or "?",
+        }
+        skipped = record.get("skipped")
+        if skipped:
+            message = ESCALATION_SKIPPED_LABELS.get(skipped)
+        else:
+            message = ESCALATION_REACHED_LABELS.get(record.get("target", ""))
+        return translate(message, **params) if message else detail
     number, _, rest = detail.partition(":")
     target, _, phone = rest.partition(":")
     message = ESCALATION_DETAIL_LABELS.get(target) if number.isdigit() else None

@@ -67,7 +67,27 @@ class NightPlan(Base):
         string_enum(ContactMode), default=ContactMode.PHONE
     )
     key_information: Mapped[str] = mapped_column(String(1000), default="")
+    # The client's own number at night (the phone in the room or at home), to call back.
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NightContact(Base):
+    """Someone to call about a client at night (family, a neighbour with a key), in the order
+    the night care plan wants them called."""
+
+    __tablename__ = "night_contacts"
+    __table_args__ = (
+        UniqueConstraint("client_id", "position"),
+        CheckConstraint("phone <> ''", name="phone"),
+    )
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    client_id: Mapped[UUID] = mapped_column(ForeignKey("night_plans.client_id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = mapped_column(String(160))
+    relation: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(32))
 
 
 class NightShift(Base):

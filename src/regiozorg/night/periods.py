@@ -9,8 +9,9 @@ Called by the reports and the figures API (a period of nights, a handover's nigh
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from regiozorg.clock import local
 from regiozorg.errors import N_, DomainError
 
 EARLIEST = date(2000, 1, 1)
@@ -31,3 +32,16 @@ def check_moment(moment: datetime) -> None:
     if moment.tzinfo is not None and EARLIEST.year < moment.year < LATEST.year:
         moment = moment.astimezone(UTC)
     check_day(moment.date())
+
+
+NIGHT_ENDS_HOUR = 6
+"""From this hour (Amsterdam time) the night that began the evening before counts as ended for
+the handover: the day team starts reading at the end of the night shift (often 07:00). Before
+it, in the small hours, that night is still running and the last one ended is the one before."""
+
+
+def night_just_ended(moment: datetime) -> date:
+    """The night (named by its evening) that has most recently ended at ``moment``: at 08:00
+    or at 20:00 on the 30th, the night of the 29th; at 03:00 on the 31st, still the 29th's,
+    since the night of the 30th has not ended yet."""
+    return (local(moment) - timedelta(hours=NIGHT_ENDS_HOUR)).date() - timedelta(days=1)

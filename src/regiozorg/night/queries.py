@@ -21,6 +21,7 @@ from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
     Incident,
+    IncidentEvent,
     NightLocation,
     NightShift,
 )
@@ -43,6 +44,7 @@ class QueueRow:
     handler: str | None
     carer: str | None
     escalations: int
+    escalation: str | None = None  # the last escalation step as stored (labels.escalation_shown)
     # the norm its waiting time is held to now (``figures.running_norm``), None if none runs
     norm_seconds: int | None = None
 
@@ -105,6 +107,9 @@ def _incident_rows(
         .order_by(*order)
         .limit(limit)
     ).all()
+    last_steps = _last_escalation_steps(
+        session, [incident.id for incident, *_ in rows if incident.escalations_done]
+    )
     return [
         QueueRow(
             id=incident.id,
@@ -120,10 +125,26 @@ def _incident_rows(
             handler=handler_name,
             carer=carer_name,
             escalations=incident.escalations_done,
+            escalation=last_steps.get(incident.id),
             norm_seconds=figures.running_norm(incident.state, _norms(answer, on_site)),
         )
         for incident, location, room, handler_name, carer_name, answer, on_site in rows
     ]
+
+
+def _last_escalation_steps(session: Session, incident_ids: Sequence[UUID]) -> dict[UUID, str]:
+    """The detail of each escalated incident's last step, so the queue can say in words where
+    its escalation stands (one query for the page, only for incidents that escalated)."""
+    if not incident_ids:
+        return {}
+    last: dict[UUID, str] = {}
+    for incident_id, detail in session.execute(
+        select(IncidentEvent.incident_id, IncidentEvent.detail)
+        .where(IncidentEvent.incident_id.in_(incident_ids), IncidentEvent.kind == "escalated")
+        .order_by(IncidentEvent.id)
+    ):
+        last[incident_id] = detail
+    return last
 
 
 def _norms(answer_seconds: int | None, on_site_minutes: int | None) -> figures.Norms:

@@ -19,7 +19,6 @@ from regiozorg.clock import utcnow
 from regiozorg.network.models import Organisation
 from regiozorg.night import figures, labels, periods, reports
 from regiozorg.night.figures import Figures
-from regiozorg.night.rules import night_of
 from regiozorg.web.deps import CurrentActor, SessionDep
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import page_locale, render
@@ -130,8 +129,7 @@ def handover_page(
     if chosen is None:
         ensure_allowed(actor, Permission.NIGHT_HISTORY)  # refuses: no organisation of one's own
         raise AssertionError  # pragma: no cover - one with history rights has an organisation
-    # By default the night that ended this morning (or is ending now).
-    wanted = night or night_of(utcnow() - timedelta(hours=12))
+    wanted = night or periods.night_just_ended(utcnow())
     report = reports.handover(session, actor, organisation_id=chosen, night=wanted)
     choices = sorted(
         (name, org_id)
@@ -139,7 +137,11 @@ def handover_page(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(own)))
         )
     )
-    context = labels.PAGE_LABELS | {"handover": report, "choices": choices}
+    context = labels.PAGE_LABELS | {
+        "handover": report,
+        "choices": choices,
+        "one_day": timedelta(days=1),
+    }
     return render(request, "night/handover.html", context)
 
 

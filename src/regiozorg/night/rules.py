@@ -240,6 +240,71 @@ def escalation_deadline(
     return received_at + timedelta(seconds=step.after_seconds) if step else None
 
 
+class SkipReason(StrEnum):
+    """Why an escalation step reached nobody and the next one was taken at once."""
+
+    NO_SECOND_DESK = "no_second_desk"  # one (or no) desk carer on the roster
+    NO_LOCATION = "no_location"  # an unknown sender: no location whose staff to call
+    NO_STAFF_PHONE = "no_staff_phone"  # the location has no night phone set up
+    NO_PHONE = "no_phone"  # a forwarding step without a number
+
+
+@dataclass(frozen=True)
+class Reachable:
+    """Who an escalation step of one incident could reach at this moment, as plain data:
+    the desk carers on the roster by name, and the incident's location with its night phone."""
+
+    desk: tuple[str, ...] = ()
+    location: str | None = None
+    location_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class StepTaken:
+    """An escalation step as it really happened: whom it reached (names on the console, or a
+    number put on the console to call), or why it reached nobody."""
+
+    step: EscalationStep
+    notified: tuple[str, ...] = ()  # desk carers warned on their console
+    phone: str | None = None  # the number shown on the console to call
+    location: str | None = None  # whose staff that number is
+    skipped: SkipReason | None = None
+
+
+def take_step(step: EscalationStep, reachable: Reachable) -> StepTaken:
+    """What one step can do now. A second handler needs a second desk carer on the roster;
+    the location's staff need a known location with a night phone; forwarding needs a number.
+    Nothing here calls anyone: the console shows whom the step warned and which number to
+    ring, so the record never claims a call that was not made."""
+    if step.target is EscalationTarget.SECOND_HANDLER:
+        if len(reachable.desk) < 2:  # "second" means two at the desk
+            return StepTaken(step, skipped=SkipReason.NO_SECOND_DESK)
+        return StepTaken(step, notified=reachable.desk)
+    if step.target is EscalationTarget.LOCATION_STAFF:
+        if reachable.location is None:
+            return StepTaken(step, skipped=SkipReason.NO_LOCATION)
+        if not reachable.location_phone:
+            return StepTaken(step, location=reachable.location, skipped=SkipReason.NO_STAFF_PHONE)
+        return StepTaken(step, phone=reachable.location_phone, location=reachable.location)
+    if not step.phone:
+        return StepTaken(step, skipped=SkipReason.NO_PHONE)
+    return StepTaken(step, phone=step.phone)
+
+
+def steps_to_take(
+    steps: Sequence[EscalationStep], done: int, reachable: Reachable
+) -> list[StepTaken]:
+    """The step that is due after ``done``, and while a step reaches nobody the next one at
+    once (a skipped step must not cost the client the wait for the next one), up to the first
+    that reaches someone or the last step."""
+    taken: list[StepTaken] = []
+    while (step := next_step(steps, done + len(taken))) is not None:
+        taken.append(take_step(step, reachable))
+        if taken[-1].skipped is None:
+            break
+    return taken
+
+
 # --- heartbeats ----------------------------------------------------------------------------
 
 HEARTBEAT_GRACE = 2.5  # missed intervals tolerated before the link counts as down

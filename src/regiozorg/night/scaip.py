@@ -6,10 +6,14 @@ Pure: bytes in, a message or a :class:`ScaipError` out. No I/O.
 
 What is refused is what we cannot take in: a body too long (1), unreadable XML (2), a missing
 mandatory tag (7), and a ``ref`` or ``cid`` we could not store as the keys that recognise a
-retry and a controller (3). Any other odd value (a priority of 12, a device type "abcd", a
-status code with letters, a text too long, a tag sent twice) is kept as sent in
-``ScaipMessage.as_sent``, left out of the values the intake uses, and the alarm is taken in:
-a controller told "wrong data" gives up on what may be a real alarm. Text goes through
+retry and a controller (3). The standard's text is not public and restricts ``ref`` to no
+alphabet we know of, so any printable text up to :data:`REF_LENGTH` characters is a ``ref``
+(``S-100``, ``A 7``, ``Ä1``); every reply that can read the ``ref`` echoes it, refusals too.
+
+Any other odd value (a priority of 12, a device type "abcd", a status code with letters, a text
+too long, a tag sent twice) is kept as sent in ``ScaipMessage.as_sent``, left out of the values
+the intake uses, and the alarm is taken in: a controller told "wrong data" gives up on what may
+be a real alarm. Text goes through
 ``regiozorg.edge_text.clean`` like every string from outside; a body that is XML but for
 control characters (which XML 1.0 cannot carry) is read once more without them.
 
@@ -149,14 +153,22 @@ class _Tag:
 _CODE = 32  # Lengths below are our own generous caps: the standard's text is not public.
 _TEXT = 255
 _DIGITS = re.compile(r"[0-9]+")
-_REF = re.compile(r"[A-Za-z0-9]{1,16}")
 _KEY = re.compile(r"[A-Za-z0-9._-]+")
 """What the intake can store as a controller or device id (``schemas.Code``)."""
-_STORABLE_REF = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-"""What the intake can store as a reference (``schemas.Reference``): wider than SCAIP's."""
+REF_LENGTH = 64
+"""The longest ``ref`` we take: what the intake stores as a message's reference."""
+
+
+def is_usable_ref(text: str) -> bool:
+    """Whether ``text`` can be a message's reference: printable (letters of any script,
+    digits, punctuation, inner spaces; no control or other invisible characters), not empty,
+    without surrounding space, at most :data:`REF_LENGTH` characters. Shared by SCAIP and the
+    JSON intake (``schemas.Reference``), so both accept the same references."""
+    return 0 < len(text) <= REF_LENGTH and text.isprintable() and text == text.strip()
+
 
 _TAGS: dict[str, _Tag] = {
-    "ref": _Tag(64, _STORABLE_REF),
+    "ref": _Tag(REF_LENGTH),
     "cid": _Tag(_CODE, _KEY),
     "dty": _Tag(4, re.compile(r"[0-9]{4}")),
     "did": _Tag(_CODE, _KEY),
@@ -299,10 +311,13 @@ def _read_tree_strictly(body: bytes | str) -> _Reader:
 
 
 def _readable_ref(texts: dict[str, list[str | None]]) -> str | None:
-    """The reference, if exactly one valid one was sent: only then can a reply point to it."""
-    refs = texts.get("ref", [])
-    if len(refs) == 1 and refs[0] is not None and _REF.fullmatch(refs[0]):
-        return refs[0]
+    """The reference as sent, if one can be read: one ``ref`` of text (or several copies of
+    the same one), whether or not we can store it. A reply echoes it, so the controller can
+    tell which request the answer is about; two different refs point to no request."""
+    refs = set(texts.get("ref", []))
+    if len(refs) == 1:
+        (ref,) = refs
+        return ref or None  # None: elements, not text; "": empty, so missing
     return None
 
 
@@ -317,17 +332,27 @@ def _read_value(tag: str, text: str | None, ref: str | None) -> tuple[str | None
     if not text:
         return None, None
     fits = len(text) <= spec.max_length and (not spec.pattern or spec.pattern.fullmatch(text))
+    if tag == "ref":
+        if not is_usable_ref(text):
+            raise ScaipError(Snu.WRONG_DATA, _unusable_ref(text), ref)
+        return text, None
     if tag in _KEYS:
         if not fits:
             raise ScaipError(Snu.WRONG_DATA, f"<{tag}> cannot be stored: {text[:40]!r}", ref)
-        usual = _REF.fullmatch(text) if tag == "ref" else _DIGITS.fullmatch(text)
-        return text, None if usual else text
+        return text, None if _DIGITS.fullmatch(text) else text
     if fits:
         unknown_device = tag == "dty" and text not in DEVICE_TYPES
         return text, text if unknown_device else None
     if spec.text and len(text) > spec.max_length:
         return text[: spec.max_length], text
     return None, text
+
+
+def _unusable_ref(text: str) -> str:
+    """Why a ``ref`` cannot be a reference, for the log."""
+    if len(text) > REF_LENGTH:
+        return f"<ref> of {len(text)} characters exceeds {REF_LENGTH}"
+    return f"<ref> holds characters that are not printable: {text[:40]!r}"
 
 
 def parse(body: bytes | str) -> ScaipMessage:

@@ -6,12 +6,27 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from regiozorg.night.rules import ContactMode, InterventionType, Outcome
-from regiozorg.night.scaip import MessageType
+from regiozorg.night.scaip import REF_LENGTH, MessageType, is_usable_ref
 
-Reference = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+
+def _usable_reference(text: str) -> str:
+    if not is_usable_ref(text):
+        raise ValueError("a reference is printable text without control characters")
+    return text
+
+
+Reference = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=REF_LENGTH,
+        description="Printable text (any letters, digits, punctuation, inner spaces).",
+    ),
+    AfterValidator(_usable_reference),
+]
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
 CALLBACK_LENGTH = 32
 TEXT_LENGTH = 500
@@ -68,11 +83,22 @@ class AlarmAccepted(BaseModel):
 
 
 class CallIn(BaseModel):
-    """A phone call taken by hand at the desk."""
+    """A phone call taken by hand at the desk. The caller is named by a client, or only by
+    the organisation and location they call from (a colleague on the ward, a neighbour who
+    knows the house); named by neither, the incident is an unknown sender to resolve."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    client_id: UUID | None = None
+    client_id: UUID | None = Field(
+        default=None, description="An enrolled client; their organisation and location follow."
+    )
+    organisation_id: UUID | None = Field(
+        default=None, description="The caller's organisation, when no client is named."
+    )
+    location_id: UUID | None = Field(
+        default=None,
+        description="The caller's location in the night service; its organisation follows.",
+    )
     summary: Annotated[str, Field(min_length=1, max_length=500)]
     priority: Annotated[int, Field(ge=1, le=5)] = 2
 

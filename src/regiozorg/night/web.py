@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -77,6 +77,29 @@ def _night_organisations(session: Session) -> Sequence[tuple[UUID, str]]:
     ]
 
 
+def _night_locations(session: Session) -> Sequence[tuple[UUID, str, str]]:
+    """Locations in the night service with their organisation's name, for a caller's place."""
+    return [
+        (row[0], row[1], row[2])
+        for row in session.execute(
+            select(Location.id, Organisation.name, Location.name)
+            .join(Organisation, Organisation.id == Location.organisation_id)
+            .join(NightLocation, NightLocation.location_id == Location.id)
+            .order_by(Organisation.name, Location.name)
+        )
+    ]
+
+
+def _chosen(value: str) -> UUID | None:
+    """A form's choice of organisation or location: none, or its id."""
+    if not value.strip():
+        return None
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        raise DomainError(intake.NOT_IN_NIGHT_SERVICE) from None
+
+
 def _enrolled_client(
     session: Session, actor: Actor, organisation_id: str, client_number: str
 ) -> UUID:
@@ -116,6 +139,7 @@ def _queue_context(session: Session) -> dict[str, Any]:
         "when": _when,
         "iso": _iso,
         "server_now": _iso(utcnow()),
+        "escalation_shown": labels.escalation_shown,
     }
 
 
@@ -132,6 +156,7 @@ def _console(
     context = _queue_context(session) | {
         "carers": queries.carers_on_shift(session),
         "organisations": _night_organisations(session),
+        "locations": _night_locations(session),
         "error": error,
     }
     return _render(request, "night/console.html", context, status_code)
@@ -160,17 +185,24 @@ def record_call(
     summary: Annotated[str, Form(max_length=500)],
     priority: Annotated[int, Form(ge=1, le=5)] = 2,
     organisation_id: Annotated[str, Form()] = "",
+    location_id: Annotated[str, Form()] = "",
     client_number: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    """A phone call taken at the desk; the caller named by organisation and client number, or
-    left unknown to resolve later."""
+    """A phone call taken at the desk; the caller named by organisation and client number, by
+    organisation or location alone, or left unknown to resolve later."""
     try:
         client_id = (
             _enrolled_client(session, actor, organisation_id, client_number)
             if client_number.strip()
             else None
         )
-        call = CallIn(client_id=client_id, summary=summary, priority=priority)
+        call = CallIn(
+            client_id=client_id,
+            organisation_id=_chosen(organisation_id),
+            location_id=_chosen(location_id),
+            summary=summary,
+            priority=priority,
+        )
         incident_id = intake.record_call(session, actor, call=call)
     except ValidationError:
         return _console(request, session, error=_call_problem(request), status_code=422)
@@ -222,6 +254,7 @@ def _incident_context(
         "when": _when,
         "event_label": labels.event_label,
         "event_detail": labels.event_detail,
+        "escalation_shown": labels.escalation_shown,
     }
 
 
@@ -234,8 +267,13 @@ def _incident_page(
     *,
     error: str | None = None,
     status_code: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
-    context = _incident_context(session, settings, actor, incident_id) | {"error": error}
+    """The incident page; ``typed`` holds what a refused form had in it, to show it again."""
+    context = _incident_context(session, settings, actor, incident_id) | {
+        "error": error,
+        "typed": typed or {},
+    }
     return _render(request, "night/incident.html", context, status_code)
 
 
@@ -354,6 +392,16 @@ def carer_step(
     )  # fmt: skip
 
 
+CHOOSE_INTERVENTION = N_("Kies welke interventie er is gedaan.")
+
+
+def _chosen_intervention(code: str) -> InterventionType:
+    """The intervention picked on the form; none picked (the empty first option) refuses."""
+    if code not in set(InterventionType):
+        raise DomainError(CHOOSE_INTERVENTION)
+    return InterventionType(code)
+
+
 @router.post("/night/incidents/{incident_id}/close")
 @no_store
 def close(
@@ -362,17 +410,59 @@ def close(
     session: SessionDep,
     settings: SettingsDep,
     actor: CurrentActor,
-    intervention: Annotated[InterventionType, Form()],
+    intervention: Annotated[str, Form(max_length=40)] = "",
     notes: Annotated[str, Form(max_length=4000)] = "",
     handover_note: Annotated[str, Form(max_length=4000)] = "",
     back: Annotated[str, Form()] = "incident",
 ) -> Response:
-    data = CloseIn(intervention=intervention, notes=notes, handover_note=handover_note)
-    return _step(
-        request, session, settings, actor, incident_id,
-        lambda: actions.close(session, actor, incident_id=incident_id, data=data),
-        back if back in RETURN_PAGES else "incident",
-    )  # fmt: skip
+    """The logbook entry. The intervention is chosen by the person closing, never defaulted;
+    a refusal shows the form again with everything typed still in it."""
+    back = back if back in RETURN_PAGES else "incident"
+    typed = {"intervention": intervention, "notes": notes, "handover_note": handover_note}
+    try:
+        data = CloseIn(
+            intervention=_chosen_intervention(intervention), notes=notes,
+            handover_note=handover_note,
+        )  # fmt: skip
+        actions.close(session, actor, incident_id=incident_id, data=data)
+    except DomainError as refused:
+        message = error_message(request, refused)
+        if back == "mobile":
+            return _mobile_page(
+                request, session, actor, error=message, status=refused.status_code, typed=typed
+            )
+        return _incident_page(
+            request, session, settings, actor, incident_id, error=message,
+            status_code=refused.status_code, typed=typed,
+        )  # fmt: skip
+    if back == "mobile":
+        return RedirectResponse("/night/mobile", status_code=303)
+    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+
+
+@router.get("/night/incidents/{incident_id}/sender")
+@no_store
+def find_sender(
+    request: Request,
+    incident_id: UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentActor,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Clients to link, found by name, client number or room: the matches alone for htmx, the
+    whole incident page with them without JavaScript."""
+    try:
+        search = actions.find_candidates(session, actor, incident_id=incident_id, text=q)
+    except DomainError as refused:
+        return _incident_page(
+            request, session, settings, actor, incident_id,
+            error=error_message(request, refused), status_code=refused.status_code,
+        )  # fmt: skip
+    if request.headers.get("HX-Request") == "true":
+        return _render(request, "night/_sender_matches.html", {"search": search})
+    context = _incident_context(session, settings, actor, incident_id)
+    return _render(request, "night/incident.html", context | {"error": None, "search": search})
 
 
 @router.post("/night/incidents/{incident_id}/sender")
@@ -383,18 +473,33 @@ def resolve_sender(
     session: SessionDep,
     settings: SettingsDep,
     actor: CurrentActor,
-    organisation_id: Annotated[str, Form()],
-    client_number: Annotated[str, Form(max_length=32)],
+    client_id: Annotated[str, Form()] = "",
+    organisation_id: Annotated[str, Form()] = "",
+    client_number: Annotated[str, Form(max_length=32)] = "",
     remember_device: Annotated[bool, Form()] = False,
 ) -> Response:
+    """Link the client picked from the search (or named by organisation and client number);
+    the device only when the handler ticked it."""
+
     def link() -> None:
-        client_id = _enrolled_client(session, actor, organisation_id, client_number)
+        chosen = (
+            _picked(actor, client_id)
+            if client_id.strip()
+            else _enrolled_client(session, actor, organisation_id, client_number)
+        )
         actions.resolve_sender(
-            session, actor, incident_id=incident_id, client_id=client_id,
+            session, actor, incident_id=incident_id, client_id=chosen,
             remember_device=remember_device,
         )  # fmt: skip
 
     return _step(request, session, settings, actor, incident_id, link)
+
+
+def _picked(actor: Actor, client_id: str) -> UUID:
+    try:
+        return UUID(client_id.strip())
+    except ValueError:
+        raise intake.no_such_client(actor, UUID(int=0)) from None
 
 
 # --- the mobile carer ------------------------------------------------------------------------
@@ -421,8 +526,9 @@ def _mobile_page(
     *,
     error: str | None = None,
     status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
-    context = _mobile_context(session, actor) | {"error": error}
+    context = _mobile_context(session, actor) | {"error": error, "typed": typed or {}}
     return _render(request, "night/mobile.html", context, status)
 
 

@@ -15,6 +15,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from regiozorg.errors import Message, Messages
+
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 SUPPORTED = ("nl", "en")
 SOURCE_LOCALE = "nl"
@@ -43,5 +45,17 @@ def translations(locale: str) -> NullTranslations:
 
 
 def translate(locale: str, message: str, **params: Any) -> str:
+    """``message`` in ``locale``, its placeholders filled; a parameter that is itself a
+    ``Message`` (or ``Messages``) is said in the same language."""
     text = translations(locale).gettext(message)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{name: _said(locale, value) for name, value in params.items()})
+
+
+def _said(locale: str, value: Any) -> Any:
+    if isinstance(value, Message):
+        return translate(locale, value.text, **value.params)
+    if isinstance(value, Messages):
+        return value.separator.join(_said(locale, part) for part in value)
+    return value

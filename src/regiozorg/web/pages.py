@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from regiozorg.auth import Decision, Permission, decide
 from regiozorg.clock import local
 from regiozorg.errors import DomainError
-from regiozorg.web.deps import CSRF_COOKIE
+from regiozorg.web.deps import CSRF_COOKIE, signed_in
 from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
 
@@ -33,6 +33,16 @@ def environment() -> Environment:
     return env
 
 
+def _reader(request: Request) -> Any:
+    """Who reads the page. A route's dependencies found out already; a page no route answered
+    (a 404, a refused method) asks here, so it speaks the reader's language and shows their
+    menu too. Without a session cookie that costs no database work."""
+    if not hasattr(request.state, "signed_in"):
+        with request.app.state.sessions() as session:
+            signed_in(request, session)
+    return request.state.signed_in
+
+
 def page_locale(request: Request) -> str:
     """The reader's language: the one chosen (or the signed-in person's), else the default."""
     locale: str = (
@@ -46,12 +56,18 @@ def error_message(request: Request, error: DomainError) -> str:
     return translate(page_locale(request), error.message, **error.params)
 
 
+def _stored_reason(text: str | None, _: Any) -> str:
+    """A reason kept with a record, line by line in the reader's language: a line the rules
+    wrote is a Dutch msgid and is translated; a line a person typed is shown as they wrote it."""
+    return "\n".join(_(line) for line in (text or "").splitlines())
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """A page in the reader's language, with the CSRF token its forms need."""
+    who = _reader(request)
     locale = page_locale(request)
-    who = getattr(request.state, "signed_in", None)
     csrf = who.csrf_token if who else request.cookies.get(CSRF_COOKIE)
     new_csrf_cookie = None
     if not csrf:
@@ -75,6 +91,7 @@ def render(
                 "_": _,
                 "can": can,
                 "label": lambda code: _(label(code)),
+                "reason": lambda text: _stored_reason(text, _),
             }
             | (context or {})
         )
