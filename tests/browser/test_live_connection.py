@@ -164,7 +164,7 @@ def test_the_waiting_time_and_its_norm_tick_without_any_event(
 
     # no event, no reload: the waiting time goes on, and passes the answer norm of 60 s
     time.sleep(3.5)
-    assert _seconds(wait.inner_text()) >= first + 3
+    assert _seconds(wait.inner_text()) >= first + 2  # shown as of the last tick
     expect(wait).to_have_class(re.compile(r"\bnorm-over\b"), timeout=15_000)
     expect(wait.locator("[data-norm-text]")).to_have_text("norm 1:00 voorbij")
     assert abs(_seconds(wait.inner_text()) - true_age()) <= 2.5

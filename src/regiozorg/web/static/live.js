@@ -14,7 +14,8 @@
 //          parts: "[data-beds-live]",            // the parts of step 1
 //          trigger: "beds-changed",              // the hx-trigger of step 1
 //          delay: 200,                           // optional: one refresh per burst (ms)
-//          skip: function (part) { ... },        // optional: true leaves a part alone now
+//          skip: function (part) { ... },        // optional: true leaves a part alone
+//                                                // (not re-fetched, nor swapped if asked)
 //          onOpen: function () { ... }           // optional: called on every (re)connect
 //        });
 //      The parts are refreshed on every event and on every (re)connect, so nothing that
@@ -190,6 +191,15 @@
         burst = window.setTimeout(refresh, options.delay || 150);
       }
     }
+
+    // A part someone started typing in after its refresh was asked keeps what they typed.
+    document.querySelectorAll(options.parts).forEach(function (part) {
+      part.addEventListener("htmx:beforeSwap", function (event) {
+        if (options.skip && options.skip(part) && event.detail.target === part) {
+          event.detail.shouldSwap = false;
+        }
+      });
+    });
 
     function open() {
       retry = null;
