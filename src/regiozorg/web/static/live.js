@@ -175,10 +175,17 @@
     var leaving = false;
     var heard = Date.now();
     var keepalive = DEFAULT_KEEPALIVE_S;
+    var opened = false; // has the line been open before (a reconnect), or is this the first
 
-    function refresh() {
+    // firstOpen: the page was rendered a moment ago, so only the parts without a form are read
+    // again (for what happened before the line first opened): a form on a fresh page may hold
+    // what the server gave back after a refusal, or a button about to be pressed.
+    function refresh(firstOpen) {
       burst = null;
       document.querySelectorAll(options.parts).forEach(function (part) {
+        if (firstOpen && part.querySelector("form")) {
+          return;
+        }
         if (!options.skip || !options.skip(part)) {
           window.htmx.trigger(part, options.trigger);
         }
@@ -218,7 +225,8 @@
         showBack();
         // What changed while the line was down (or before it first opened) sent no event
         // this page heard: read the whole live state again.
-        refresh();
+        refresh(!opened);
+        opened = true;
         if (options.onOpen) { options.onOpen(); }
       });
       // The browser would retry by itself, at its own pace and not after every kind of
@@ -272,6 +280,7 @@
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) { // back from the browser's cache: a new line, a fresh state
         leaving = false;
+        opened = true;
         open();
       }
     });

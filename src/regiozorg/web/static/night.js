@@ -43,8 +43,12 @@
     });
   }
 
-  // A part the person is typing in is left alone: a refresh would wipe the form.
+  // A part the person is typing in is left alone: a refresh would wipe the form. So is a part
+  // the server gave back with a refusal and what was typed (until it is sent again).
   function markEdited() {
+    document.querySelectorAll("[data-night-live]").forEach(function (part) {
+      if (part.querySelector("#night-error")) { part.setAttribute("data-editing", "true"); }
+    });
     document.addEventListener("input", function (event) {
       var part = event.target.closest && event.target.closest("[data-night-live]");
       if (part) { part.setAttribute("data-editing", "true"); }
