@@ -74,12 +74,11 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = SERVE_PORT,
 ) -> None:
     """Run the web app."""
-    import uvicorn  # noqa: PLC0415 - only the server needs it
-
-    from regiozorg.app import create_app  # noqa: PLC0415
+    from regiozorg.app import create_app  # noqa: PLC0415 - only the server needs it
+    from regiozorg.web.serving import Server  # noqa: PLC0415
 
     console.print(f"regiozorg on {_address(host, port)}")
-    uvicorn.run(create_app(), host=host, port=port, proxy_headers=False, log_level="info")
+    Server(create_app(), host=host, port=port, proxy_headers=False, log_level="info").run()
 
 
 @app.command()

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import uvicorn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from regiozorg.app import create_app
 from regiozorg.config import Settings
 from regiozorg.db import make_engine
 from regiozorg.migrate import upgrade
+from regiozorg.web.serving import Server
 
 CHROMIUM = "/usr/bin/chromium"
 # As root and with no network: no sandbox, and none of Chromium's own calls home.
@@ -42,30 +42,72 @@ def demo_database(folder: Path) -> tuple[str, Engine]:
     return url, engine
 
 
-@contextmanager
-def served(url: str, engine: Engine) -> Iterator[str]:
-    """Run the app with uvicorn in a thread; yields its base address, and stops it after."""
-    settings = Settings(
-        database_url=url,
-        secret_key="browser-test-secret-key",
-        static_vendor_dir=Path(__file__).resolve().parents[2] / "node_modules",
-    )
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, engine), host="127.0.0.1", port=port, log_level="warning"
+        return int(probe.getsockname()[1])
+
+
+class ServedApp:
+    """The app served by uvicorn (``regiozorg serve``'s server) in a thread, on one port that
+    stays the same when it is stopped and started again: a server restart, database kept."""
+
+    def __init__(self, url: str, engine: Engine, port: int | None = None) -> None:
+        self.settings = Settings(
+            database_url=url,
+            secret_key="browser-test-secret-key",
+            static_vendor_dir=Path(__file__).resolve().parents[2] / "node_modules",
         )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    assert not thread.is_alive(), "open event streams kept the server from stopping"
-    engine.dispose()
+        self.engine = engine
+        self.port = port or free_port()
+        self.server: Server | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    @property
+    def address(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        app = create_app(self.settings, self.engine)
+        self.server = Server(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started and time.monotonic() < deadline:
+            assert self.thread.is_alive(), "the app did not start (is the port still taken?)"
+            time.sleep(0.05)
+        assert self.server.started, "the app did not start"
+
+    def stop(self, timeout: float = 10) -> float:
+        """Stop as uvicorn does on SIGTERM; the seconds it took."""
+        assert self.server is not None and self.thread is not None
+        began = time.monotonic()
+        self.server.should_exit = True
+        self.thread.join(timeout=timeout)
+        assert not self.thread.is_alive(), "open event streams kept the server from stopping"
+        return time.monotonic() - began
+
+
+@contextmanager
+def serving(url: str, engine: Engine, port: int | None = None) -> Iterator[ServedApp]:
+    """The started app, to stop and start again; stopped (if running) and the engine disposed
+    after."""
+    app = ServedApp(url, engine, port)
+    app.start()
+    try:
+        yield app
+    finally:
+        if app.running:
+            app.stop()
+        engine.dispose()
+
+
+@contextmanager
+def served(url: str, engine: Engine, port: int | None = None) -> Iterator[str]:
+    """Run the app with uvicorn in a thread; yields its base address, and stops it after."""
+    with serving(url, engine, port) as app:
+        yield app.address

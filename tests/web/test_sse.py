@@ -43,6 +43,25 @@ def test_the_stream_keeps_the_line_open_and_ends_when_the_client_goes_away() -> 
     assert events.BROKER.subscriber_count() == 0
 
 
+def test_a_page_stream_beats_so_a_page_notices_a_silent_line() -> None:
+    class GoneAfterThreeLooks:
+        looks = 0
+
+        async def is_disconnected(self) -> bool:
+            self.looks += 1
+            return self.looks > 3
+
+    async def drain() -> list[str]:
+        stream = sse.event_stream(
+            GoneAfterThreeLooks(), intake.NIGHT, keepalive=0.02, poll=0.01, heartbeat=True
+        )
+        return [chunk async for chunk in stream]
+
+    chunks = asyncio.run(asyncio.wait_for(drain(), 5))
+    # a comment for proxies, and an event a page's EventSource dispatches (with data)
+    assert ": keep-alive\nevent: keepalive\ndata: 0.02\n\n" in chunks
+
+
 def test_the_stream_hears_only_its_own_topic() -> None:
     class Connected:
         async def is_disconnected(self) -> bool:
@@ -61,6 +80,27 @@ def test_the_stream_hears_only_its_own_topic() -> None:
             await stream.aclose()
 
     assert asyncio.run(first_event()).startswith("event: bed.held\n")
+    assert events.BROKER.subscriber_count() == 0
+
+
+def test_the_stream_ends_within_a_poll_once_the_server_stops() -> None:
+    class Connected:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    stopping = False
+
+    async def drain() -> float:
+        stream = sse.event_stream(Connected(), intake.NIGHT, poll=0.05, stopping=lambda: stopping)
+        assert (await anext(stream)).startswith("retry:")
+        asked = time.monotonic()
+        nonlocal stopping
+        stopping = True
+        async for _ in stream:
+            pass
+        return time.monotonic() - asked
+
+    assert asyncio.run(asyncio.wait_for(drain(), 5)) < 0.5
     assert events.BROKER.subscriber_count() == 0
 
 

@@ -638,4 +638,4 @@ def resolve_sender(
 )
 def night_events(request: Request, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return sse.stream_response(request, intake.NIGHT)
+    return sse.stream_response(request, intake.NIGHT, heartbeat=False)

@@ -14,6 +14,7 @@ from uuid import UUID
 from regiozorg.clock import AMSTERDAM
 from regiozorg.night.rules import (
     NIGHT_STARTS_HOUR,
+    IncidentState,
     Outcome,
     night_of,
     share,
@@ -54,6 +55,23 @@ class IncidentFacts:
 class Norms:
     answer_seconds: int = DEFAULT_ANSWER_NORM_SECONDS
     on_site_minutes: int = DEFAULT_ON_SITE_NORM_MINUTES
+
+
+# Someone has to go and is not there yet: the on-site norm runs.
+AWAITING_VISIT = frozenset(
+    {IncidentState.VISIT_NEEDED, IncidentState.DISPATCHED, IncidentState.EN_ROUTE}
+)
+
+
+def running_norm(state: IncidentState, norms: Norms) -> int | None:
+    """The norm an open incident's waiting time (counted from the alarm, as the reports count
+    it) is held to now, in seconds: the answer norm until someone acknowledges it, the on-site
+    norm while someone has to go and is not there yet, none while it is being handled."""
+    if state is IncidentState.RECEIVED:
+        return norms.answer_seconds
+    if state in AWAITING_VISIT:
+        return norms.on_site_minutes * 60
+    return None
 
 
 @dataclass(frozen=True)

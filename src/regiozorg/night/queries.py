@@ -16,12 +16,13 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from regiozorg.accounts.models import User
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Location
-from regiozorg.night import rules
+from regiozorg.night import figures, rules
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
     Incident,
     IncidentEvent,
+    NightLocation,
     NightShift,
 )
 from regiozorg.night.rules import DeskRole, IncidentState
@@ -44,6 +45,8 @@ class QueueRow:
     carer: str | None
     escalations: int
     escalation: str | None = None  # the last escalation step as stored (labels.escalation_shown)
+    # the norm its waiting time is held to now (``figures.running_norm``), None if none runs
+    norm_seconds: int | None = None
 
 
 QUEUE_STATES = rules.OPEN_STATES | {IncidentState.COMPLETED}
@@ -82,8 +85,17 @@ def _incident_rows(
     carer = aliased(User)
     now = utcnow()
     rows = session.execute(
-        select(Incident, Location.name, AlarmDevice.room, handler.name, carer.name)
+        select(
+            Incident,
+            Location.name,
+            AlarmDevice.room,
+            handler.name,
+            carer.name,
+            NightLocation.answer_norm_seconds,
+            NightLocation.on_site_norm_minutes,
+        )
         .outerjoin(Location, Location.id == Incident.location_id)
+        .outerjoin(NightLocation, NightLocation.location_id == Incident.location_id)
         .outerjoin(
             AlarmDevice,
             (AlarmDevice.controller_id == Incident.controller_id)
@@ -114,8 +126,9 @@ def _incident_rows(
             carer=carer_name,
             escalations=incident.escalations_done,
             escalation=last_steps.get(incident.id),
+            norm_seconds=figures.running_norm(incident.state, _norms(answer, on_site)),
         )
-        for incident, location, room, handler_name, carer_name in rows
+        for incident, location, room, handler_name, carer_name, answer, on_site in rows
     ]
 
 
@@ -132,6 +145,14 @@ def _last_escalation_steps(session: Session, incident_ids: Sequence[UUID]) -> di
     ):
         last[incident_id] = detail
     return last
+
+
+def _norms(answer_seconds: int | None, on_site_minutes: int | None) -> figures.Norms:
+    """A location's own norms, the defaults for a sender without an enrolled location."""
+    return figures.Norms(
+        answer_seconds or figures.DEFAULT_ANSWER_NORM_SECONDS,
+        on_site_minutes or figures.DEFAULT_ON_SITE_NORM_MINUTES,
+    )
 
 
 def heartbeat_interval(session: Session, controller_id: str) -> int | None:

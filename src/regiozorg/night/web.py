@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
-from regiozorg.clock import local
+from regiozorg.clock import local, utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.network.models import Client, Location, Organisation
@@ -46,6 +47,11 @@ def _render(
 
 def _when(moment: Any) -> str:
     return local(moment).strftime("%d-%m %H:%M:%S") if moment else ""
+
+
+def _iso(moment: datetime) -> str:
+    """A moment for live.js to count from (``data-since``, ``data-server-now``)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _age(seconds: int) -> str:
@@ -125,10 +131,14 @@ def _enrolled_client(
 
 
 def _queue_context(session: Session) -> dict[str, Any]:
+    """The queue, and the server's clock beside it: the ages tick on in the browser from the
+    server's time, so a wrong clock on the desk's computer does not matter."""
     return {
         "queue": queries.open_queue(session),
         "age": _age,
         "when": _when,
+        "iso": _iso,
+        "server_now": _iso(utcnow()),
         "escalation_shown": labels.escalation_shown,
     }
 

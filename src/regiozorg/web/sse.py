@@ -3,7 +3,9 @@
 The bed board, the night console and the night API listen the same way, so they share this
 one generator: the events carry ids and states only, and each screen fetches what its reader
 may see. A stream lives no longer than the sign-in it was opened with: after a logout, a
-switched-off account or a revoked token it ends within ``RECHECK_SECONDS``.
+switched-off account or a revoked token it ends within ``RECHECK_SECONDS``. And it ends within
+a ``poll`` when the server stops (``stop_streams``): uvicorn waits for every open response
+before it stops, and a stream would otherwise keep it waiting for as long as a browser listens.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Protocol, cast
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 
 from regiozorg import events
@@ -32,6 +35,20 @@ RECHECK_SECONDS = 5.0
 MEDIA_TYPE = "text/event-stream"
 
 
+def stop_streams(app: Starlette, *, stopping: bool = True) -> None:
+    """Ask every live stream of ``app`` to end (each notices within its ``poll``): the server
+    calls this as it begins to stop, and with ``stopping=False`` when it starts (again)."""
+    app.state.streams_stopping = stopping
+
+
+def _stopping(app: Starlette) -> Callable[[], bool]:
+    return lambda: bool(getattr(app.state, "streams_stopping", False))
+
+
+def _never() -> bool:
+    return False
+
+
 class Connection(Protocol):
     """What the stream needs of a request: whether its client is still there."""
 
@@ -44,9 +61,21 @@ async def event_stream(
     *,
     keepalive: float = KEEPALIVE_SECONDS,
     poll: float = 1.0,
+    stopping: Callable[[], bool] = _never,
+    heartbeat: bool = False,
 ) -> AsyncGenerator[str]:
     """Every event of ``topic`` as a server-sent event, a comment now and then so proxies keep
-    the line open, until the client goes away (noticed within ``poll`` seconds)."""
+    the line open, until the client goes away or ``stopping()`` says the server stops (noticed
+    within ``poll`` seconds). The browser hears the end at once and reconnects (live.js).
+
+    With ``heartbeat`` the comment also carries a ``keepalive`` event with the interval in
+    seconds: a page cannot see comments, and a line that died without a word (a phone that
+    lost its network, a proxy that hung) is noticed only by what stops arriving."""
+    quiet_chunk = (
+        f": keep-alive\nevent: keepalive\ndata: {keepalive:g}\n\n"
+        if heartbeat
+        else ": keep-alive\n\n"
+    )
     # an async generator underneath: closing it unsubscribes at once
     subscription = cast("AsyncGenerator[events.Event]", events.BROKER.subscribe(topic))
     pending: asyncio.Future[events.Event] = asyncio.ensure_future(anext(subscription))
@@ -54,13 +83,13 @@ async def event_stream(
         await asyncio.sleep(0)  # the subscription is registered before the client hears of it
         yield "retry: 3000\n: verbonden\n\n"
         quiet = 0.0
-        while not await connection.is_disconnected():
+        while not stopping() and not await connection.is_disconnected():
             done, _ = await asyncio.wait({pending}, timeout=poll)
             if not done:
                 quiet += poll
                 if quiet >= keepalive:
                     quiet = 0.0
-                    yield ": keep-alive\n\n"
+                    yield quiet_chunk
                 continue
             yield pending.result().sse()
             pending = asyncio.ensure_future(anext(subscription))
@@ -119,11 +148,18 @@ def signed_in_connection(request: Request, *, recheck: float | None = None) -> S
     )
 
 
-def stream_response(request: Request, topic: str) -> StreamingResponse:
+def stream_response(request: Request, topic: str, *, heartbeat: bool = True) -> StreamingResponse:
     """The stream as a response no cache or buffering proxy (nginx) holds back, ending with the
-    sign-in it was opened with."""
+    sign-in it was opened with or when the server stops. Pages want the ``heartbeat``; the API
+    keeps to its documented comments."""
+    stream = event_stream(
+        signed_in_connection(request),
+        topic,
+        stopping=_stopping(request.app),
+        heartbeat=heartbeat,
+    )
     return StreamingResponse(
-        event_stream(signed_in_connection(request), topic),
+        stream,
         media_type=MEDIA_TYPE,
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -1,43 +1,35 @@
-// The bed screens: live updates over server-sent events, and the report charts.
+// The bed screens: live updates (live.js), and the report charts.
 // No inline scripts (the CSP is default-src 'self'): everything starts from here.
 (function () {
   "use strict";
 
   var EVENT_KINDS = ["bed.held", "bed.decided", "bed.status", "bed.released", "request.changed"];
 
-  // Every part marked data-beds-live re-fetches itself (its hx-get) after a "beds" event.
-  // Events often come in bursts (a hold changes a bed and a request): refresh once per burst.
-  // A part that also has data-beds-request="<id>" is about one request (its page): it only
-  // refreshes on events that name that request, not on every bed in the region.
+  // Every part marked data-beds-live re-fetches itself (its hx-get) after a "beds" event and
+  // after every (re)connect (live.js). Events often come in bursts (a hold changes a bed and a
+  // request): refresh once per burst. A part that also has data-beds-request="<id>" is about
+  // one request (its page): it only refreshes on events that name that request, not on every
+  // bed in the region.
+  function requestOf(event) {
+    try {
+      return JSON.parse(event.data).data.request_id || null;
+    } catch (ignored) {
+      return null; // an event without data still refreshes the other parts
+    }
+  }
+
   function startLiveUpdates() {
-    if (!window.EventSource || !window.htmx || !document.querySelector("[data-beds-live]")) {
-      return;
-    }
-    var source = new EventSource("/beds/events");
-    var timer = null;
-    var named = {};
-    function refresh() {
-      timer = null;
-      document.querySelectorAll("[data-beds-live]").forEach(function (part) {
+    window.regiozorgLive.connect({
+      url: "/beds/events",
+      events: EVENT_KINDS,
+      parts: "[data-beds-live]",
+      trigger: "beds-changed",
+      delay: 200,
+      concerns: function (part, events) {
         var only = part.getAttribute("data-beds-request");
-        if (!only || named[only]) {
-          window.htmx.trigger(part, "beds-changed");
-        }
-      });
-      named = {};
-    }
-    EVENT_KINDS.forEach(function (kind) {
-      source.addEventListener(kind, function (event) {
-        try {
-          var about = JSON.parse(event.data).data.request_id;
-          if (about) { named[about] = true; }
-        } catch (ignored) { /* an event without data still refreshes the other parts */ }
-        if (timer === null) {
-          timer = window.setTimeout(refresh, 200);
-        }
-      });
+        return !only || events.some(function (event) { return requestOf(event) === only; });
+      }
     });
-    window.addEventListener("pagehide", function () { source.close(); });
   }
 
   function readJson(id) {

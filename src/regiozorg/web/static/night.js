@@ -1,10 +1,9 @@
-// The night console: live updates over server-sent events, a highlight and a beep for new
-// alarms. No inline scripts (the CSP is default-src 'self'): everything starts from here.
+// The night console: live updates (live.js), a highlight and a beep for new alarms.
+// No inline scripts (the CSP is default-src 'self'): everything starts from here.
 (function () {
   "use strict";
 
-  var soundOn = false;
-  var audio = null;
+  var live = window.regiozorgLive; // live.js, loaded by base.html
   var known = null; // ids of new (unacknowledged) incidents already seen on this page
 
   function newIncidents() {
@@ -13,26 +12,6 @@
       ids.push(row.getAttribute("data-incident"));
     });
     return ids;
-  }
-
-  // A short two-tone beep made by the Web Audio API: no sound file to fetch or to block.
-  function beep() {
-    if (!soundOn || !audio) {
-      return;
-    }
-    var start = audio.currentTime;
-    [880, 660].forEach(function (pitch, i) {
-      var tone = audio.createOscillator();
-      var gain = audio.createGain();
-      tone.type = "sine";
-      tone.frequency.value = pitch;
-      gain.gain.setValueAtTime(0.25, start + i * 0.18);
-      gain.gain.exponentialRampToValueAtTime(0.001, start + i * 0.18 + 0.16);
-      tone.connect(gain);
-      gain.connect(audio.destination);
-      tone.start(start + i * 0.18);
-      tone.stop(start + i * 0.18 + 0.17);
-    });
   }
 
   // After each refresh: rows of incidents not seen before flash, and one beep sounds.
@@ -46,7 +25,7 @@
     });
     if (fresh.length) {
       document.body.setAttribute("data-new-alarms", String(fresh.length));
-      beep();
+      live.sound.alarm();
     }
   }
 
@@ -57,54 +36,40 @@
       return;
     }
     button.addEventListener("click", function () {
-      var Context = window.AudioContext || window.webkitAudioContext;
-      if (!audio && Context) {
-        audio = new Context();
-      }
-      if (audio && audio.state === "suspended") {
-        audio.resume();
-      }
-      soundOn = !soundOn;
-      button.textContent = button.getAttribute(soundOn ? "data-on" : "data-off");
-      button.setAttribute("aria-pressed", soundOn ? "true" : "false");
-      if (soundOn) { beep(); }
+      var on = live.sound.toggle();
+      button.textContent = button.getAttribute(on ? "data-on" : "data-off");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      if (on) { live.sound.alarm(); }
     });
   }
 
-  // A part the person is typing in is left alone: a refresh would wipe the form.
+  // A part the person is typing in is left alone: a refresh would wipe the form. So is a part
+  // the server gave back with a refusal and what was typed (until it is sent again).
   function markEdited() {
+    document.querySelectorAll("[data-night-live]").forEach(function (part) {
+      if (part.querySelector("#night-error")) { part.setAttribute("data-editing", "true"); }
+    });
     document.addEventListener("input", function (event) {
       var part = event.target.closest && event.target.closest("[data-night-live]");
       if (part) { part.setAttribute("data-editing", "true"); }
     });
   }
 
-  // Every part marked data-night-live re-fetches itself (its hx-get) after a "night" event;
-  // a burst of events (acknowledge, then triage) refreshes once.
+  // Every part marked data-night-live re-fetches itself (its hx-get) after a "night" event and
+  // after every (re)connect; a burst of events (acknowledge, then triage) refreshes once.
   function startLiveUpdates() {
-    if (!window.EventSource || !window.htmx || !document.querySelector("[data-night-live]")) {
-      return;
-    }
-    var source = new EventSource("/night/stream");
-    var timer = null;
-    function refresh() {
-      timer = null;
-      document.querySelectorAll("[data-night-live]").forEach(function (part) {
-        if (part.getAttribute("data-editing") !== "true") {
-          window.htmx.trigger(part, "night-changed");
-        }
-      });
-    }
-    source.addEventListener("incident.changed", function () {
-      if (timer === null) {
-        timer = window.setTimeout(refresh, 150);
-      }
+    var line = live.connect({
+      url: "/night/stream",
+      events: ["incident.changed"],
+      parts: "[data-night-live]",
+      trigger: "night-changed",
+      delay: 150,
+      skip: function (part) { return part.getAttribute("data-editing") === "true"; },
+      onOpen: function () { document.body.setAttribute("data-night-stream", "open"); }
     });
-    source.addEventListener("open", function () {
-      document.body.setAttribute("data-night-stream", "open");
-    });
-    window.addEventListener("pagehide", function () { source.close(); });
-    document.body.addEventListener("htmx:afterSwap", noticeNew);
+    if (line) {
+      document.body.addEventListener("htmx:afterSwap", noticeNew);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
