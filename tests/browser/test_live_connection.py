@@ -185,6 +185,32 @@ def test_a_waiting_time_near_its_norm_says_so(app: ServedApp, browser: Browser) 
     desk.context.close()
 
 
+@pytest.mark.parametrize("size", ["phone", "desk"])
+def test_a_new_alarm_past_its_norm_is_red_and_in_sight(
+    app: ServedApp, browser: Browser, size: str
+) -> None:
+    incident_id = _post_alarm(app, f"OVER-{size}", device="D009")
+    with Session(app.engine) as session:  # 70 s of a 60 s answer norm, still unacknowledged
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        incident.received_at = utcnow() - timedelta(seconds=70)
+        session.commit()
+    desk = _console(browser, app, size)
+    row = desk.locator(f"#incident-{incident_id}")
+    wait = row.locator("td.wait")
+    expect(wait).to_have_class(re.compile(r"\bnorm-over\b"))
+    # The norm's red wins over the yellow of a new row, with white text on it.
+    colours = wait.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+    assert colours == ["rgb(198, 40, 40)", "rgb(255, 255, 255)"]
+    # On a phone the queue is a stack of cards: the waiting time and the escalation are in sight
+    # without scrolling sideways.
+    width = desk.viewport_size["width"] if desk.viewport_size else 0
+    for cell in (wait, row.locator("td.escalation")):
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width
+    desk.context.close()
+
+
 # Every live page: (who, where, at which size, the part that shows live state)
 LIVE_PAGES = {
     "mobile carer's task": (MOBILE_MEPPEL, "/night/mobile", "phone", "#task"),
