@@ -211,6 +211,18 @@ def test_a_new_alarm_past_its_norm_is_red_and_in_sight(
     desk.context.close()
 
 
+def test_an_incidents_timeline_reads_as_a_list_on_a_phone(app: ServedApp, browser: Browser) -> None:
+    incident_id = _post_alarm(app, "TIMELINE", device="D010")
+    page = _signed_in(browser, app, "phone", DESK, f"/night/incidents/{incident_id}")
+    timeline = page.locator("#timeline")
+    expect(timeline.locator("tbody tr")).not_to_have_count(0)
+    # Nothing of a step (who, why) hides beyond the right edge of a 390 px screen.
+    assert timeline.evaluate("e => e.scrollWidth <= e.clientWidth")
+    box = timeline.locator("tbody tr").first.locator("td").nth(2).bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    page.context.close()
+
+
 # Every live page: (who, where, at which size, the part that shows live state)
 LIVE_PAGES = {
     "mobile carer's task": (MOBILE_MEPPEL, "/night/mobile", "phone", "#task"),
