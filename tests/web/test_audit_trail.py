@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from regiozorg.audit import AuditEntry
 from regiozorg.network.models import Location
-from tests.cast import NETWORK_ADMIN, ORG_ADMIN, VIEWER
+from tests.cast import COORDINATOR, NETWORK_ADMIN, ORG_ADMIN, VIEWER
 from tests.web.conftest import Browser
 
 
@@ -67,3 +67,28 @@ def test_a_name_typed_as_a_formula_is_exported_as_text(
     cells = [cell for row in csv.reader(io.StringIO(export.text)) for cell in row]
     assert '\'=HYPERLINK("http://evil.example","Klik")' in cells
     assert not [cell for cell in cells if cell.startswith("=")]
+
+
+def test_each_read_of_the_bed_worklist_is_in_the_trail(
+    app_client: Browser, session: Session
+) -> None:
+    """The worklist shows patients' initials, age and medical reason: the page and every live
+    refresh of it write a row, naming how many requests were shown."""
+    app_client.login(COORDINATOR)
+    app_client.page("/beds/requests")
+    app_client.page("/beds/requests/list")
+    reads = session.scalars(
+        select(AuditEntry.detail).where(
+            AuditEntry.user_email == COORDINATOR, AuditEntry.action == "beds.worklist.read"
+        )
+    ).all()
+    assert len(reads) == 2
+    assert all(detail and detail.endswith(" open requests") for detail in reads)
+    app_client.login(VIEWER)
+    assert app_client.get("/beds/requests/list").status_code == 403
+    refused = session.scalars(
+        select(AuditEntry.outcome).where(
+            AuditEntry.user_email == VIEWER, AuditEntry.action == "beds.coordinate"
+        )
+    ).all()
+    assert refused == ["denied"]

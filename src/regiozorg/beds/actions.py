@@ -22,7 +22,7 @@ from regiozorg.auth import (
     decide_patient_access,
     ensure_allowed,
 )
-from regiozorg.beds import rules
+from regiozorg.beds import rules, worklist
 from regiozorg.beds.models import (
     Bed,
     BedAssignment,
@@ -699,6 +699,18 @@ class RequestDetail:
     outcome_reason: str | None
     # hold id, bed id, status ("declined" for a decline), expiry, the provider's reason
     holds: list[tuple[UUID, UUID, str, datetime | None, str | None]]
+
+
+def view_worklist(session: Session, actor: Actor) -> list[worklist.WorkItem]:
+    """The coordinator's open requests with each patient's initials, age and medical reason.
+
+    The read is audited: one row per read, naming how many requests it showed (the live
+    worklist reads again on every change, so one row per request would drown the trail)."""
+    with unit_of_work(session):
+        ensure_allowed(actor, Permission.BEDS_COORDINATE)
+        items = worklist.open_requests(session)
+        audit.record(session, actor, "beds.worklist.read", detail=f"{len(items)} open requests")
+    return items
 
 
 def view_request(session: Session, actor: Actor, *, request_id: UUID) -> RequestDetail:

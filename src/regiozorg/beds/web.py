@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
-from regiozorg.beds import actions, board, explain, offers, queries, worklist
+from regiozorg.beds import actions, board, explain, offers, queries
 from regiozorg.beds.rules import (
     CAPABILITIES,
     BedStatus,
@@ -337,16 +337,14 @@ async def submit_request(request: Request, session: SessionDep, actor: CurrentAc
 
 @router.get("/beds/requests")
 def worklist_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    ensure_allowed(actor, Permission.BEDS_COORDINATE)
-    context = {"items": worklist.open_requests(session), "hours": _hours, "when": _when}
+    context = {"items": actions.view_worklist(session, actor), "hours": _hours, "when": _when}
     return render(request, "beds/worklist.html", context)
 
 
 @router.get("/beds/requests/list")
 def worklist_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The worklist's table alone, re-fetched when a request changes."""
-    ensure_allowed(actor, Permission.BEDS_COORDINATE)
-    context = {"items": worklist.open_requests(session), "hours": _hours, "when": _when}
+    context = {"items": actions.view_worklist(session, actor), "hours": _hours, "when": _when}
     return render(request, "beds/_worklist.html", context)
 
 

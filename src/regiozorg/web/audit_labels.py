@@ -46,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "demo.seed": N_("Demoregio aanmaken"),
     "beds.request": N_("Bed aanvragen"),
     "beds.request.read": N_("Bedaanvraag inzien"),
+    "beds.worklist.read": N_("Werklijst bedaanvragen inzien"),
     "beds.status": N_("Bedstatus wijzigen"),
     "beds.status.with_patient": N_("Bedstatus wijzigen terwijl er een patiënt in ligt"),
     "beds.status.undo": N_("Bedstatus terugdraaien"),
