@@ -7,8 +7,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -111,3 +114,28 @@ def served(url: str, engine: Engine, port: int | None = None) -> Iterator[str]:
     """Run the app with uvicorn in a thread; yields its base address, and stops it after."""
     with serving(url, engine, port) as app:
         yield app.address
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The demo region served for one test module: its address and its database."""
+
+    url: str
+    engine: Engine
+
+
+@contextmanager
+def demo_scene(folder: Path) -> Iterator[Scene]:
+    """A fresh demo database in ``folder``, served until the block ends."""
+    url, engine = demo_database(folder)
+    with served(url, engine) as address:
+        yield Scene(address, engine)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, one per test module."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from regiozorg.beds.models import Bed, BedCareType
 from regiozorg.beds.rules import BedStatus, CareType
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Scene, demo_scene
 from tests.cast import COORDINATOR, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -24,17 +23,10 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
 
 
-@dataclass(frozen=True)
-class Scene:
-    url: str
-    engine: Engine
-
-
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
-    url, engine = demo_database(tmp_path_factory.mktemp("board-browser"))
-    with served(url, engine) as address:
-        yield Scene(address, engine)
+    with demo_scene(tmp_path_factory.mktemp("board-browser")) as served_scene:
+        yield served_scene
 
 
 def _free_beds(engine: Engine, care_type: CareType | None = None) -> int:

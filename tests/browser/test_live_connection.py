@@ -13,13 +13,13 @@ from datetime import timedelta
 from uuid import UUID
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
 from regiozorg.clock import utcnow
 from regiozorg.night import intake
 from regiozorg.night.models import Incident
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServedApp, demo_database, serving
+from tests.browser.conftest import ServedApp, demo_database, serving
 from tests.cast import COORDINATOR, PASSWORD
 from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm
 
@@ -50,14 +50,6 @@ def running(app: ServedApp) -> None:
     """Each test begins with the server up, whatever the one before left."""
     if not app.running:
         app.start()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _signed_in(

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import Engine
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
 from regiozorg.config import Settings
@@ -22,7 +20,7 @@ from regiozorg.night import actions, escalation, intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import ContactMode, IncidentState, Outcome
 from regiozorg.night.schemas import TriageIn
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
+from tests.browser.conftest import Scene, demo_scene
 from tests.cast import PASSWORD
 from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm
 
@@ -32,25 +30,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-@dataclass(frozen=True)
-class Scene:
-    url: str
-    engine: Engine
-
-
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
-    url, engine = demo_database(tmp_path_factory.mktemp("night-escalation"))
-    with served(url, engine) as address:
-        yield Scene(address, engine)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with demo_scene(tmp_path_factory.mktemp("night-escalation")) as served_scene:
+        yield served_scene
 
 
 def _signed_in(browser: Browser, url: str, email: str, viewport: dict[str, int]) -> Page:

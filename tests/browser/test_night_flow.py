@@ -8,36 +8,27 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from regiozorg.network.models import Client
 from regiozorg.night import intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import IncidentState
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Scene, demo_scene
 from tests.cast import HEIDEZICHT_ADMIN, PASSWORD
 from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm
 
 pytestmark = pytest.mark.browser
 
 
-@dataclass(frozen=True)
-class Scene:
-    url: str
-    engine: Engine
-
-
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
-    url, engine = demo_database(tmp_path_factory.mktemp("night-browser"))
-    with served(url, engine) as address:
-        yield Scene(address, engine)
+    with demo_scene(tmp_path_factory.mktemp("night-browser")) as served_scene:
+        yield served_scene
 
 
 def _signed_in(browser: Browser, url: str, email: str, *, phone: bool = False) -> Page:

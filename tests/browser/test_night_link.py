@@ -7,18 +7,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import Engine, select
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.network.models import Client
 from regiozorg.night import actions, intake
 from regiozorg.night.models import AlarmDevice, Incident
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
+from tests.browser.conftest import Scene, demo_scene
 from tests.cast import PASSWORD
 from tests.night_cast import DESK, MEPPEL, PLATFORM, actor_of, alarm
 
@@ -28,25 +27,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-@dataclass(frozen=True)
-class Scene:
-    url: str
-    engine: Engine
-
-
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
-    url, engine = demo_database(tmp_path_factory.mktemp("night-link"))
-    with served(url, engine) as address:
-        yield Scene(address, engine)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    with demo_scene(tmp_path_factory.mktemp("night-link")) as served_scene:
+        yield served_scene
 
 
 def _unknown_sender(scene: Scene, reference: str) -> tuple[str, Client]:

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from regiozorg import audit
 from regiozorg.accounts.models import MembershipRow, User
 from regiozorg.auth import AccessDeniedError, Actor, Decision, Membership, Role
-from regiozorg.beds import actions, queries, rules
+from regiozorg.beds import actions, queries, rules, worklist
 from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest, BedRequestEvent
-from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
+from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, NormState, RequestStatus
 from regiozorg.beds.schemas import BedRequestIn
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
@@ -758,14 +758,14 @@ def test_the_worklist_flags_a_crisis_request_past_its_24_hours(session: Session)
     old_elv.created_at = utcnow() - timedelta(days=3)
     session.flush()
 
-    items = {item.id: item for item in queries.worklist(session)}
-    assert items[late.id].overdue
+    items = {item.id: item for item in worklist.open_requests(session)}
+    assert items[late.id].norm_state is NormState.PASSED
     assert items[late.id].norm == timedelta(hours=24)
-    assert items[late.id].age > timedelta(hours=24)
-    assert not items[fresh.id].overdue
-    assert not items[old_elv.id].overdue  # ELV has no placement norm
+    assert items[late.id].waiting > timedelta(hours=24)
+    assert items[fresh.id].norm_state is NormState.WITHIN
+    assert items[old_elv.id].norm_state is NormState.NONE  # ELV has no placement norm
     assert items[old_elv.id].norm is None
-    order = [item.id for item in queries.worklist(session)]
+    order = [item.id for item in worklist.open_requests(session)]
     assert order.index(old_elv.id) < order.index(late.id) < order.index(fresh.id)
 
 

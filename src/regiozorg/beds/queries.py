@@ -459,50 +459,6 @@ def board(
 
 
 @dataclass(frozen=True)
-class WorkItem:
-    id: UUID
-    care_type: str
-    status: str
-    urgent: bool
-    created_at: datetime
-    age: timedelta
-    norm: timedelta | None
-    overdue: bool
-
-
-def worklist(session: Session) -> list[WorkItem]:
-    """Open requests, urgent and oldest first, with their placement norm."""
-    now = utcnow()
-    items = []
-    for row in session.execute(
-        select(
-            BedRequest.id,
-            BedRequest.care_type,
-            BedRequest.status,
-            BedRequest.urgent,
-            BedRequest.created_at,
-        )
-        .where(BedRequest.status.in_(list(rules.OPEN_STATUSES)))
-        .order_by(BedRequest.urgent.desc(), BedRequest.created_at)
-    ):
-        norm = rules.PLACEMENT_NORM.get(CareType(row.care_type))
-        age = now - row.created_at
-        items.append(
-            WorkItem(
-                row.id,
-                str(row.care_type),
-                str(row.status),
-                row.urgent,
-                row.created_at,
-                age,
-                norm,
-                norm is not None and age > norm,
-            )
-        )
-    return items
-
-
-@dataclass(frozen=True)
 class PlacementWeek:
     week: str  # ISO year-week, e.g. 2026-W48
     care_type: str
