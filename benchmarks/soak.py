@@ -36,8 +36,9 @@ shows as 50 MB, while allocator noise and caches filling with the run's rows sta
 
 Checks at the end: status codes per kind of request (any 5xx, transport error or unexpected
 code is an error); every alarm stored exactly once and every retry answered as a duplicate of
-it; every hold in the state its decision gave it (accepted, declined = cancelled with its reason and answered "declined", left alone =
-expired once its expiry and a round of the expiry worker have passed, else held or expired);
+it; every hold in the state its decision gave it (accepted; declined = stored cancelled with its
+reason and answered "declined"; left alone = expired once its expiry and a round of the expiry
+worker have passed, else held or expired);
 no two occupying holds of one bed overlap; no link failure for a heartbeating controller;
 every stream still open and having received events.
 

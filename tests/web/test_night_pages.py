@@ -275,8 +275,15 @@ def test_the_timeline_says_each_step_in_words(login: Login, session: Session) ->
 
     assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
     timeline = _timeline(desk, incident_id)
-    english = ("Received", '<td class="explained">Phone</td>', "Visit needed: ligt naast bed", f"to {meppel.name}",
-               "On the way", "on the carer&#39;s behalf", '<td class="explained">Fall</td>')  # fmt: skip
+    english = (
+        "Received",
+        '<td class="explained">Phone</td>',
+        "Visit needed: ligt naast bed",
+        f"to {meppel.name}",
+        "On the way",
+        "on the carer&#39;s behalf",
+        '<td class="explained">Fall</td>',
+    )
     for words in english:
         assert words in timeline, words
 
