@@ -151,7 +151,9 @@ async def _fanout_round(
         tasks = [asyncio.create_task(board_client()) for _ in range(clients)]
         await ready.wait()
         changed_at = time.perf_counter()
-        answer = await http.put(f"/api/v1/beds/{bed_id}/status", json={"code": status.value})
+        # A bed set occupied is a bed with a patient to the API: changing it back needs a reason.
+        change = {"code": status.value, "reason": "benchmark: status round"}
+        answer = await http.put(f"/api/v1/beds/{bed_id}/status", json=change)
         answer.raise_for_status()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
     return {
@@ -178,7 +180,8 @@ def fanout(server: Server, token: str, engine: Engine, rounds: int) -> dict[str,
         time.sleep(0.5)
         print(f"  fan-out round {index + 1}: {runs[-1]}")
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
-        client.put(f"/api/v1/beds/{bed_id}/status", json={"code": original.value})
+        restore = {"code": original.value, "reason": "benchmark: restored"}
+        client.put(f"/api/v1/beds/{bed_id}/status", json=restore).raise_for_status()
     worst = max(run["all_boards_ms"] for run in runs)
     return {
         "rounds": runs,
