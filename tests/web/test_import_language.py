@@ -81,3 +81,25 @@ def test_field_problems_in_the_readers_language(
     alert = html.unescape(response.text.split('role="alert"', 1)[1].split("</p>", 1)[0])
     for text in expected:
         assert text in alert
+
+
+@pytest.mark.parametrize(
+    ("locale", "imported", "option"),
+    [("nl", "locaties 1", "CSV: reistijden"), ("en", "locations 1", "CSV: travel times")],
+)
+def test_the_kinds_of_record_are_words_in_the_readers_language(
+    login: Login, locale: str, imported: str, option: str
+) -> None:
+    admin = login(NETWORK_ADMIN)
+    admin.submit("/settings/language", {"locale": locale})
+    page = admin.page("/admin/import")
+    assert option in page and "CSV: travel_times" not in page
+    one_location = "\n".join(BAD_LOCATIONS.splitlines()[:2]).replace(",colour", "")
+    response = admin.post(
+        "/admin/import",
+        data={"csrf_token": admin.csrf, "kind": "locations"},
+        files={"file": ("locations.csv", one_location.replace(",blauw", "").encode(), "text/csv")},
+    )
+    assert response.status_code == 200, response.text
+    status = html.unescape(response.text.split('role="status"', 1)[1].split("</p>", 1)[0])
+    assert imported in status

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from regiozorg.auth import Permission, ensure_allowed, scope
-from regiozorg.errors import DomainError, NotFoundError
+from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network import actions, exchange, queries
 from regiozorg.network.rules import OrganisationKind, Profession, WardType
 from regiozorg.network.schemas import (
@@ -171,10 +171,23 @@ def add_staff(
     return RedirectResponse("/admin/staff", status_code=303)
 
 
+# What the import page calls each kind of record (the codes stay in file names and the API).
+RECORD_KIND_LABELS = {
+    "organisations": N_("organisaties"),
+    "locations": N_("locaties"),
+    "units": N_("afdelingen"),
+    "staff": N_("medewerkers"),
+    "travel_times": N_("reistijden"),
+    "clients": N_("cliënten"),
+    "regions": N_("regio's"),
+}
+
+
 @pages.get("/admin/import")
 def import_page(request: Request, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NETWORK_MANAGE)
-    return render(request, "network/import.html", {"kinds": list(RECORD_KINDS)})
+    context = {"kinds": list(RECORD_KINDS), "kind_labels": RECORD_KIND_LABELS}
+    return render(request, "network/import.html", context)
 
 
 @pages.post("/admin/import")
@@ -200,7 +213,12 @@ async def import_file(
         error, summary = refused, None
     else:
         error = None
-    context = {"kinds": list(RECORD_KINDS), "summary": summary, "error": error}
+    context = {
+        "kinds": list(RECORD_KINDS),
+        "kind_labels": RECORD_KIND_LABELS,
+        "summary": summary,
+        "error": error,
+    }
     return render(request, "network/import.html", context, 422 if error else 200)
 
 
