@@ -247,7 +247,6 @@ def _incident_context(
         "is_carer": detail.carer_id == actor.user_id,
         "options": options,
         "suggested": suggested.user_id if suggested else "",
-        "organisations": _night_organisations(session) if detail.unknown_sender else [],
         "contact_modes": [ContactMode.PHONE, ContactMode.VIDEO],
         "outcomes": [o for o in Outcome if o is not Outcome.RESET_AT_SOURCE],
         "interventions": list(InterventionType),
