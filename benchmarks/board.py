@@ -4,6 +4,9 @@ PostgreSQL:
 
     .venv/bin/python -m benchmarks.board [--sqlite PATH] [--postgres URL] [--requests 20]
 
+0. The national count itself, side by side in one process: counting the 122,094 beds (as the
+   board did up to migration 0008, and still does for a capability filter) against reading the
+   tally the database keeps per location (migration 0009). Median and p95 over ``--requests``.
 1. GET /beds (the coordinator's page), /beds/board (the live fragment), a filtered board and
    /beds/reports: median and p95 over ``--requests`` requests, and the size of the answer.
    Targets: the board within 300 ms and 200 KiB, the reports within 500 ms.
@@ -39,6 +42,7 @@ from benchmarks.night import Server, cpu_seconds, serving
 from regiozorg import demo
 from regiozorg.accounts import actions as accounts
 from regiozorg.auth import SYSTEM
+from regiozorg.beds import board
 from regiozorg.beds.models import Bed
 from regiozorg.beds.rules import BedStatus
 from regiozorg.network.models import Organisation
@@ -82,6 +86,37 @@ def _cpu(server: Server) -> float:
     closes, so it gave negative figures per round."""
     assert server.process is not None
     return cpu_seconds(server.process.pid)
+
+
+def count_side_by_side(engine: Engine, n: int) -> dict[str, Any]:
+    keys = [Bed.location_id]
+    ways = {
+        "counted_bed_by_bed": lambda session: board._tally(
+            session, keys, [], board._counted_wards(session, keys, [], per_care_type=False)
+        ),
+        "read_from_the_tally": lambda session: board._tally(
+            session,
+            keys,
+            [],
+            board._kept_wards(session, care_type=None, location_ids=None, per_care_type=False),
+        ),
+    }
+    result: dict[str, Any] = {}
+    with Session(engine) as session:
+        answers = [way(session) for way in ways.values()]
+        result["same_answer"] = answers[0] == answers[1]
+        for name, way in ways.items():
+            timings = []
+            for _ in range(n):
+                started = time.perf_counter()
+                way(session)
+                timings.append((time.perf_counter() - started) * 1000)
+            result[name] = {
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(percentile(timings, 0.95), 1),
+            }
+    print(f"  count: {result}")
+    return result
 
 
 def page_timings(server: Server, token: str, n: int) -> dict[str, Any]:
@@ -209,6 +244,7 @@ def main() -> None:
         engine = prepare(url)  # migrates, seeds the national demo once, ANALYZE
         token = _token(engine)
         section: dict[str, Any] = {"load_average_before": os.getloadavg()}
+        section["count"] = count_side_by_side(engine, args.requests)
         with serving(Server(url)) as server:
             section["pages"] = page_timings(server, token, args.requests)
             section["fanout"] = fanout(server, token, engine, args.rounds)

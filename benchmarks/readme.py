@@ -273,6 +273,21 @@ def board_section() -> str:
         size = max(r["kib"] for r in row if r)
         cpu = " / ".join(str(r.get("cpu_ms_per_request", "-")) if r else "-" for r in row)
         lines.append(f"| `{known['path']}` | {cells[0]} | {cells[1]} | {cpu} | {size} | {target} |")
+    counts = [section.get("count") for section in (sqlite, postgres)]
+    if any(counts):
+
+        def pair(count: dict[str, Any] | None, way: str) -> str:
+            return f"{count[way]['p50_ms']} / {count[way]['p95_ms']}" if count else "-"
+
+        same = all(count["same_answer"] for count in counts if count)
+        for way, words in (
+            ("counted_bed_by_bed", "the national count, bed by bed (as before migration 0009)"),
+            ("read_from_the_tally", "the national count read from the kept tally (0009)"),
+        ):
+            lines.append(
+                f"| {words}, in process | {pair(counts[0], way)} | {pair(counts[1], way)} | | | "
+                f"same answer: {'yes' if same else 'NO'} |"
+            )
     for name, section in (("SQLite", sqlite), ("PostgreSQL", postgres)):
         fan = section.get("fanout")
         if not fan:

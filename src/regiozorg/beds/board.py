@@ -22,10 +22,10 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from regiozorg import events
-from regiozorg.beds.models import Bed, BedAssignment, BedCareType
+from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedTally
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Location, Organisation, Region
@@ -130,18 +130,12 @@ class BoardView:
     other_regions: list[RegionLine]
 
 
-def _reserving(now: datetime) -> ColumnElement[bool]:
-    """A bed promised to a patient: a hold still running, or accepted and not yet admitted."""
-    return Bed.id.in_(
-        select(BedAssignment.bed_id).where(
-            or_(
-                and_(
-                    BedAssignment.status == AssignmentStatus.HELD,
-                    BedAssignment.hold_expires_at > now,
-                ),
-                BedAssignment.status == AssignmentStatus.ACCEPTED,
-            )
-        )
+def _promising(now: datetime) -> ColumnElement[bool]:
+    """An assignment that promises its bed to a patient: a hold still running, or accepted
+    and not yet admitted."""
+    return or_(
+        and_(BedAssignment.status == AssignmentStatus.HELD, BedAssignment.hold_expires_at > now),
+        BedAssignment.status == AssignmentStatus.ACCEPTED,
     )
 
 
@@ -159,63 +153,111 @@ def _bed_filter(care_type: CareType | None, capability: str | None) -> list[Colu
 
 
 Key = tuple[Any, ...]
+Wards = dict[Key, tuple[int, int, int, datetime | None]]  # free, occupied, all beds, latest
+
+
+def _counted_wards(
+    session: Session, keys: list[Any], conditions: list[ColumnElement[bool]], *, per_care_type: bool
+) -> Wards:
+    """Beds per ``keys`` by ward status, counted bed by bed: only for a capability filter,
+    which the tally does not keep."""
+    if per_care_type:
+        query = select(*keys).select_from(BedCareType).join(Bed, Bed.id == BedCareType.bed_id)
+    else:
+        query = select(*keys)
+    # Core, not ORM, execution throughout: thousands of plain rows need no ORM loading.
+    # Per care type the latest change is left out: then (id, status) of an index answers the
+    # join without reading the bed rows.
+    latest = func.max(Bed.status_updated_at) if not per_care_type else func.max(None)
+    width = len(keys)
+    rows = session.connection().execute(
+        query.add_columns(
+            func.sum(case((Bed.status == BedStatus.FREE, 1), else_=0)),
+            func.sum(case((Bed.status == BedStatus.OCCUPIED, 1), else_=0)),
+            func.count(),
+            latest,
+        )
+        .where(and_(True, *conditions))
+        .group_by(*keys)
+    )
+    return {
+        tuple(row[:width]): (int(row[width]), int(row[width + 1]), row[width + 2], row[width + 3])
+        for row in rows
+    }
+
+
+def _kept_wards(
+    session: Session,
+    *,
+    care_type: CareType | None,
+    location_ids: list[UUID] | None,
+    per_care_type: bool,
+) -> Wards:
+    """The same figures from the tally the database keeps: one row per location. A
+    location's latest change is that of any of its beds, also when one care type is asked."""
+    everything = aliased(BedTally)
+    query = select(
+        BedTally.care_type,
+        BedTally.location_id,
+        BedTally.free,
+        BedTally.occupied,
+        BedTally.beds,
+        everything.latest,
+    ).where(BedTally.beds > 0)
+    if per_care_type:
+        query = query.where(BedTally.care_type != "")
+        if care_type is not None:
+            query = query.where(BedTally.care_type == care_type)
+    else:
+        query = query.where(BedTally.care_type == (care_type or ""))
+    query = query.join(
+        everything,
+        and_(everything.care_type == "", everything.location_id == BedTally.location_id),
+    )
+    if location_ids is not None:
+        query = query.where(BedTally.location_id.in_(location_ids))
+    wards: Wards = {}
+    for kind, location_id, free, occupied, beds, latest in session.connection().execute(query):
+        if not per_care_type:
+            wards[(location_id,)] = (free, occupied, beds, latest)
+        elif location_ids is not None:
+            wards[(kind, location_id)] = (free, occupied, beds, None)
+        else:  # all locations together
+            before = wards.get((kind,), (0, 0, 0, None))
+            wards[(kind,)] = (before[0] + free, before[1] + occupied, before[2] + beds, None)
+    return wards
 
 
 def _tally(
     session: Session,
     keys: list[Any],
     conditions: list[ColumnElement[bool]],
+    wards: Wards,
     *,
     per_care_type: bool = False,
 ) -> dict[Key, tuple[Counts, datetime | None]]:
-    """Beds per ``keys`` in the four states, with the latest status change.
+    """Beds per ``keys`` in the four states, with the latest status change: ``wards`` by their
+    ward status, less the few reserved ones (a reservation wins over the ward's status).
 
-    Two grouped counts: all beds by their ward status, and the few reserved ones by the same
-    (a reservation wins over the ward's status). Asking "is it reserved" inside one query for
-    every bed and state would cost a lookup per bed per state; the reserved beds are a handful.
+    Asking "is it reserved" inside one query for every bed and state would cost a lookup per
+    bed per state; the reserved beds are a handful, found from the assignments.
     """
-
-    def where(extra: list[ColumnElement[bool]]) -> ColumnElement[bool]:
-        return and_(True, *conditions, *extra)
-
-    def joined(query: Any) -> Any:
-        if per_care_type:
-            return query.select_from(BedCareType).join(Bed, Bed.id == BedCareType.bed_id)
-        return query
-
     width = len(keys)
-    # Core, not ORM, execution throughout: thousands of plain rows need no ORM loading.
-    # Per care type the latest change is left out: then (id, status) of an index answers the
-    # join without reading the bed rows.
-    latest = func.max(Bed.status_updated_at) if not per_care_type else func.max(None)
-    wards = {
-        tuple(row[:width]): row[width:]
-        for row in session.connection().execute(
-            joined(
-                select(
-                    *keys,
-                    func.sum(case((Bed.status == BedStatus.FREE, 1), else_=0)),
-                    func.sum(case((Bed.status == BedStatus.OCCUPIED, 1), else_=0)),
-                    func.count(),
-                    latest,
-                )
-            )
-            .where(where([]))
-            .group_by(*keys)
-        )
-    }
+    query = select(*keys, Bed.status, func.count(func.distinct(Bed.id)))
+    if per_care_type:
+        query = query.select_from(BedCareType).join(Bed, Bed.id == BedCareType.bed_id)
     reserved: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in session.connection().execute(
-        joined(select(*keys, Bed.status, func.count()))
-        .where(where([_reserving(utcnow())]))
+        query.join(BedAssignment, BedAssignment.bed_id == Bed.id)
+        .where(and_(_promising(utcnow()), *conditions))
         .group_by(*keys, Bed.status)
     ):
         reserved[tuple(row[:width])][str(row[width])] += row[width + 1]
     result = {}
     for key, (n_free, n_occupied, n_all, updated) in wards.items():
         held = reserved.get(key, {})
-        free = int(n_free) - held.get(BedStatus.FREE, 0)
-        occupied = int(n_occupied) - held.get(BedStatus.OCCUPIED, 0)
+        free = n_free - held.get(BedStatus.FREE, 0)
+        occupied = n_occupied - held.get(BedStatus.OCCUPIED, 0)
         n_held = sum(held.values())
         result[key] = (Counts(free, n_held, occupied, n_all - free - occupied - n_held), updated)
     return result
@@ -225,7 +267,14 @@ def sites(
     session: Session, *, care_type: CareType | None = None, capability: str | None = None
 ) -> list[Site]:
     """Every location with beds (of this care type and capability), its beds counted once."""
-    counted = _tally(session, [Bed.location_id], _bed_filter(care_type, capability))
+    keys: list[Any] = [Bed.location_id]
+    conditions = _bed_filter(care_type, capability)
+    wards = (
+        _counted_wards(session, keys, conditions, per_care_type=False)
+        if capability is not None
+        else _kept_wards(session, care_type=care_type, location_ids=None, per_care_type=False)
+    )
+    counted = _tally(session, keys, conditions, wards)
     found = []
     for location_id, name, town, organisation, region_id in session.connection().execute(
         select(Location.id, Location.name, Location.town, Organisation.name, Organisation.region_id)
@@ -247,16 +296,22 @@ def by_care_type(
     """Beds per care type (per location, or for all when ``location_ids`` is None). A bed that
     serves three care types counts in each of the three: these figures do not add up to the
     number of beds, and are shown apart from the totals."""
+    ids = list(location_ids) if location_ids is not None else None
     conditions = _bed_filter(None, capability)
     if care_type is not None:
         conditions.append(BedCareType.care_type == care_type)
     keys: list[Any] = [BedCareType.care_type]
-    if location_ids is not None:
-        conditions.append(Bed.location_id.in_(list(location_ids)))
+    if ids is not None:
+        conditions.append(Bed.location_id.in_(ids))
         keys.append(Bed.location_id)
+    wards = (
+        _counted_wards(session, keys, conditions, per_care_type=True)
+        if capability is not None
+        else _kept_wards(session, care_type=care_type, location_ids=ids, per_care_type=True)
+    )
     result: dict[UUID | None, list[tuple[str, Counts]]] = defaultdict(list)
-    for key, (counts, _) in _tally(session, keys, conditions, per_care_type=True).items():
-        location = key[1] if location_ids is not None else None
+    for key, (counts, _) in _tally(session, keys, conditions, wards, per_care_type=True).items():
+        location = key[1] if ids is not None else None
         result[location].append((str(key[0]), counts))
     for lines in result.values():
         lines.sort()

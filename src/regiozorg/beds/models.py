@@ -204,3 +204,24 @@ class AcceptanceRule(Base):
     max_age: Mapped[int | None] = mapped_column(Integer)
     admits_from_hour: Mapped[int | None] = mapped_column(Integer)
     admits_until_hour: Mapped[int | None] = mapped_column(Integer)
+
+
+class BedTally(Base):
+    """A location's beds, free beds and occupied beds (by ward status), in all (``care_type``
+    '') and per care type: the national board reads 2,500 of these rows instead of counting
+    120,000 beds.
+
+    Kept by database triggers on ``beds`` and ``bed_care_types`` (migration 0009), in the same
+    transaction as the change, so no write path can leave it behind. ``latest`` (on the rows
+    for all care types) is the location's most recent bed status change. Reservations are not
+    in it: whether a hold still runs depends on the clock, and the board counts those few apart.
+    """
+
+    __tablename__ = "bed_tallies"
+
+    care_type: Mapped[str] = mapped_column(String(32), primary_key=True)  # '' for all beds
+    location_id: Mapped[UUID] = mapped_column(ForeignKey("locations.id"), primary_key=True)
+    beds: Mapped[int] = mapped_column(Integer)
+    free: Mapped[int] = mapped_column(Integer)
+    occupied: Mapped[int] = mapped_column(Integer)
+    latest: Mapped[datetime | None] = mapped_column(UTCDateTime())
