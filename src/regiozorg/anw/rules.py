@@ -71,10 +71,10 @@ class Role:
 
 @dataclass(frozen=True)
 class WorkRules:
-    """Limits on one physician's duties. The Working Hours Act allows at most 14 on-call days
-    per 4 weeks; pools agree on fewer."""
+    """Limits on one physician's duties, per pool. The Working Hours Act allows up to 14
+    on-call days in 4 weeks; pools agree on fewer (default 7)."""
 
-    max_duties_per_28_days: int = 14
+    max_duties_per_28_days: int = 7
     min_rest_hours_after_night: float = 11.0
 
 
@@ -171,5 +171,8 @@ def rest_hours(before: Slot, after: Slot) -> float:
 
 
 def is_night(duty: DutyType) -> bool:
-    """A duty that runs through midnight."""
-    return duty.crosses_midnight
+    """A night duty covers some time between 00:00 and 06:00 (local time)."""
+    night_ends = time(6)
+    if duty.crosses_midnight:
+        return True
+    return duty.start < night_ends

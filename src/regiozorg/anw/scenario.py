@@ -240,6 +240,54 @@ def _rules(value: object) -> WorkRules:
     )
 
 
+def dumps(scenario: Scenario) -> str:
+    """The scenario as a file that ``loads`` reads back to the same scenario."""
+    document: dict[str, Any] = {"name": scenario.name, "start": scenario.start.isoformat(),
+                                "weeks": scenario.weeks}  # fmt: skip
+    if scenario.holidays is not None:
+        document["holidays"] = sorted(day.isoformat() for day in scenario.holidays)
+    document["duties"] = {
+        duty.code: {
+            "start": duty.start.strftime("%H:%M"),
+            "end": duty.end.strftime("%H:%M"),
+            "days": [kind.value for kind in DayKind if kind in duty.days],
+        }
+        for duty in scenario.duties
+    }
+    document["roles"] = {
+        role.code: {
+            "professions": [p.value for p in Profession if p in role.professions],
+            "travel_minutes": role.travel_minutes,
+        }
+        for role in scenario.roles
+    }
+    document["areas"] = {
+        code: [{"code": p.code, "name": p.name, "lat": p.lat, "lon": p.lon} for p in places]
+        for code, places in scenario.areas.items()
+    }
+    document["travel"] = {"detour_factor": scenario.detour_factor,
+                          "speed_kmh": scenario.speed_kmh}  # fmt: skip
+    document["physicians"] = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "organisation": p.organisation,
+            "profession": p.profession.value,
+            "lat": p.place.lat,
+            "lon": p.place.lon,
+            "fte": p.fte,
+            "unavailable": sorted(day.isoformat() for day in p.unavailable),
+        }
+        for p in scenario.physicians
+    ]
+    document["rules"] = {
+        "max_duties_per_28_days": scenario.rules.max_duties_per_28_days,
+        "min_rest_hours_after_night": scenario.rules.min_rest_hours_after_night,
+    }
+    text: str = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return text
+
+
 # Readers of one value each: the value, or ScenarioError naming ``here``.
 
 

@@ -14,6 +14,7 @@ from regiozorg.anw.rules import (
     Role,
     day_kinds,
     dutch_holidays,
+    is_night,
     may_take,
     rest_hours,
     slot,
@@ -92,3 +93,10 @@ def test_rest_between_two_duties() -> None:
     next_night = slot(date(2027, 3, 2), WEEKNIGHT)
     assert rest_hours(night, next_night) == 9
     assert rest_hours(night, slot(date(2027, 3, 1), WEEKNIGHT)) < 0
+
+
+def test_a_night_duty_covers_time_between_midnight_and_six() -> None:
+    assert is_night(WEEKNIGHT)
+    assert not is_night(WEEKEND_DAY)
+    assert is_night(DutyType("early", time(5), time(13), frozenset({DayKind.WEEKDAY})))
+    assert not is_night(DutyType("evening", time(17), time(23, 59), frozenset({DayKind.WEEKDAY})))

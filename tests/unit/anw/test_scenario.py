@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from regiozorg.anw import generate
 from regiozorg.anw.rules import DayKind, Profession
-from regiozorg.anw.scenario import ScenarioError, loads
+from regiozorg.anw.scenario import ScenarioError, dumps, loads
 from regiozorg.web.i18n import translate
 
 # The example of the issue and the README, as written there.
@@ -95,3 +96,16 @@ def test_two_physicians_with_one_code_are_refused() -> None:
     with pytest.raises(ScenarioError) as refused:
         loads(EXAMPLE.replace(line, f"{line}\n{line}"))
     assert refused.value.field == "physicians[1].id"
+
+
+def test_a_written_scenario_reads_back_the_same() -> None:
+    for scenario in (loads(EXAMPLE), generate.pool(generate.QUARTER, seed=7)):
+        assert loads(dumps(scenario)) == scenario
+
+
+def test_a_generated_pool_is_the_same_for_the_same_seed_and_has_its_size() -> None:
+    one, two = generate.pool(generate.QUARTER, seed=7), generate.pool(generate.QUARTER, seed=7)
+    assert one == two
+    assert one != generate.pool(generate.QUARTER, seed=8)
+    assert len(one.physicians) == 50 and len(one.areas) == 3
+    assert len({p.organisation for p in one.physicians}) == 12
