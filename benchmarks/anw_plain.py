@@ -77,7 +77,7 @@ def solve(scenario: Scenario, *, seconds: float, workers: int = 2, seed: int = 1
                         x[p, s, area, role.code] = model.new_bool_var(f"x{p}_{s}_{area}_{role}")
                         works[p, s].append(x[p, s, area, role.code])
     by_position: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
-    for (p, s, area, role), var in x.items():
+    for (_, s, area, role), var in x.items():
         by_position[s, area, role].append(var)
     for s in range(len(slots)):
         for area in scenario.areas:
@@ -97,7 +97,7 @@ def solve(scenario: Scenario, *, seconds: float, workers: int = 2, seed: int = 1
     day_of = [(slot.day - scenario.start).days for slot in slots]
     limit = scenario.rules.max_duties_per_28_days
     penalties: list[Any] = []
-    for p, physician in enumerate(scenario.physicians):
+    for p in range(len(scenario.physicians)):
         worked = {s: sum(works[p, s]) for s in range(len(slots)) if works[p, s]}
         for s, total in worked.items():
             if len(works[p, s]) > 1:
@@ -126,10 +126,10 @@ def solve(scenario: Scenario, *, seconds: float, workers: int = 2, seed: int = 1
         for week, terms in per_weekend.items():
             flags[week] = model.new_bool_var(f"w{p}_{week}")
             model.add_max_equality(flags[week], terms)
-        for week in flags:
+        for week, flag in flags.items():
             if week + 1 in flags:
                 both = model.new_bool_var(f"ww{p}_{week}")
-                model.add(flags[week] + flags[week + 1] <= 1 + both)
+                model.add(flag + flags[week + 1] <= 1 + both)
                 penalties.append(WEIGHTS["weekends_in_a_row"] * both)
     penalties += _fairness(model, scenario, slots, works, free_days)
     model.minimize(sum(penalties))
