@@ -34,8 +34,8 @@ from regiozorg.beds.models import (
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, Party, RequestStatus
 from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
 from regiozorg.clock import local, utcnow
-from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
+from regiozorg.transaction import unit_of_work
 
 HOLD_TTL = timedelta(minutes=15)
 BED_TAKEN = N_("Dit bed is net door een ander bezet of gereserveerd. Kies een ander bed.")

@@ -20,9 +20,9 @@ from regiozorg import audit, events
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.beds.models import CapacitySnapshot
 from regiozorg.beds.rules import CareType
-from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
 from regiozorg.network.models import Location
+from regiozorg.transaction import unit_of_work
 from regiozorg.web.deps import CurrentActor, SessionDep
 
 

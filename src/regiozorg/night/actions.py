@@ -22,7 +22,6 @@ from regiozorg.auth import (
 )
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.network.queries import travel_minutes
@@ -42,6 +41,7 @@ from regiozorg.night.models import (
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
 from regiozorg.night.schemas import CloseIn, TriageIn
 from regiozorg.night.team import current_shift, ensure_on_shift, on_shift
+from regiozorg.transaction import unit_of_work
 
 NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")
 NOT_YOUR_TASK = N_("Deze taak is aan een andere zorgverlener gegeven.")
@@ -56,7 +56,7 @@ def _locked(session: Session, incident_id: UUID) -> Incident:
 
 def _for_step(session: Session, actor: Actor, incident_id: UUID) -> Incident:
     """The incident, locked, for a step by someone on the night roster now (on SQLite the
-    action's transaction holds the write lock from its start: see ``db.unit_of_work``)."""
+    action's transaction holds the write lock from its start: see ``transaction.unit_of_work``)."""
     ensure_on_shift(session, actor)
     return _locked(session, incident_id)
 

@@ -16,7 +16,6 @@ from regiozorg import audit
 from regiozorg.accounts.models import User
 from regiozorg.auth import SYSTEM
 from regiozorg.clock import utcnow
-from regiozorg.db import unit_of_work
 from regiozorg.network.models import Location
 from regiozorg.night import labels, rules
 from regiozorg.night.intake import escalation_steps, in_flight, publish_change
@@ -29,6 +28,7 @@ from regiozorg.night.models import (
 )
 from regiozorg.night.rules import DeskRole, IncidentKind, IncidentState
 from regiozorg.night.team import current_shift
+from regiozorg.transaction import unit_of_work
 
 BATCH = 100
 

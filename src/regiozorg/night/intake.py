@@ -24,7 +24,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 from regiozorg import audit, events
 from regiozorg.auth import AccessDeniedError, Actor, Decision, Permission, ensure_allowed
 from regiozorg.clock import utcnow
-from regiozorg.db import Base, unit_of_work
+from regiozorg.db import Base
 from regiozorg.errors import N_, DomainError
 from regiozorg.network.models import Client, Location
 from regiozorg.night import rules
@@ -42,6 +42,7 @@ from regiozorg.night.rules import IncidentKind, IncidentState, Outcome, UnknownS
 from regiozorg.night.scaip import MessageType
 from regiozorg.night.schemas import AlarmIn, CallIn
 from regiozorg.night.team import ensure_on_shift
+from regiozorg.transaction import unit_of_work
 
 NIGHT = "night"
 
