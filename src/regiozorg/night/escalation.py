@@ -65,8 +65,7 @@ def run_due_escalations(session: Session, *, now: datetime | None = None) -> int
                 incident.received_at, steps, incident.escalations_done
             )
             taken.append((incident.id, incident.priority))
-    for incident_id, priority in taken:
-        publish_change(incident_id, "escalated", priority)
+            publish_change(session, incident.id, "escalated", incident.priority)
     return len(taken)
 
 
@@ -169,8 +168,7 @@ def raise_link_failures(session: Session, *, now: datetime | None = None) -> int
                 else None,
             )
             raised.append(incident.id)
-    for incident_id in raised:
-        publish_change(incident_id, "received", rules.HIGHEST_PRIORITY)
+            publish_change(session, incident.id, "received", rules.HIGHEST_PRIORITY)
     return len(raised)
 
 
