@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import regiozorg.schema  # noqa: F401 - every feature's tables, known before the first flush
 from regiozorg import demo
 from regiozorg.accounts.queries import forget_cached_tokens
 from regiozorg.config import Settings

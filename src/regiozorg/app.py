@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import regiozorg.schema  # noqa: F401 - every feature's tables, known before the first flush
 from regiozorg import events, workers
 from regiozorg.accounts.web import router as accounts_router
 from regiozorg.auth import SYSTEM, AccessDeniedError, Decision

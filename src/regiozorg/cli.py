@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy.orm import Session, sessionmaker
 
+import regiozorg.schema  # noqa: F401 - every feature's tables, known before the first flush
 from regiozorg import demo as demo_region
 from regiozorg.accounts import actions as accounts
 from regiozorg.accounts import queries as account_queries

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -59,9 +57,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    # Every feature's tables must be known before the first flush resolves foreign keys.
-    import regiozorg.schema  # noqa: F401, PLC0415
-
     if url.startswith("sqlite"):
         connect_args = {"check_same_thread": False, "timeout": 30}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
@@ -95,7 +90,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 # How a SQLite transaction begins, as an execution option of its connection: an action's
-# transaction begins IMMEDIATE (see unit_of_work); any other begins DEFERRED, SQLite's default.
+# transaction begins IMMEDIATE (see ``transaction.unit_of_work``); any other begins DEFERRED,
+# SQLite's default.
 SQLITE_BEGIN = "regiozorg_sqlite_begin"
 
 
@@ -106,48 +102,3 @@ def _sqlite_begin(connection: Connection) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
-
-
-@contextmanager
-def unit_of_work(session: Session) -> Iterator[Session]:
-    """Commit what the block did, or roll all of it back: an action's one transaction.
-
-    A refusal of access is still worth remembering after the rollback, so the audit trail
-    gets its own small transaction for it (see ``audit.record_denial``).
-    """
-    from regiozorg import audit  # noqa: PLC0415 - audit imports db
-    from regiozorg.auth import AccessDeniedError  # noqa: PLC0415
-
-    try:
-        _begin_writing(session)
-        yield session
-        session.commit()
-    except AccessDeniedError as denied:
-        session.rollback()
-        _begin_writing(session)
-        audit.record_denial(session, denied)
-        session.commit()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def _begin_writing(session: Session) -> None:
-    """Begin the action's transaction holding the database's write lock, as every action
-    writes (an audited read writes its audit row).
-
-    PostgreSQL locks rows (``with_for_update``) and needs nothing here. SQLite has one writer
-    at a time, and a transaction that began by reading cannot wait for the write lock when it
-    comes to write: SQLite answers "database is locked" at once, whatever the busy timeout,
-    because what it read may be stale by then. So an action's transaction begins with
-    BEGIN IMMEDIATE and waits its turn there, up to the busy timeout. Reads the session did
-    before the action (a page's queries) are ended first: they wrote nothing, writes being
-    actions'. Queries outside actions still begin DEFERRED, read concurrently and never hold
-    the lock.
-    """
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    if session.in_transaction():
-        session.commit()
-    session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})

@@ -22,7 +22,6 @@ from regiozorg.accounts.models import MembershipRow, User
 from regiozorg.accounts.rules import hash_password
 from regiozorg.auth import SYSTEM, Role
 from regiozorg.beds.demo import seed_beds
-from regiozorg.db import unit_of_work
 from regiozorg.network.models import (
     Client,
     Location,
@@ -35,6 +34,7 @@ from regiozorg.network.models import (
 from regiozorg.network.rules import OrganisationKind, Profession, WardType
 from regiozorg.night.demo import NIGHT_ROSTER, seed_night
 from regiozorg.night.rules import DeskRole
+from regiozorg.transaction import unit_of_work
 
 DEMO_PASSWORD = "regiozorg-demo-2026"  # noqa: S105 - demo installs only; in the README
 DEMO_DOMAIN = "demo.regiozorg.nl"

@@ -1,5 +1,11 @@
 """Typed events, published after commit and fanned out to live screens (server-sent events).
 
+An event is a frozen dataclass of one kind (``beds.events.BedHeld``, say), with its topic and
+kind name. An action publishes it inside its unit of work (``transaction.unit_of_work``); the
+event waits on the session and is sent only when the outermost unit of work has committed, so
+a screen never hears of a change that was rolled back, and an action called inside another
+cannot announce what the outer one may still undo.
+
 Every subscriber of this app process gets every event of its topic, and on PostgreSQL so do the
 subscribers of every other app process on the same database: a ``Fanout`` delivers an event to
 its own process's ``Broker`` at once and sends it to the others with ``NOTIFY``; each process
@@ -7,8 +13,8 @@ LISTENs on one connection and hands what the others sent to its broker. Events c
 broker's ``origin``, so a process skips its own on the way back and every subscriber hears an
 event exactly once. On SQLite, which has no LISTEN/NOTIFY, events stay in the process.
 
-``publish()`` goes through the fan-out the app serves in its lifespan (``Fanout.serving``);
-outside a running app (scripts, tests without an app) it delivers in-process only.
+Sending goes through the fan-out the app serves in its lifespan (``Fanout.serving``); outside a
+running app (scripts, tests without an app) it delivers in-process only.
 
 Delivery is best effort, like the screens it feeds: an event sent while a listener is
 reconnecting is lost to that process, so a screen that must not miss a change re-reads its
@@ -23,10 +29,11 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import psycopg
 from psycopg import sql
@@ -34,6 +41,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from regiozorg.clock import utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger("regiozorg.events")
 
@@ -44,7 +54,52 @@ APPLICATION_NAME = "regiozorg events"  # how the fan-out's connections show in p
 
 
 @dataclass(frozen=True)
+class DomainEvent:
+    """Something that changed, as a screen needs to hear of it: ids and states only.
+
+    One frozen dataclass per kind, declared with its topic and kind name::
+
+        @dataclass(frozen=True)
+        class BedHeld(DomainEvent, topic="beds", kind="bed.held"):
+            bed_id: UUID
+
+    On the wire (``wire()``) its fields become the event's ``data`` in their declared order,
+    ids as text. A field with ``ABSENT_WHEN_NONE`` metadata is left out when it is None, for a
+    kind whose senders do not all include it.
+    """
+
+    topic: ClassVar[str]
+    kind: ClassVar[str]
+
+    def __init_subclass__(cls, *, topic: str, kind: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.topic = topic
+        cls.kind = kind
+
+    def wire(self) -> Event:
+        data = {
+            each.name: _on_the_wire(getattr(self, each.name))
+            for each in fields(self)
+            if not (each.metadata.get(_ABSENT_WHEN_NONE) and getattr(self, each.name) is None)
+        }
+        return Event(topic=self.topic, kind=self.kind, data=data)
+
+
+_ABSENT_WHEN_NONE = "regiozorg.events.absent_when_none"
+ABSENT_WHEN_NONE = MappingProxyType({_ABSENT_WHEN_NONE: True})
+"""Metadata of a ``DomainEvent`` field that is left out on the wire when it is None:
+``field(default=None, metadata=ABSENT_WHEN_NONE)``."""
+
+
+def _on_the_wire(value: object) -> object:
+    # JSON has no UUID; a StrEnum is a str and goes as its value.
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+@dataclass(frozen=True)
 class Event:
+    """An event as it travels: to the broker, through NOTIFY and to the browser."""
+
     topic: str  # e.g. "beds"
     kind: str  # e.g. "bed.held"
     data: dict[str, Any] = field(default_factory=dict)
@@ -304,5 +359,54 @@ _SERVING = _Serving()
 _IN_PROCESS = Fanout()
 
 
-def publish(topic: str, kind: str, **data: Any) -> None:
-    _SERVING.current().publish(Event(topic=topic, kind=kind, data=data))
+# --- after commit: the events of a unit of work wait on its session ------------------------
+
+_OUTBOX = "regiozorg.events.outbox"
+"""Key in ``Session.info``: the events of the open units of work, outermost first."""
+
+
+def publish(session: Session, event: DomainEvent) -> None:
+    """Send ``event`` once the action's transaction has committed.
+
+    Called inside the action's ``transaction.unit_of_work``: the event waits on the session
+    until the outermost unit of work commits, and is dropped if it rolls back.
+    """
+    outbox: list[list[DomainEvent]] | None = session.info.get(_OUTBOX)
+    if not outbox:
+        msg = (
+            f"{type(event).__name__} published outside a unit of work: events are sent "
+            "after an action's commit, so an action publishes inside transaction.unit_of_work"
+        )
+        raise RuntimeError(msg)
+    outbox[-1].append(event)
+
+
+def hold(session: Session) -> None:
+    """Begin keeping the events of a unit of work, nested in any already kept on ``session``."""
+    session.info.setdefault(_OUTBOX, []).append([])
+
+
+def release(session: Session, *, keep: bool) -> list[DomainEvent]:
+    """End the innermost unit of work's events: handed on to the unit around it when ``keep``
+    (returns none), or dropped (a rollback); for the outermost, returns them to send."""
+    outbox: list[list[DomainEvent]] = session.info[_OUTBOX]
+    held = outbox.pop()
+    if outbox:
+        if keep:
+            outbox[-1].extend(held)
+        return []
+    del session.info[_OUTBOX]
+    return held if keep else []
+
+
+def forget(session: Session) -> None:
+    """Drop every event kept on ``session``: its transaction was rolled back."""
+    for held in session.info.get(_OUTBOX, ()):
+        held.clear()
+
+
+def send(sent: Iterable[DomainEvent]) -> None:
+    """Hand committed events to the fan-out; never raises (see ``Fanout.publish``)."""
+    fanout = _SERVING.current()
+    for event in sent:
+        fanout.publish(event.wire())

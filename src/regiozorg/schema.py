@@ -1,4 +1,9 @@
-"""Every feature's tables, imported so that ``Base.metadata`` is complete (for Alembic)."""
+"""Every feature's tables, imported so that ``Base.metadata`` is complete.
+
+Imported where a process starts (the app, the command line, the migrations, the tests), never
+by ``db``: a flush resolves foreign keys to other features' tables by name, so all of them must
+be known by then, but the lowest layer knows no feature.
+"""
 
 from regiozorg import audit
 from regiozorg.accounts import models as accounts_models

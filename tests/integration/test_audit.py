@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from regiozorg import audit
+from regiozorg import audit, audit_queries
 from regiozorg.accounts import actions as accounts
 from regiozorg.accounts.queries import signed_in, token_actor
 from regiozorg.auth import SYSTEM, Actor
@@ -70,11 +70,11 @@ def test_org_admin_sees_entries_about_own_clients_only(
     admin = _actor(session, settings, ORG_ADMIN)
     lindehof = first_client(session, LINDEHOF).organisation_id
     heidezicht = first_client(session, HEIDEZICHT).organisation_id
-    rows = audit.entries_for(admin, session)
+    rows = audit_queries.entries_for(admin, session)
     assert any(r.action == "clients.read" for r in rows)
     assert all(heidezicht != r.organisation_id or r.client_id is None for r in rows)
     assert {r.organisation_id for r in rows if r.client_id} <= {lindehof}
-    csv_text = audit.to_csv(rows)
+    csv_text = audit_queries.to_csv(rows)
     assert csv_text.splitlines()[0].startswith("id,at,user_email")
 
 

@@ -26,6 +26,7 @@ from regiozorg import events
 from regiozorg.app import create_app
 from regiozorg.config import Settings
 from regiozorg.events import Broker, Event, Fanout
+from regiozorg.night.events import IncidentChanged
 from tests.conftest import POSTGRES_URL
 
 needs_postgres = pytest.mark.skipif(
@@ -226,14 +227,14 @@ def test_on_sqlite_publish_delivers_in_this_process(tmp_path: Path) -> None:
 
     async def scenario() -> Screen:
         async with fanout.serving(), Screen(events.BROKER).watching() as screen:
-            events.publish("night", "incident.changed", incident_id=INCIDENT, state="open")
+            events.send([IncidentChanged(uuid.UUID(INCIDENT), "open")])
             await until(lambda: len(screen.heard) == 1)
             await asyncio.sleep(0.05)
             return screen
 
     screen = asyncio.run(scenario())
     assert screen.kinds() == ["incident.changed"]
-    assert screen.heard[0].data == {"incident_id": INCIDENT, "state": "open"}
+    assert screen.heard[0].data == {"incident_id": INCIDENT, "state": "open", "priority": None}
 
 
 @needs_postgres
@@ -267,14 +268,15 @@ def test_an_app_listens_while_it_runs_and_lets_go_when_it_stops(
 def test_an_event_published_by_another_process_arrives_here(postgres: Engine, channel: str) -> None:
     publisher = textwrap.dedent(
         """
-        import asyncio, sys
+        import asyncio, sys, uuid
         from sqlalchemy import create_engine
         from regiozorg import events
+        from regiozorg.night.events import IncidentChanged
 
         async def main() -> None:
             fanout = events.Fanout(create_engine(sys.argv[1]), channel=sys.argv[2])
             async with fanout.serving():
-                events.publish("night", "incident.changed", incident_id=sys.argv[3], state="open")
+                events.send([IncidentChanged(uuid.UUID(sys.argv[3]), "open")])
 
         asyncio.run(main())
         """
@@ -293,7 +295,7 @@ def test_an_event_published_by_another_process_arrives_here(postgres: Engine, ch
 
     screen = asyncio.run(scenario())
     assert screen.heard[0].kind == "incident.changed"
-    assert screen.heard[0].data == {"incident_id": INCIDENT, "state": "open"}
+    assert screen.heard[0].data == {"incident_id": INCIDENT, "state": "open", "priority": None}
 
 
 def test_stopped_apps_leave_publish_in_process(settings: Settings, engine: Engine) -> None:

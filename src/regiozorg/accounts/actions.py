@@ -16,8 +16,8 @@ from regiozorg.accounts.models import ApiToken, LoginFailure, MembershipRow, Use
 from regiozorg.auth import Actor, Permission, Role, ensure_allowed, grant_permission
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.db import unit_of_work
 from regiozorg.errors import ConflictError, DomainError, NotFoundError, TooManyAttemptsError
+from regiozorg.transaction import unit_of_work
 
 LOGIN_REFUSED = "E-mailadres of wachtwoord onjuist."
 

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from regiozorg import audit, events
 from regiozorg.auth import Actor, Permission, ensure_allowed
+from regiozorg.beds.events import AcceptanceChanged
 from regiozorg.beds.models import AcceptanceRule
 from regiozorg.beds.rules import CareType
-from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
 from regiozorg.network.models import Location
+from regiozorg.transaction import unit_of_work
 from regiozorg.web.deps import CurrentActor, SessionDep
 
 Hour = Annotated[int, Field(ge=0, le=24)]
@@ -49,7 +50,7 @@ def set_rules(
             organisation_id=location.organisation_id,
             detail=f"{len(terms)} rules",
         )
-    events.publish("beds", "acceptance.changed", location_id=str(location_id))
+        events.publish(session, AcceptanceChanged(location_id))
 
 
 def rules_of(session: Session, location_id: UUID) -> list[AcceptanceRuleIn]:

@@ -23,6 +23,13 @@ from regiozorg.auth import (
     ensure_allowed,
 )
 from regiozorg.beds import rules, worklist
+from regiozorg.beds.events import (
+    BedDecided,
+    BedHeld,
+    BedReleased,
+    BedStatusChanged,
+    RequestChanged,
+)
 from regiozorg.beds.models import (
     Bed,
     BedAssignment,
@@ -34,8 +41,8 @@ from regiozorg.beds.models import (
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, Party, RequestStatus
 from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
 from regiozorg.clock import local, utcnow
-from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
+from regiozorg.transaction import unit_of_work
 
 HOLD_TTL = timedelta(minutes=15)
 BED_TAKEN = N_("Dit bed is net door een ander bezet of gereserveerd. Kies een ander bed.")
@@ -180,7 +187,7 @@ def request_bed(session: Session, actor: Actor, *, data: BedRequestIn) -> BedReq
             obj=("bed_request", request.id),
             detail=f"{request.care_type} -> {request.status}",
         )
-    events.publish("beds", "request.changed", request_id=str(request.id), status=request.status)
+        events.publish(session, RequestChanged(request.id, request.status))
     return request
 
 
@@ -234,7 +241,7 @@ def correct_request(
             detail=f"{request.care_type} -> {request.status}",
         )
         status = request.status
-    events.publish("beds", "request.changed", request_id=str(request_id), status=status)
+        events.publish(session, RequestChanged(request_id, status))
     return status
 
 
@@ -259,7 +266,7 @@ def change_request(
             obj=("bed_request", request.id),
             detail="with note" if note else None,
         )
-    events.publish("beds", "request.changed", request_id=str(request_id), status=target)
+        events.publish(session, RequestChanged(request_id, target))
     return target
 
 
@@ -352,14 +359,7 @@ def hold_bed(
             organisation_id=bed.organisation_id,
         )
         result = Hold(hold.id, bed.id, request.id, hold.hold_expires_at or now + ttl)
-    events.publish(
-        "beds",
-        "bed.held",
-        bed_id=str(bed_id),
-        location_id=str(bed.location_id),
-        request_id=str(request_id),
-        organisation_id=str(bed.organisation_id),
-    )
+        events.publish(session, BedHeld(bed_id, bed.location_id, request_id, bed.organisation_id))
     return result
 
 
@@ -460,14 +460,7 @@ def decide_hold(
             organisation_id=bed.organisation_id,
         )
         status = "declined" if hold.decline_reason is not None else str(hold.status)
-    events.publish(
-        "beds",
-        "bed.decided",
-        bed_id=str(bed.id),
-        location_id=str(bed.location_id),
-        request_id=str(request.id),
-        status=status,
-    )
+        events.publish(session, BedDecided(bed.id, bed.location_id, request.id, status))
     return status
 
 
@@ -490,14 +483,10 @@ def admit(session: Session, actor: Actor, *, hold_id: UUID) -> None:
             obj=("bed_assignment", hold.id),
             organisation_id=bed.organisation_id,
         )
-    events.publish(
-        "beds",
-        "bed.status",
-        bed_id=str(bed.id),
-        location_id=str(bed.location_id),
-        status=BedStatus.OCCUPIED,
-        request_id=str(request.id),
-    )
+        events.publish(
+            session,
+            BedStatusChanged(bed.id, bed.location_id, BedStatus.OCCUPIED, request_id=request.id),
+        )
 
 
 class ConfirmationNeededError(ConflictError):
@@ -577,9 +566,7 @@ def set_bed_status(
         )
         location_id = bed.location_id
         change_id = change.id if change else None
-    events.publish(
-        "beds", "bed.status", bed_id=str(bed_id), location_id=str(location_id), status=status
-    )
+        events.publish(session, BedStatusChanged(bed_id, location_id, status))
     return change_id
 
 
@@ -629,9 +616,7 @@ def undo_bed_change(session: Session, actor: Actor, *, change_id: UUID) -> UUID:
             detail=f"{change.to_status} -> {change.from_status}",
         )
         location_id, status = bed.location_id, bed.status
-    events.publish(
-        "beds", "bed.status", bed_id=str(bed.id), location_id=str(location_id), status=status
-    )
+        events.publish(session, BedStatusChanged(bed.id, location_id, status))
     return bed.id
 
 
@@ -639,8 +624,8 @@ def expire_holds(session: Session, actor: Actor, *, now: datetime | None = None)
     """Free every bed whose hold ran out; their requests search again. Run by the worker."""
     with unit_of_work(session):
         expired = _expire_holds(session, actor, now or utcnow())
-    for bed_id, request_id in expired:
-        events.publish("beds", "bed.released", bed_id=str(bed_id), request_id=str(request_id))
+        for bed_id, request_id in expired:
+            events.publish(session, BedReleased(bed_id, request_id))
     return len(expired)
 
 

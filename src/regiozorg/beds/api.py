@@ -38,8 +38,8 @@ from regiozorg.beds.schemas import (
     MatchOut,
 )
 from regiozorg.clock import utcnow
-from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
+from regiozorg.transaction import unit_of_work
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.openapi import Problem
 from regiozorg.web.pages import page_locale

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from regiozorg import audit, events
 from regiozorg.auth import Actor, Permission, ensure_allowed
+from regiozorg.beds.events import CapacityReported
 from regiozorg.beds.models import CapacitySnapshot
 from regiozorg.beds.rules import CareType
-from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
 from regiozorg.network.models import Location
+from regiozorg.transaction import unit_of_work
 from regiozorg.web.deps import CurrentActor, SessionDep
 
 
@@ -73,7 +74,7 @@ def report_capacity(session: Session, actor: Actor, *, data: CapacityIn) -> int:
             detail=f"{data.care_type} {data.occupied}/{data.total}",
         )
         snapshot_id = snapshot.id
-    events.publish("beds", "capacity.reported", location_id=str(data.location_id))
+        events.publish(session, CapacityReported(data.location_id))
     return snapshot_id
 
 

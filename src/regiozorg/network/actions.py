@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from regiozorg import audit
 from regiozorg.auth import AccessDeniedError, Actor, Decision, Permission, ensure_allowed
-from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.exchange import Batch, ImportRefusedError, Problem
 from regiozorg.network.models import (
@@ -33,6 +32,7 @@ from regiozorg.network.schemas import (
     TravelTimeIn,
     UnitIn,
 )
+from regiozorg.transaction import unit_of_work
 
 
 def create_region(session: Session, actor: Actor, *, name: str) -> UUID:

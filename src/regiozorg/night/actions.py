@@ -22,7 +22,6 @@ from regiozorg.auth import (
 )
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.network.queries import travel_minutes
@@ -42,6 +41,7 @@ from regiozorg.night.models import (
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
 from regiozorg.night.schemas import CloseIn, TriageIn
 from regiozorg.night.team import current_shift, ensure_on_shift, on_shift
+from regiozorg.transaction import unit_of_work
 
 NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")
 NOT_YOUR_TASK = N_("Deze taak is aan een andere zorgverlener gegeven.")
@@ -56,7 +56,7 @@ def _locked(session: Session, incident_id: UUID) -> Incident:
 
 def _for_step(session: Session, actor: Actor, incident_id: UUID) -> Incident:
     """The incident, locked, for a step by someone on the night roster now (on SQLite the
-    action's transaction holds the write lock from its start: see ``db.unit_of_work``)."""
+    action's transaction holds the write lock from its start: see ``transaction.unit_of_work``)."""
     ensure_on_shift(session, actor)
     return _locked(session, incident_id)
 
@@ -119,7 +119,7 @@ def acknowledge(session: Session, actor: Actor, *, incident_id: UUID) -> Inciden
         incident.acknowledged_at = _move(session, actor, incident, IncidentState.ACKNOWLEDGED)
         incident.handler_id = actor.user_id
         incident.next_escalation_at = None  # answered: the escalation stops here
-    publish_change(incident_id, IncidentState.ACKNOWLEDGED, incident.priority)
+        publish_change(session, incident_id, IncidentState.ACKNOWLEDGED, incident.priority)
     return IncidentState.ACKNOWLEDGED
 
 
@@ -152,7 +152,7 @@ def triage(session: Session, actor: Actor, *, incident_id: UUID, data: TriageIn)
             if target is IncidentState.COMPLETED:
                 incident.completed_at = incident.outcome_at
         state = incident.state
-    publish_change(incident_id, state, incident.priority)
+        publish_change(session, incident_id, state, incident.priority)
     return state
 
 
@@ -182,7 +182,7 @@ def dispatch(
         )
         incident.carer_id = carer_id
         incident.en_route_at = None
-    publish_change(incident_id, IncidentState.DISPATCHED, incident.priority)
+        publish_change(session, incident_id, IncidentState.DISPATCHED, incident.priority)
     return carer_id
 
 
@@ -237,7 +237,7 @@ def _carer_step(
             incident.on_site_at = moment
         else:
             incident.completed_at = moment
-    publish_change(incident_id, target, incident.priority)
+        publish_change(session, incident_id, target, incident.priority)
     return target
 
 
@@ -270,7 +270,7 @@ def close(session: Session, actor: Actor, *, incident_id: UUID, data: CloseIn) -
         incident.intervention = data.intervention
         incident.log_notes = data.notes
         incident.handover_note = data.handover_note
-    publish_change(incident_id, IncidentState.CLOSED, incident.priority)
+        publish_change(session, incident_id, IncidentState.CLOSED, incident.priority)
     return IncidentState.CLOSED
 
 
@@ -463,7 +463,7 @@ def resolve_sender(
             obj=("incident", incident.id),
             client=(client.id, client.organisation_id),
         )
-    publish_change(incident_id, incident.state, incident.priority)
+        publish_change(session, incident_id, incident.state, incident.priority)
     return incident.state
 
 

@@ -16,7 +16,6 @@ from regiozorg import audit
 from regiozorg.accounts.models import User
 from regiozorg.auth import SYSTEM
 from regiozorg.clock import utcnow
-from regiozorg.db import unit_of_work
 from regiozorg.network.models import Location
 from regiozorg.night import labels, rules
 from regiozorg.night.intake import escalation_steps, in_flight, publish_change
@@ -29,6 +28,7 @@ from regiozorg.night.models import (
 )
 from regiozorg.night.rules import DeskRole, IncidentKind, IncidentState
 from regiozorg.night.team import current_shift
+from regiozorg.transaction import unit_of_work
 
 BATCH = 100
 
@@ -65,8 +65,7 @@ def run_due_escalations(session: Session, *, now: datetime | None = None) -> int
                 incident.received_at, steps, incident.escalations_done
             )
             taken.append((incident.id, incident.priority))
-    for incident_id, priority in taken:
-        publish_change(incident_id, "escalated", priority)
+            publish_change(session, incident.id, "escalated", incident.priority)
     return len(taken)
 
 
@@ -169,8 +168,7 @@ def raise_link_failures(session: Session, *, now: datetime | None = None) -> int
                 else None,
             )
             raised.append(incident.id)
-    for incident_id in raised:
-        publish_change(incident_id, "received", rules.HIGHEST_PRIORITY)
+            publish_change(session, incident.id, "received", rules.HIGHEST_PRIORITY)
     return len(raised)
 
 

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session, aliased
 from regiozorg import audit
 from regiozorg.accounts.models import User
 from regiozorg.auth import Actor, Permission, ensure_allowed, scope
-from regiozorg.db import unit_of_work
 from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import IncidentState
+from regiozorg.transaction import unit_of_work
 
 PAGE_SIZE = 100
 

@@ -24,10 +24,11 @@ from sqlalchemy.sql.dml import ReturningUpdate
 from regiozorg import audit, events
 from regiozorg.auth import AccessDeniedError, Actor, Decision, Permission, ensure_allowed
 from regiozorg.clock import utcnow
-from regiozorg.db import Base, unit_of_work
+from regiozorg.db import Base
 from regiozorg.errors import N_, DomainError
 from regiozorg.network.models import Client, Location
 from regiozorg.night import rules
+from regiozorg.night.events import IncidentChanged
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -42,8 +43,9 @@ from regiozorg.night.rules import IncidentKind, IncidentState, Outcome, UnknownS
 from regiozorg.night.scaip import MessageType
 from regiozorg.night.schemas import AlarmIn, CallIn
 from regiozorg.night.team import ensure_on_shift
+from regiozorg.transaction import unit_of_work
 
-NIGHT = "night"
+NIGHT = IncidentChanged.topic
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,10 @@ def escalation_steps(session: Session, priority: int) -> list[rules.EscalationSt
     return [rules.EscalationStep(*row) for row in rows]
 
 
-def publish_change(incident_id: UUID, state: str, priority: int | None = None) -> None:
-    events.publish(
-        NIGHT, "incident.changed", incident_id=str(incident_id), state=state, priority=priority
-    )
+def publish_change(
+    session: Session, incident_id: UUID, state: str, priority: int | None = None
+) -> None:
+    events.publish(session, IncidentChanged(incident_id, state, priority))
 
 
 def receive_alarm(
@@ -156,8 +158,8 @@ def receive_alarm(
             known = _known_message(session, source, message.reference)
             session.rollback()
             return Intake(known, duplicate=True)
-    if incident_id is not None:
-        publish_change(incident_id, "received")
+        if incident_id is not None:
+            publish_change(session, incident_id, "received")
     return Intake(incident_id, duplicate=False)
 
 
@@ -609,5 +611,5 @@ def record_call(session: Session, actor: Actor, *, call: CallIn) -> UUID:
                 payload=call.model_dump(mode="json"),
             )
         )
-    publish_change(incident_id, "triage", call.priority)
+        publish_change(session, incident_id, "triage", call.priority)
     return incident_id

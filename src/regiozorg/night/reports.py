@@ -16,13 +16,13 @@ from regiozorg import audit, csv_export
 from regiozorg.accounts.models import User
 from regiozorg.auth import Actor, Permission, ensure_allowed, scope
 from regiozorg.clock import utcnow
-from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.night import figures, periods
 from regiozorg.night.figures import Figures, IncidentFacts, InterventionFigures, Norms
 from regiozorg.night.models import AlarmDevice, Incident, IncidentEvent, NightLocation
 from regiozorg.night.rules import IncidentState, night_of
+from regiozorg.transaction import unit_of_work
 
 MAX_NIGHTS = 366
 UNKNOWN = "-"

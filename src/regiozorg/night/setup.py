@@ -25,7 +25,6 @@ from regiozorg.auth import (
     scope,
 )
 from regiozorg.clock import AMSTERDAM, utcnow
-from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location
 from regiozorg.night import periods, rules
@@ -38,6 +37,7 @@ from regiozorg.night.models import (
     NightShift,
 )
 from regiozorg.night.rules import ContactMode, DeskRole, Risk
+from regiozorg.transaction import unit_of_work
 
 # Used until a network sets its own: answer within 60 s (the alarm-centre norm), then a second
 # handler; after 2 minutes the client's own location; after 4 the configured fallback number.

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from regiozorg import audit
+from regiozorg import audit_queries
 from regiozorg.auth import Actor
 from regiozorg.clock import AMSTERDAM, utcnow
 from regiozorg.network import queries as network
@@ -42,7 +42,7 @@ class Line:
     person: str
     organisation: str
     action: str
-    client: audit.ClientName | None
+    client: audit_queries.ClientName | None
     client_reference: str  # when the client is not the reader's to see: who they belong to
     object: str
     object_link: str | None
@@ -62,12 +62,12 @@ def _day(text: str) -> date | None:
         return None
 
 
-def _filter(session: Session, actor: Actor, typed: Narrowing) -> audit.AuditFilter:
+def _filter(session: Session, actor: Actor, typed: Narrowing) -> audit_queries.AuditFilter:
     """The filter from what was typed: days are Dutch calendar days, the last one included."""
     since, until = _day(typed.since), _day(typed.until)
-    return audit.AuditFilter(
+    return audit_queries.AuditFilter(
         person=typed.person.strip(),
-        client_ids=audit.clients_matching(session, actor, typed.client)
+        client_ids=audit_queries.clients_matching(session, actor, typed.client)
         if typed.client.strip()
         else None,
         action=typed.action.strip(),
@@ -94,9 +94,9 @@ def audit_page(
 ) -> Response:
     typed = _typed(person, client, action, since, until)
     where = _filter(session, actor, typed)
-    entries = audit.view(session, actor, where=where)
+    entries = audit_queries.view(session, actor, where=where)
     names = {o.id: o.name for o in network.organisations(session)}
-    clients = audit.readable_clients(session, actor, entries)
+    clients = audit_queries.readable_clients(session, actor, entries)
     session.rollback()  # end the read transaction
     locale = page_locale(request)
     _ = labels.translator(translate, locale)
@@ -105,16 +105,16 @@ def audit_page(
         "lines": lines,
         "typed": typed,
         "actions": labels.action_choices(_),
-        "limit": audit.PAGE_LIMIT,
+        "limit": audit_queries.PAGE_LIMIT,
         "query": request.url.query,
     }
     return render(request, "audit.html", context)
 
 
 def _line(
-    entry: audit.AuditRow,
+    entry: audit_queries.AuditRow,
     names: dict[UUID, str],
-    clients: dict[UUID, audit.ClientName],
+    clients: dict[UUID, audit_queries.ClientName],
     _: labels.Translate,
 ) -> Line:
     client = clients.get(entry.client_id) if entry.client_id else None
@@ -160,10 +160,10 @@ def audit_csv(
     until: str = "",
 ) -> Response:
     where = _filter(session, actor, _typed(person, client, action, since, until))
-    rows = audit.export(session, actor, where=where)
+    rows = audit_queries.export(session, actor, where=where)
     filename = f"auditlog-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
-        audit.to_csv(rows),
+        audit_queries.to_csv(rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
