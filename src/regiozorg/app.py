@@ -24,10 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from regiozorg import events, workers
 from regiozorg.accounts.web import router as accounts_router
 from regiozorg.auth import SYSTEM, AccessDeniedError, Decision
-from regiozorg.beds.acceptance import router as acceptance_router
 from regiozorg.beds.actions import expire_holds
 from regiozorg.beds.api import router as beds_api_router
-from regiozorg.beds.capacity import router as capacity_router
 from regiozorg.beds.web import router as beds_router
 from regiozorg.config import Settings, get_settings
 from regiozorg.db import make_engine, make_sessionmaker
@@ -138,8 +136,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(beds_router)
     app.include_router(night_router)
     app.include_router(beds_api_router)
-    app.include_router(capacity_router)
-    app.include_router(acceptance_router)
     app.include_router(night_api_router)
     app.include_router(night_reports_router)
     app.include_router(night_setup_router)

@@ -1,5 +1,7 @@
 """Use cases of the coordination point: each owns its transaction, audits itself and
-publishes its event after commit."""
+publishes its event after commit.
+
+Reads the network's locations, to check who may set a location's terms and capacity."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import cast
 from uuid import UUID
 
-from sqlalchemy import Table, and_, insert, select, update
+from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,18 +26,26 @@ from regiozorg.auth import (
 )
 from regiozorg.beds import rules, worklist
 from regiozorg.beds.models import (
+    AcceptanceRule,
     Bed,
     BedAssignment,
     BedCareType,
     BedRequest,
     BedRequestEvent,
     BedStatusChange,
+    CapacitySnapshot,
 )
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, Party, RequestStatus
-from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
+from regiozorg.beds.schemas import (
+    AcceptanceRuleIn,
+    BedRequestIn,
+    CapacityIn,
+    RequestCorrectionIn,
+)
 from regiozorg.clock import local, utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
+from regiozorg.network.models import Location
 
 HOLD_TTL = timedelta(minutes=15)
 BED_TAKEN = N_("Dit bed is net door een ander bezet of gereserveerd. Kies een ander bed.")
@@ -671,6 +681,61 @@ def _expire_holds(
         expired.append((hold.bed_id, hold.request_id))
     session.flush()
     return expired
+
+
+def set_acceptance_rules(
+    session: Session, actor: Actor, *, location_id: UUID, terms: list[AcceptanceRuleIn]
+) -> None:
+    """Replace a location's acceptance rules with ``terms``: set by the location's own people,
+    respected by matching (``queries.matches`` leaves out locations whose terms refuse the
+    patient)."""
+    with unit_of_work(session):
+        location = session.get(Location, location_id)
+        if location is None:
+            raise NotFoundError("Locatie niet gevonden.")
+        ensure_allowed(actor, Permission.BEDS_PROVIDE, location.organisation_id)
+        session.execute(delete(AcceptanceRule).where(AcceptanceRule.location_id == location.id))
+        session.add_all(AcceptanceRule(location_id=location.id, **t.model_dump()) for t in terms)
+        audit.record(
+            session,
+            actor,
+            "beds.acceptance",
+            obj=("location", location.id),
+            organisation_id=location.organisation_id,
+            detail=f"{len(terms)} rules",
+        )
+    events.publish("beds", "acceptance.changed", location_id=str(location_id))
+
+
+def report_capacity(session: Session, actor: Actor, *, data: CapacityIn) -> int:
+    """A capacity snapshot from an organisation that reports counts per care type instead of
+    single beds. Snapshots are only ever added: the latest per location and care type is the
+    current figure (``queries.latest_capacity``)."""
+    with unit_of_work(session):
+        location = session.get(Location, data.location_id)
+        if location is None:
+            raise NotFoundError("Locatie niet gevonden.")
+        ensure_allowed(actor, Permission.BEDS_PROVIDE, location.organisation_id)
+        snapshot = CapacitySnapshot(
+            location_id=location.id,
+            care_type=data.care_type,
+            total=data.total,
+            occupied=data.occupied,
+            reported_by=actor.user_id,
+        )
+        session.add(snapshot)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "beds.capacity",
+            obj=("capacity_snapshot", snapshot.id),
+            organisation_id=location.organisation_id,
+            detail=f"{data.care_type} {data.occupied}/{data.total}",
+        )
+        snapshot_id = snapshot.id
+    events.publish("beds", "capacity.reported", location_id=str(data.location_id))
+    return snapshot_id
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
-"""Read models of the coordination point: ranked matches, bed lists, the board, the worklist
-and the reports. Anonymous: no patient details here (those go through ``view_request``)."""
+"""Read models of the coordination point: ranked matches, bed lists, the board, the worklist,
+the providers' terms, capacity snapshots and the reports. Anonymous: no patient details here
+(those go through ``view_request``).
+
+Reads the network's tables too: locations, organisations, postcode areas and travel times."""
 
 from __future__ import annotations
 
@@ -17,7 +20,14 @@ from sqlalchemy.orm import Session
 
 from regiozorg.beds import board as beds_board
 from regiozorg.beds import rules
-from regiozorg.beds.models import AcceptanceRule, Bed, BedAssignment, BedCareType, BedRequest
+from regiozorg.beds.models import (
+    AcceptanceRule,
+    Bed,
+    BedAssignment,
+    BedCareType,
+    BedRequest,
+    CapacitySnapshot,
+)
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
 from regiozorg.clock import local, utcnow
 from regiozorg.config import Settings
@@ -527,3 +537,55 @@ def report(session: Session, settings: Settings) -> Report:
     ]
     whole = (everything.held + everything.occupied, everything.total)
     return Report(placement, not_placed, occupancy, whole)
+
+
+@dataclass(frozen=True)
+class AcceptanceTerms:
+    """One of a location's terms as its provider set them; None means no limit."""
+
+    care_type: CareType | None
+    max_age: int | None
+    admits_from_hour: int | None
+    admits_until_hour: int | None
+
+
+def acceptance_terms(session: Session, location_id: UUID) -> list[AcceptanceTerms]:
+    """A location's acceptance rules, in the order they were set."""
+    return [
+        AcceptanceTerms(r.care_type, r.max_age, r.admits_from_hour, r.admits_until_hour)
+        for r in session.scalars(
+            select(AcceptanceRule)
+            .where(AcceptanceRule.location_id == location_id)
+            .order_by(AcceptanceRule.id)
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    location_id: UUID
+    care_type: str
+    total: int
+    occupied: int
+    at: datetime
+
+
+def latest_capacity(session: Session) -> list[CapacityRow]:
+    """The current figure per location and care type: each pair's most recent snapshot.
+
+    Snapshots are only ever added; the history shows how capacity moved."""
+    newest = (
+        select(
+            CapacitySnapshot.location_id,
+            CapacitySnapshot.care_type,
+            func.max(CapacitySnapshot.id).label("id"),
+        )
+        .group_by(CapacitySnapshot.location_id, CapacitySnapshot.care_type)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(CapacitySnapshot)
+        .join(newest, newest.c.id == CapacitySnapshot.id)
+        .order_by(CapacitySnapshot.location_id, CapacitySnapshot.care_type)
+    )
+    return [CapacityRow(r.location_id, str(r.care_type), r.total, r.occupied, r.at) for r in rows]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
-from regiozorg.beds import actions, board, explain, offers, queries
+from regiozorg.beds import actions, board, offers, phrasing, queries
 from regiozorg.beds.rules import (
     CAPABILITIES,
     BedStatus,
@@ -378,8 +378,8 @@ def _request_context(
         "steps": steps,
         "coordinator": coordinator,
         "when": _when,
-        "why": lambda match: explain.reasons_text(locale, match.reasons),
-        "number": lambda value: explain.number(locale, value),
+        "why": lambda match: phrasing.reasons_text(locale, match.reasons),
+        "number": lambda value: phrasing.number(locale, value),
         "care_types": list(CareType),
         "capabilities": CAPABILITIES,
         "locations": network.locations(session) if correcting else [],
