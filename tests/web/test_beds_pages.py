@@ -385,3 +385,28 @@ def test_the_worklist_flags_a_crisis_request_past_its_norm(login: Login, session
     assert 'class="norm-passed"' in late_row and "Norm van 24 uur overschreden" in late_row
     assert "30 u 0 min" in late_row and "24 uur" in late_row
     assert 'class="norm-within"' in fresh_row and "overschreden" not in fresh_row
+
+
+def test_the_request_page_refuses_a_cancellation_without_a_reason(
+    login: Login, session: Session
+) -> None:
+    bed = _heidezicht_bed(session)
+    coordinator = login(COORDINATOR)
+    request_id = _new_request(coordinator, session)
+    held = coordinator.submit(f"/beds/requests/{request_id}/hold", {"bed_id": str(bed.id)})
+    assert held.status_code == 303  # type: ignore[attr-defined]
+
+    refused = coordinator.submit(
+        f"/beds/requests/{request_id}/status", {"target": "cancelled", "note": "  "}
+    )
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "Geef een reden op voor het annuleren." in refused.text  # type: ignore[attr-defined]
+    assert _status(session, request_id) is RequestStatus.OFFERED
+    assert _hold_of(session, request_id).status is AssignmentStatus.HELD
+
+    cancelled = coordinator.submit(
+        f"/beds/requests/{request_id}/status", {"target": "cancelled", "note": "Thuis gebleven"}
+    )
+    assert cancelled.status_code == 303  # type: ignore[attr-defined]
+    assert _status(session, request_id) is RequestStatus.CANCELLED
+    assert _hold_of(session, request_id).status is AssignmentStatus.CANCELLED

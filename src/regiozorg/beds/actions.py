@@ -24,7 +24,7 @@ from regiozorg.auth import (
     decide_patient_access,
     ensure_allowed,
 )
-from regiozorg.beds import rules, worklist
+from regiozorg.beds import explain, rules, worklist
 from regiozorg.beds.models import (
     AcceptanceRule,
     Bed,
@@ -251,10 +251,14 @@ def correct_request(
 def change_request(
     session: Session, actor: Actor, *, request_id: UUID, target: RequestStatus, note: str = ""
 ) -> RequestStatus:
-    """Coordinator or referrer steps: on hold, back to searching, confirm, cancel."""
+    """Coordinator or referrer steps: on hold, back to searching, confirm, cancel (with a
+    reason: ``rules.cancellation_needs_reason``)."""
+    note = note.strip()
     with unit_of_work(session):
         request = _locked_request(session, actor, request_id)
         party = _party_for_request(actor, request)
+        if refusal := rules.cancellation_needs_reason(target, note):
+            raise DomainError(explain.text(refusal), **refusal.params)
         # Whoever ends or restarts the search, the held or accepted bed goes back: an accepted
         # bed has no expiry and would otherwise stay blocked for good.
         if target in (RequestStatus.CANCELLED, RequestStatus.SEARCHING, RequestStatus.EXPIRED):

@@ -1,4 +1,5 @@
-"""The coordination point's codes as Dutch msgids: why a bed ranks where it does.
+"""The coordination point's codes as Dutch msgids: why a rule refused a step, why a bed ranks
+where it does.
 
 No words are chosen here and nothing is translated: a rule gives a code with its figures, this
 module names the catalog's message for it, and ``beds.phrasing`` says it in the reader's
@@ -6,9 +7,12 @@ language where it is shown (page or API)."""
 
 from __future__ import annotations
 
-from regiozorg.beds.rules import MatchReason
+from regiozorg.beds.rules import MatchReason, Reason
 from regiozorg.errors import N_
 
+REASON_TEXTS = {
+    "cancellation_needs_reason": N_("Geef een reden op voor het annuleren."),
+}
 MATCH_TEXTS = {
     "travel": N_("{minutes} min reistijd vanaf de postcode van de patiënt"),
     "preferred": N_("voorkeurslocatie van de patiënt"),
@@ -28,3 +32,8 @@ def match_text(reason: MatchReason) -> str:
     """The Dutch msgid for a factor of a match's rank; its placeholders are ``minutes`` and
     ``capabilities``. An unknown code is its own text (a test keeps the table complete)."""
     return MATCH_TEXTS.get(reason.code, reason.code)
+
+
+def text(reason: Reason) -> str:
+    """The Dutch msgid for a rule's reason; its placeholders are the reason's parameters."""
+    return REASON_TEXTS.get(reason.code, reason.code)

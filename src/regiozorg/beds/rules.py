@@ -3,13 +3,23 @@ machine, bed availability over time and the matching score. No I/O here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from regiozorg.auth import Role
 from regiozorg.errors import N_
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a rule said no, as a code with its parameters, never a sentence: the sentence is
+    chosen in the reader's language where it is shown (``explain`` names the message), so
+    stored reasons, reports grouped by reason and English readers all work."""
+
+    code: str
+    params: Mapping[str, str | int] = field(default_factory=dict, hash=False)
 
 
 class CareType(StrEnum):
@@ -168,6 +178,14 @@ def transition_refusal(
         return N_("Een aanvraag met status '{current}' kan niet naar '{target}'."), params
     if party not in allowed:
         return N_("Deze stap ({current} → {target}) is niet aan u."), params
+    return None
+
+
+def cancellation_needs_reason(target: RequestStatus, note: str) -> Reason | None:
+    """A request is cancelled with a reason, whoever cancels it and however: the referrer,
+    the provider who held a bed and the reports need to know why the search stopped."""
+    if target is RequestStatus.CANCELLED and not note.strip():
+        return Reason("cancellation_needs_reason")
     return None
 
 

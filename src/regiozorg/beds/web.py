@@ -485,14 +485,6 @@ def hold(
     return RedirectResponse(f"/beds/requests/{request_id}", status_code=303)
 
 
-def _change_request(
-    session: Session, actor: Actor, request_id: UUID, target: RequestStatus, note: str
-) -> None:
-    if target is RequestStatus.CANCELLED and not note:
-        raise DomainError("Geef een reden op voor het annuleren.")
-    actions.change_request(session, actor, request_id=request_id, target=target, note=note)
-
-
 @router.post("/beds/requests/{request_id}/status")
 @no_store
 def change_request(
@@ -505,7 +497,7 @@ def change_request(
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     try:
-        _change_request(session, actor, request_id, target, note.strip())
+        actions.change_request(session, actor, request_id=request_id, target=target, note=note)
     except DomainError as refused:
         message = error_message(request, refused)
         return _request_page(
