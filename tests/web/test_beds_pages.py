@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from datetime import timedelta
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from regiozorg import app as app_module
 from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
 from regiozorg.beds import actions
+from regiozorg.beds import worker as beds_worker
 from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
 from regiozorg.beds.schemas import BedRequestIn
@@ -329,12 +329,8 @@ def test_reports_show_placements_and_not_placed_requests(login: Login, session: 
     assert "<script>" not in page  # the CSP allows no inline scripts
 
 
-def test_the_app_gives_back_expired_holds_by_itself_and_stops_cleanly(
-    settings: Settings,
-    engine: Engine,
-    sessions: sessionmaker[Session],
-    session: Session,
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_beds_worker_gives_back_expired_holds_in_one_tick(
+    sessions: sessionmaker[Session], session: Session
 ) -> None:
     bed = _heidezicht_bed(session)
     request = actions.request_bed(
@@ -344,15 +340,21 @@ def test_the_app_gives_back_expired_holds_by_itself_and_stops_cleanly(
         session, SYSTEM, request_id=request.id, bed_id=bed.id, ttl=timedelta(seconds=-1)
     )
     assert _status(session, request.id) is RequestStatus.OFFERED
-    monkeypatch.setattr(app_module, "HOLD_EXPIRY_SECONDS", 0.05)
-    app = app_module.create_app(settings, engine)
-    app.state.sessions = sessions
-    started = time.monotonic()
-    with TestClient(app):
-        time.sleep(0.5)
-    assert time.monotonic() - started < 5  # the worker stopped with the app
+    beds_worker.run_jobs(sessions)
     assert _status(session, request.id) is RequestStatus.SEARCHING
     assert _hold_of(session, request.id).status is AssignmentStatus.EXPIRED
+
+
+def test_the_app_runs_the_beds_worker_and_stops_it_with_the_app(
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    app = app_module.create_app(settings.model_copy(update={"night_worker_seconds": 0}), engine)
+    app.state.sessions = sessions
+    with TestClient(app):
+        beds_task, night_task = app.state.workers
+        assert beds_task is not None and not beds_task.done()
+        assert night_task is None  # 0 seconds: switched off
+    assert beds_task.done()
 
 
 def test_the_bed_pages_speak_english_on_request(login: Login) -> None:
