@@ -180,7 +180,8 @@ def test_an_ineligible_request_stops_with_its_reason(session: Session) -> None:
         session, coordinator, data=_data(CareType.ELV_HIGH, has_wlz_indication=True)
     )
     assert request.status is RequestStatus.NOT_ELIGIBLE
-    assert request.outcome_reason == "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
+    assert request.outcome_reason is None
+    assert rules.reasons_from(request.outcome_codes) == [rules.Reason("elv_excluded_by_wlz")]
     assert _events(session, request.id)[-1] == ("triage", "not_eligible")
     crisis = actions.request_bed(
         session,
@@ -188,8 +189,9 @@ def test_an_ineligible_request_stops_with_its_reason(session: Session) -> None:
         data=_data(CareType.WLZ_CRISIS_VV, initials="CD", consents_outside_region=False),
     )
     assert crisis.status is RequestStatus.NOT_ELIGIBLE
-    assert crisis.outcome_reason is not None
-    assert crisis.outcome_reason.startswith("Wlz-crisis vraagt instemming")
+    assert rules.reasons_from(crisis.outcome_codes) == [
+        rules.Reason("crisis_needs_consent_to_any_bed")
+    ]
 
 
 def test_one_open_request_per_patient_until_it_is_cancelled(session: Session) -> None:

@@ -329,6 +329,28 @@ def test_reports_show_placements_and_not_placed_requests(login: Login, session: 
     assert "<script>" not in page  # the CSP allows no inline scripts
 
 
+def test_an_english_reader_reads_why_a_request_is_not_suitable_in_english(
+    login: Login, session: Session
+) -> None:
+    """The reason is stored as the rule's code, and said in the reader's language: on the
+    request page and in the reports, which count the requests by that code."""
+    coordinator = login(COORDINATOR)
+    first = _new_request(coordinator, session, has_wlz_indication="true")
+    _new_request(coordinator, session, has_wlz_indication="true", patient_initials="Q")
+    english = "The patient has a Wlz indication: ELV is excluded."
+    dutch = "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
+    assert dutch in coordinator.page(f"/beds/requests/{first}")
+    assert coordinator.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    page = coordinator.page(f"/beds/requests/{first}")
+    assert english in page and dutch not in page
+
+    planner = login(PLANNER)
+    assert planner.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    rows = [row for row in planner.page("/beds/reports").split("<tr") if english in row]
+    assert len(rows) == 1 and dutch not in rows[0]
+    assert re.search(r'class="numeric">(\d+)</td>', rows[0]).group(1) >= "2"  # type: ignore[union-attr]
+
+
 def test_the_beds_worker_gives_back_expired_holds_in_one_tick(
     sessions: sessionmaker[Session], session: Session
 ) -> None:

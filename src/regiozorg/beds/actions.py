@@ -79,14 +79,13 @@ def _move(
 ) -> None:
     refusal = rules.transition_refusal(request.status, target, party)
     if refusal is not None:
-        message, params = refusal
-        raise ConflictError(message, **params)
+        raise ConflictError(explain.text(refusal), **refusal.params)
     _record_change(session, actor, request.id, request.status, target, note)
     request.status = target
     request.updated_at = utcnow()
     if target is RequestStatus.ADMITTED:
         request.placed_at = request.updated_at
-    if note and target in (RequestStatus.NOT_ELIGIBLE, RequestStatus.CANCELLED):
+    if note and target is RequestStatus.CANCELLED:
         request.outcome_reason = note[:500]
 
 
@@ -199,17 +198,14 @@ def _triage(session: Session, actor: Actor, request: BedRequest) -> None:
     correction); the rules are explicit."""
     _move(session, actor, request, RequestStatus.TRIAGE, Party.COORDINATOR)
     problems = rules.eligibility_problems(_facts(request))
+    # Why it is not suitable is kept as the rules' codes, said in the reader's language where
+    # shown; the history's note names the codes.
+    request.outcome_reason = None
+    request.outcome_codes = rules.stored_reasons(problems) if problems else None
     if problems:
-        _move(
-            session,
-            actor,
-            request,
-            RequestStatus.NOT_ELIGIBLE,
-            Party.COORDINATOR,
-            "\n".join(problems),
-        )
+        note = ", ".join(problem.code for problem in problems)
+        _move(session, actor, request, RequestStatus.NOT_ELIGIBLE, Party.COORDINATOR, note)
     else:
-        request.outcome_reason = None
         _move(session, actor, request, RequestStatus.SEARCHING, Party.COORDINATOR)
 
 
@@ -679,7 +675,7 @@ def _expire_holds(
                 request,
                 RequestStatus.SEARCHING,
                 Party.SYSTEM,
-                "reservering verlopen",
+                "hold_expired",  # a code, as the eligibility rules' notes
             )
         audit.record(session, actor, "beds.hold.expire", obj=("bed_assignment", hold.id))
         expired.append((hold.bed_id, hold.request_id))
@@ -765,7 +761,8 @@ class RequestDetail:
     preferred_location_id: UUID | None
     referrer_name: str
     referrer_phone: str
-    outcome_reason: str | None
+    outcome_reason: str | None  # as a person typed it (why they cancelled)
+    outcome_codes: list[rules.Reason]  # the rules' reasons (why it is not suitable)
     # hold id, bed id, status ("declined" for a decline), expiry, the provider's reason
     holds: list[tuple[UUID, UUID, str, datetime | None, str | None]]
 
@@ -843,6 +840,7 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
             referrer_name=request.referrer_name,
             referrer_phone=request.referrer_phone,
             outcome_reason=request.outcome_reason,
+            outcome_codes=rules.reasons_from(request.outcome_codes),
             holds=[
                 (h[0], h[1], "declined" if h[5] is not None else str(h[2]), h[3], h[5])
                 for h in holds

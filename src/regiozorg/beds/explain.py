@@ -1,5 +1,5 @@
-"""The coordination point's codes as Dutch msgids: why a rule refused a step, why a bed ranks
-where it does.
+"""The coordination point's codes as Dutch msgids: why a request is not suitable, why a rule
+refused a step, why a bed ranks where it does.
 
 No words are chosen here and nothing is translated: a rule gives a code with its figures, this
 module names the catalog's message for it, and ``beds.phrasing`` says it in the reader's
@@ -11,6 +11,24 @@ from regiozorg.beds.rules import MatchReason, Reason
 from regiozorg.errors import N_
 
 REASON_TEXTS = {
+    # eligibility (stored with a request found not suitable)
+    "elv_excluded_by_wlz": N_("Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."),
+    "palliative_needs_short_life_expectancy": N_(
+        "Palliatief ELV vraagt een levensverwachting korter dan drie maanden."
+    ),
+    "elv_needs_expected_return_home": N_(
+        "ELV laag/hoog-complex vraagt de verwachting dat de patiënt weer naar huis gaat."
+    ),
+    "crisis_needs_consent_to_any_bed": N_(
+        "Wlz-crisis vraagt instemming van de cliënt met een bed buiten de regio "
+        "of buiten de voorkeur."
+    ),
+    # a provider's terms
+    "over_max_age": N_("Deze locatie neemt patiënten tot {max_age} jaar op."),
+    "outside_admission_hours": N_("Deze locatie neemt alleen op tussen {start}:00 en {end}:00."),
+    # steps of a request
+    "transition_impossible": N_("Een aanvraag met status '{current}' kan niet naar '{target}'."),
+    "transition_not_yours": N_("Deze stap ({current} → {target}) is niet aan u."),
     "cancellation_needs_reason": N_("Geef een reden op voor het annuleren."),
 }
 MATCH_TEXTS = {

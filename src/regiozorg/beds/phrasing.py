@@ -9,7 +9,7 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 
 from regiozorg.beds import explain
-from regiozorg.beds.rules import MatchReason
+from regiozorg.beds.rules import MatchReason, Reason
 from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
 
@@ -41,3 +41,17 @@ def reason_text(locale: str, reason: MatchReason) -> str:
 
 def reasons_text(locale: str, reasons: list[MatchReason]) -> list[str]:
     return [reason_text(locale, reason) for reason in reasons]
+
+
+def say(locale: str, reason: Reason) -> str:
+    """A rule's reason as a sentence in the reader's language."""
+    return translate(locale, explain.text(reason), **reason.params)
+
+
+def outcome(locale: str, reasons: list[Reason], typed: str | None) -> str:
+    """Why a request stopped, one reason a line: the rules' reasons in the reader's language,
+    then what a person typed. A line typed that is a catalog message is translated too: rows
+    from before the codes (migration 0009) that it could not convert kept the rules' Dutch."""
+    lines = [say(locale, reason) for reason in reasons]
+    lines += [translate(locale, line) for line in (typed or "").splitlines()]
+    return "\n".join(lines)

@@ -478,9 +478,20 @@ class PlacementWeek:
 
 
 @dataclass(frozen=True)
+class NotPlaced:
+    """Requests that ended unplaced, counted by status and reason: the rules' reasons by code
+    (with their parameters), a person's reason by its words."""
+
+    status: str
+    reasons: list[rules.Reason]
+    typed: str | None
+    count: int
+
+
+@dataclass(frozen=True)
 class Report:
     placement: list[PlacementWeek]
-    not_placed: list[tuple[str, str, int]]  # status, reason, count
+    not_placed: list[NotPlaced]
     occupancy: list[tuple[str, int, int]]  # care type, occupied, total; a bed in each of its types
     all_beds: tuple[int, int]  # occupied (or held), total: each bed once
 
@@ -516,15 +527,17 @@ def report(session: Session, settings: Settings) -> Report:
         for (week, care), hours in sorted(grouped.items())
     ]
     not_placed = [
-        (str(status), reason or "-", count)
-        for status, reason, count in session.execute(
-            select(BedRequest.status, BedRequest.outcome_reason, func.count())
+        NotPlaced(str(status), rules.reasons_from(codes), typed, count)
+        for status, codes, typed, count in session.execute(
+            select(
+                BedRequest.status, BedRequest.outcome_codes, BedRequest.outcome_reason, func.count()
+            )
             .where(
                 BedRequest.status.in_(
                     [RequestStatus.NOT_ELIGIBLE, RequestStatus.CANCELLED, RequestStatus.EXPIRED]
                 )
             )
-            .group_by(BedRequest.status, BedRequest.outcome_reason)
+            .group_by(BedRequest.status, BedRequest.outcome_codes, BedRequest.outcome_reason)
             .order_by(func.count().desc())
         )
     ]

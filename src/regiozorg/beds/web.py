@@ -379,6 +379,7 @@ def _request_context(
         "coordinator": coordinator,
         "when": _when,
         "why": lambda match: phrasing.reasons_text(locale, match.reasons),
+        "outcome": phrasing.outcome(locale, detail.outcome_codes, detail.outcome_reason),
         "number": lambda value: phrasing.number(locale, value),
         "care_types": list(CareType),
         "capabilities": CAPABILITIES,
@@ -589,5 +590,10 @@ def reports_page(
     }
     locale = page_locale(request)
     chart_labels = {care.value: translate(locale, label(care.value)) for care in CareType}
-    context = {"report": report, "chart_data": chart_data, "chart_labels": chart_labels}
+    context = {
+        "report": report,
+        "chart_data": chart_data,
+        "chart_labels": chart_labels,
+        "outcome": lambda row: phrasing.outcome(locale, row.reasons, row.typed) or "-",
+    }
     return render(request, "beds/reports.html", context)
