@@ -1,5 +1,5 @@
 """Pure rules behind the coordination point's flows: the norm warning, the patient's age,
-when a bed change needs confirmation, and match reasons in the reader's words (``phrasing``)."""
+when a bed change needs confirmation, and match reasons in the reader's words (``beds.web``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
-from regiozorg.beds import phrasing, rules
+from regiozorg.beds import rules
+from regiozorg.beds import web as pages
 from regiozorg.beds.rules import BedStatus, MatchReason, NormState
 from regiozorg.beds.schemas import BedRequestIn
 
@@ -50,25 +51,25 @@ def test_changing_a_bed_with_a_patient_in_it_needs_confirmation(target: BedStatu
 
 
 def test_match_reasons_in_dutch_use_labels_and_dutch_numbers() -> None:
-    assert phrasing.reason_text("nl", MatchReason("travel", 89.0, minutes=11)) == (
+    assert pages.reason_text("nl", MatchReason("travel", 89.0, minutes=11)) == (
         "11 min reistijd vanaf de postcode van de patiënt (+89,0)"
     )
-    assert phrasing.reason_text("nl", MatchReason("needs_met", capabilities=("hoist", "pg"))) == (
+    assert pages.reason_text("nl", MatchReason("needs_met", capabilities=("hoist", "pg"))) == (
         "biedt tillift, PG (psychogeriatrie)"
     )
-    assert phrasing.reason_text("nl", MatchReason("stale", -10.0)) == (
+    assert pages.reason_text("nl", MatchReason("stale", -10.0)) == (
         "beddenstand niet recent bijgewerkt (\u221210,0)"
     )
-    assert phrasing.number("nl", 1234.5) == "1.234,5"
+    assert pages.number("nl", 1234.5) == "1.234,5"
 
 
 def test_match_reasons_in_english_use_english_labels_and_numbers() -> None:
-    assert phrasing.reason_text("en", MatchReason("travel", 89.0, minutes=11)) == (
+    assert pages.reason_text("en", MatchReason("travel", 89.0, minutes=11)) == (
         "11 min travel time from the patient's postcode (+89.0)"
     )
     missing = MatchReason("needs_missing", -50.0, capabilities=("hoist",))
-    assert phrasing.reason_text("en", missing) == "lacks hoist (\u221250.0)"
-    assert phrasing.number("en", 1234.5) == "1,234.5"
+    assert pages.reason_text("en", missing) == "lacks hoist (\u221250.0)"
+    assert pages.number("en", 1234.5) == "1,234.5"
 
 
 def test_initials_are_taken_as_typed_with_dutch_particles() -> None:

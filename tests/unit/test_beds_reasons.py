@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from regiozorg.beds import explain, phrasing, rules
+from regiozorg.beds import explain, rules
+from regiozorg.beds import web as pages
 from regiozorg.beds.rules import MatchReason, Reason
 from regiozorg.web.i18n import translate
 
@@ -51,14 +52,14 @@ def test_every_code_has_a_message_with_an_english_translation(
 
 
 def test_an_english_reader_reads_the_reasons_in_english() -> None:
-    assert phrasing.say("en", Reason("elv_excluded_by_wlz")) == (
+    assert pages.say("en", Reason("elv_excluded_by_wlz")) == (
         "The patient has a Wlz indication: ELV is excluded."
     )
-    assert phrasing.say("nl", Reason("elv_excluded_by_wlz")) == (
+    assert pages.say("nl", Reason("elv_excluded_by_wlz")) == (
         "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
     )
-    assert "75" in phrasing.say("en", Reason("over_max_age", {"max_age": 75}))
-    assert phrasing.reason_text("en", MatchReason("free_now")) == "free now"
+    assert "75" in pages.say("en", Reason("over_max_age", {"max_age": 75}))
+    assert pages.reason_text("en", MatchReason("free_now")) == "free now"
 
 
 def test_stored_reasons_read_back_and_count_as_one() -> None:

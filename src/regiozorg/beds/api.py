@@ -23,7 +23,7 @@ from regiozorg.auth import (
     decide_patient_access,
     ensure_allowed,
 )
-from regiozorg.beds import actions, fhir, offers, phrasing, queries
+from regiozorg.beds import actions, fhir, offers, queries
 from regiozorg.beds.models import Bed, BedRequest
 from regiozorg.beds.rules import BedStatus, CareType
 from regiozorg.beds.schemas import (
@@ -41,6 +41,7 @@ from regiozorg.beds.schemas import (
     HoldIn,
     MatchOut,
 )
+from regiozorg.beds.web import reasons_text
 from regiozorg.clock import utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.errors import NotFoundError
@@ -135,7 +136,7 @@ def bed_request_matches(
             location_id=m.location_id,
             score=m.score,
             travel_minutes=m.travel_minutes,
-            reasons=phrasing.reasons_text(locale, m.reasons),
+            reasons=reasons_text(locale, m.reasons),
         )
         for m in found
         if m.bed_id not in declined  # its provider said no to this request already

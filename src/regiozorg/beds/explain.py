@@ -2,8 +2,8 @@
 refused a step, why a bed ranks where it does.
 
 No words are chosen here and nothing is translated: a rule gives a code with its figures, this
-module names the catalog's message for it, and ``beds.phrasing`` says it in the reader's
-language where it is shown (page or API)."""
+module names the catalog's message for it, and the pages and the API say it in the reader's
+language where it is shown (``beds.web``, used by ``beds.api`` too)."""
 
 from __future__ import annotations
 

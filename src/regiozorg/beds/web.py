@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
@@ -17,12 +18,14 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
-from regiozorg.beds import actions, board, offers, phrasing, queries
+from regiozorg.beds import actions, board, explain, offers, queries
 from regiozorg.beds.rules import (
     CAPABILITIES,
     BedStatus,
     CareType,
+    MatchReason,
     Party,
+    Reason,
     RequestStatus,
     transition_refusal,
 )
@@ -75,6 +78,54 @@ CHECKBOXES = (
 
 def _when(moment: datetime | None) -> str:
     return local(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
+
+
+# --- the coordination point's codes in the reader's words -------------------------------------
+# The domain gives codes with parameters (``rules``) and names their messages (``explain``);
+# they are translated only where shown: here for the pages, and for the API (``beds.api``).
+
+
+def number(locale: str, value: float) -> str:
+    """A score or part of one, with one decimal in the locale's own format."""
+    return format_decimal(value, "#,##0.0", locale=locale)
+
+
+def points(locale: str, value: float) -> str:
+    """A signed contribution to a score: +89,0 or −5,0."""
+    sign = "+" if value >= 0 else "\u2212"
+    return sign + number(locale, abs(value))
+
+
+def capability(locale: str, code: str) -> str:
+    """A capability's label inside a sentence: "tillift", but "PG (psychogeriatrie)"."""
+    text = translate(locale, label(code))
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def reason_text(locale: str, reason: MatchReason) -> str:
+    capabilities = ", ".join(capability(locale, c) for c in reason.capabilities)
+    text = translate(locale, explain.match_text(reason)).format(
+        minutes=reason.minutes, capabilities=capabilities
+    )
+    return f"{text} ({points(locale, reason.points)})" if reason.points else text
+
+
+def reasons_text(locale: str, reasons: list[MatchReason]) -> list[str]:
+    return [reason_text(locale, reason) for reason in reasons]
+
+
+def say(locale: str, reason: Reason) -> str:
+    """A rule's reason as a sentence in the reader's language."""
+    return translate(locale, explain.text(reason), **reason.params)
+
+
+def outcome(locale: str, reasons: list[Reason], typed: str | None) -> str:
+    """Why a request stopped, one reason a line: the rules' reasons in the reader's language,
+    then what a person typed. A line typed that is a catalog message is translated too: rows
+    from before the codes (migration 0009) that it could not convert kept the rules' Dutch."""
+    lines = [say(locale, reason) for reason in reasons]
+    lines += [translate(locale, line) for line in (typed or "").splitlines()]
+    return "\n".join(lines)
 
 
 def _hours(span: timedelta) -> tuple[int, int]:
@@ -378,9 +429,9 @@ def _request_context(
         "steps": steps,
         "coordinator": coordinator,
         "when": _when,
-        "why": lambda match: phrasing.reasons_text(locale, match.reasons),
-        "outcome": phrasing.outcome(locale, detail.outcome_codes, detail.outcome_reason),
-        "number": lambda value: phrasing.number(locale, value),
+        "why": lambda match: reasons_text(locale, match.reasons),
+        "outcome": outcome(locale, detail.outcome_codes, detail.outcome_reason),
+        "number": lambda value: number(locale, value),
         "care_types": list(CareType),
         "capabilities": CAPABILITIES,
         "locations": network.locations(session) if correcting else [],
@@ -594,6 +645,6 @@ def reports_page(
         "report": report,
         "chart_data": chart_data,
         "chart_labels": chart_labels,
-        "outcome": lambda row: phrasing.outcome(locale, row.reasons, row.typed) or "-",
+        "outcome": lambda row: outcome(locale, row.reasons, row.typed) or "-",
     }
     return render(request, "beds/reports.html", context)
