@@ -3,7 +3,7 @@ when a bed change needs confirmation, and match reasons in the reader's words (`
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -12,6 +12,7 @@ from regiozorg.beds import rules
 from regiozorg.beds import web as pages
 from regiozorg.beds.rules import BedStatus, MatchReason, NormState
 from regiozorg.beds.schemas import BedRequestIn
+from regiozorg.web.pages import local_time
 
 
 @pytest.mark.parametrize(
@@ -87,3 +88,10 @@ def test_initials_are_taken_as_typed_with_dutch_particles() -> None:
         assert data.patient_initials == typed and data.birth_year == 1940
     with pytest.raises(ValidationError):
         BedRequestIn.model_validate(base | {"patient_initials": "J<b>"})
+
+
+def test_the_bed_pages_show_moments_with_the_one_date_filter_to_the_minute() -> None:
+    moment = datetime(2026, 12, 7, 13, 5, 9, tzinfo=UTC)
+    assert local_time(moment, "minute") == "07-12-2026 14:05"  # Amsterdam, winter time
+    assert local_time(moment) == "07-12-2026 14:05:09"
+    assert local_time(None) == ""

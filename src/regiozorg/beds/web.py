@@ -30,7 +30,7 @@ from regiozorg.beds.rules import (
     transition_refusal,
 )
 from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
-from regiozorg.clock import AMSTERDAM, local
+from regiozorg.clock import AMSTERDAM
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network import queries as network
@@ -74,10 +74,6 @@ CHECKBOXES = (
     "consents_outside_region",
     "expects_return_home",
 )
-
-
-def _when(moment: datetime | None) -> str:
-    return local(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
 
 
 # --- the coordination point's codes in the reader's words -------------------------------------
@@ -188,7 +184,6 @@ def _board_context(
         "filters": kept,
         "board_query": link(page=kept["page"]),
         "link": link,
-        "when": _when,
     }
 
 
@@ -245,7 +240,6 @@ def _own_bed_row(
     context = {
         "bed": found[0],
         "bed_codes": list(BedStatus),
-        "when": _when,
         "undos": offers.undoable_changes(session, [bed_id]),
         "confirm": confirm,
     }
@@ -388,14 +382,14 @@ async def submit_request(request: Request, session: SessionDep, actor: CurrentAc
 
 @router.get("/beds/requests")
 def worklist_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    context = {"items": actions.view_worklist(session, actor), "hours": _hours, "when": _when}
+    context = {"items": actions.view_worklist(session, actor), "hours": _hours}
     return render(request, "beds/worklist.html", context)
 
 
 @router.get("/beds/requests/list")
 def worklist_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The worklist's table alone, re-fetched when a request changes."""
-    context = {"items": actions.view_worklist(session, actor), "hours": _hours, "when": _when}
+    context = {"items": actions.view_worklist(session, actor), "hours": _hours}
     return render(request, "beds/_worklist.html", context)
 
 
@@ -428,7 +422,6 @@ def _request_context(
         "places": places,
         "steps": steps,
         "coordinator": coordinator,
-        "when": _when,
         "why": lambda match: reasons_text(locale, match.reasons),
         "outcome": outcome(locale, detail.outcome_codes, detail.outcome_reason),
         "number": lambda value: number(locale, value),
@@ -565,7 +558,7 @@ def change_request(
 def _offers_context(session: Session, actor: Actor) -> dict[str, Any]:
     ensure_allowed(actor, Permission.BEDS_PROVIDE)
     own = scope(actor, Permission.BEDS_PROVIDE) or frozenset()
-    return {"offers": offers.offers(session, own), "when": _when}
+    return {"offers": offers.offers(session, own)}
 
 
 @router.get("/beds/offers")
