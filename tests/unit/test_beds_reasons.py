@@ -21,13 +21,14 @@ CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _codes(kind: str) -> set[str]:
     """The first argument of every ``kind(...)`` call in the rules."""
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(RULES.read_text())):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == kind:
             first = node.args[0]
             if ast.unparse(node) == "Reason(code, params)":
                 continue  # reading stored reasons back (rules.reasons_from)
             assert isinstance(first, ast.Constant), ast.unparse(node)
+            assert isinstance(first.value, str), ast.unparse(node)
             found.add(first.value)
     return found
 
