@@ -81,9 +81,9 @@ from benchmarks.night import (
 )
 from regiozorg import demo
 from regiozorg.accounts import actions as accounts
-from regiozorg.app import HOLD_EXPIRY_SECONDS
 from regiozorg.auth import SYSTEM
 from regiozorg.beds.models import BedAssignment
+from regiozorg.config import Settings
 from regiozorg.network.models import Location, Organisation
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/regiozorg_bench_soak"
@@ -472,7 +472,9 @@ def holds_accounted(engine: Engine, tally: Tally, checked_at: datetime) -> dict[
                 .where(BedAssignment.id.in_(ids))
             )
         }  # fmt: skip
-    due = timedelta(seconds=HOLD_EXPIRY_SECONDS + 5)  # a round of the expiry worker, and some
+    due = timedelta(
+        seconds=Settings().bed_hold_expiry_seconds + 5
+    )  # a round of the expiry worker, and some
     wrong: list[str] = []
     states: Counter[str] = Counter()
     for hold_id, fate in tally.holds.items():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -24,11 +23,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import regiozorg.schema  # noqa: F401 - every feature's tables, known before the first flush
 from regiozorg import events, workers
 from regiozorg.accounts.web import router as accounts_router
-from regiozorg.auth import SYSTEM, AccessDeniedError, Decision
-from regiozorg.beds.acceptance import router as acceptance_router
-from regiozorg.beds.actions import expire_holds
+from regiozorg.auth import AccessDeniedError, Decision
+from regiozorg.beds import worker as beds_worker
 from regiozorg.beds.api import router as beds_api_router
-from regiozorg.beds.capacity import router as capacity_router
 from regiozorg.beds.web import router as beds_router
 from regiozorg.config import Settings, get_settings
 from regiozorg.db import make_engine, make_sessionmaker
@@ -91,25 +88,20 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-# How often held beds whose time ran out are given back, also when no screen is looking.
-HOLD_EXPIRY_SECONDS = 30.0
-
-
-def _expire_holds_once(app: FastAPI) -> None:
-    with app.state.sessions() as session:
-        expire_holds(session, SYSTEM)
-
-
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    holds = workers.start(HOLD_EXPIRY_SECONDS, partial(_expire_holds_once, app), "bed holds")
-    night = night_worker.start(app.state.sessions, app.state.settings.night_worker_seconds)
+    settings = app.state.settings
+    # Every feature's background worker, each a task of the loop (regiozorg.workers).
+    app.state.workers = [
+        beds_worker.start(app.state.sessions, settings.bed_hold_expiry_seconds),
+        night_worker.start(app.state.sessions, settings.night_worker_seconds),
+    ]
     try:
         async with app.state.fanout.serving():
             yield
     finally:
-        await workers.stop(holds)
-        await workers.stop(night)
+        for task in app.state.workers:
+            await workers.stop(task)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -139,8 +131,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(beds_router)
     app.include_router(night_router)
     app.include_router(beds_api_router)
-    app.include_router(capacity_router)
-    app.include_router(acceptance_router)
     app.include_router(night_api_router)
     app.include_router(night_reports_router)
     app.include_router(night_setup_router)

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Night service: how often the worker runs due escalation steps and heartbeat checks;
     # 0 switches the worker off (tests that take those steps themselves).
     night_worker_seconds: float = 2.0
+    # Beds: how often held beds whose time ran out are given back, also when no screen looks.
+    bed_hold_expiry_seconds: float = 30.0
     static_vendor_dir: Path = PROJECT_ROOT / "node_modules"
     # The tables' owner, for `regiozorg db upgrade`: migrations run as the owner, the app
     # (database_url) as a role that may only read and write rows. Unset: the app's own URL.

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
+
+from sqlalchemy.orm import Session
 
 log = logging.getLogger("regiozorg")
 
@@ -26,6 +28,20 @@ async def run_every(seconds: float, job: Callable[[], object], name: str) -> Non
             raise
         except Exception:
             log.exception("%s failed", name)
+
+
+def run_each(
+    sessions: Callable[[], Session], jobs: Iterable[Callable[[Session], object]], name: str
+) -> None:
+    """One tick of a worker: every job once, each in its own session, so one failing does not
+    stop the others. Tests call this (through the worker's ``run_jobs``) to drive a worker one
+    tick at a time, with no sleeping."""
+    for job in jobs:
+        try:
+            with sessions() as session:
+                job(session)
+        except Exception:
+            log.exception("%s: %s failed", name, getattr(job, "__name__", job))
 
 
 def start(seconds: float, job: Callable[[], object], name: str) -> asyncio.Task[None] | None:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import SYSTEM, AccessDeniedError, Actor, Membership, Role
-from regiozorg.beds import acceptance, actions, queries
-from regiozorg.beds.schemas import BedRequestIn
+from regiozorg.beds import actions, queries
+from regiozorg.beds.schemas import AcceptanceRuleIn, BedRequestIn
 from regiozorg.config import Settings
 
 STRANGER_ORG = uuid.UUID(int=42)  # an organisation that owns no location
@@ -40,17 +40,17 @@ def test_a_location_that_refuses_the_patient_is_left_out(
     before = queries.matches(session, settings, request_id=request_id)  # type: ignore[arg-type]
     assert before
     first = before[0].location_id
-    acceptance.set_rules(
-        session, SYSTEM, location_id=first, terms=[acceptance.AcceptanceRuleIn(max_age=70)]
+    actions.set_acceptance_rules(
+        session, SYSTEM, location_id=first, terms=[AcceptanceRuleIn(max_age=70)]
     )
     after = queries.matches(session, settings, request_id=request_id)  # type: ignore[arg-type]
     assert first not in {m.location_id for m in after}
     assert after  # other providers still offer beds
-    acceptance.set_rules(
+    actions.set_acceptance_rules(
         session,
         SYSTEM,
         location_id=first,
-        terms=[acceptance.AcceptanceRuleIn(care_type="GRZ", max_age=70)],
+        terms=[AcceptanceRuleIn(care_type="GRZ", max_age=70)],
     )
     again = queries.matches(session, settings, request_id=request_id)  # type: ignore[arg-type]
     assert first in {m.location_id for m in again}  # a rule for another care type does not apply
@@ -65,10 +65,10 @@ def test_only_the_locations_own_people_set_its_rules(session: Session, settings:
         memberships=frozenset({Membership(STRANGER_ORG, Role.ORG_ADMIN)}),
     )
     with pytest.raises(AccessDeniedError):
-        acceptance.set_rules(
+        actions.set_acceptance_rules(
             session,
             stranger,
             location_id=location.location_id,
-            terms=[acceptance.AcceptanceRuleIn(max_age=1)],
+            terms=[AcceptanceRuleIn(max_age=1)],
         )
-    assert acceptance.rules_of(session, location.location_id) == []
+    assert queries.acceptance_terms(session, location.location_id) == []

@@ -24,6 +24,7 @@ from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Organisation
+from regiozorg.web.i18n import translate
 from tests.cast import (
     COORDINATOR,
     HEIDEZICHT,
@@ -179,7 +180,8 @@ def test_an_ineligible_request_stops_with_its_reason(session: Session) -> None:
         session, coordinator, data=_data(CareType.ELV_HIGH, has_wlz_indication=True)
     )
     assert request.status is RequestStatus.NOT_ELIGIBLE
-    assert request.outcome_reason == "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
+    assert request.outcome_reason is None
+    assert rules.reasons_from(request.outcome_codes) == [rules.Reason("elv_excluded_by_wlz")]
     assert _events(session, request.id)[-1] == ("triage", "not_eligible")
     crisis = actions.request_bed(
         session,
@@ -187,8 +189,9 @@ def test_an_ineligible_request_stops_with_its_reason(session: Session) -> None:
         data=_data(CareType.WLZ_CRISIS_VV, initials="CD", consents_outside_region=False),
     )
     assert crisis.status is RequestStatus.NOT_ELIGIBLE
-    assert crisis.outcome_reason is not None
-    assert crisis.outcome_reason.startswith("Wlz-crisis vraagt instemming")
+    assert rules.reasons_from(crisis.outcome_codes) == [
+        rules.Reason("crisis_needs_consent_to_any_bed")
+    ]
 
 
 def test_one_open_request_per_patient_until_it_is_cancelled(session: Session) -> None:
@@ -538,7 +541,11 @@ def test_a_referrer_cancelling_an_accepted_offer_frees_the_bed(session: Session)
         session, _actor(session, HEIDEZICHT_PHYSICIAN), hold_id=hold.hold_id, accept=True
     )
     actions.change_request(
-        session, physician, request_id=request.id, target=RequestStatus.CANCELLED
+        session,
+        physician,
+        request_id=request.id,
+        target=RequestStatus.CANCELLED,
+        note="Thuis gebleven",
     )
     session.expire_all()
     assert session.get(BedAssignment, hold.hold_id).status is AssignmentStatus.CANCELLED  # type: ignore[union-attr]
@@ -624,7 +631,11 @@ def test_an_organisation_sees_the_patient_only_while_its_offer_is_open(
 
     actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id)
     actions.change_request(
-        session, coordinator, request_id=request.id, target=RequestStatus.CANCELLED
+        session,
+        coordinator,
+        request_id=request.id,
+        target=RequestStatus.CANCELLED,
+        note="Elders opgenomen",
     )
     assert not _sees_patient(session, heidezicht, request.id)
 
@@ -800,3 +811,32 @@ def test_report_shows_median_and_p90_time_to_placement(
         if line.care_type == "ELV_LOW" and line.week == f"{year}-W{week:02d}"
     ]
     assert (line.placed, line.median_hours, line.p90_hours) == (5, 3.0, 10.0)
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_cancellation_without_a_reason_is_refused_whoever_calls(
+    session: Session, note: str
+) -> None:
+    """The rule lives in the action, so the API, the CLI and every page get it; the refusal
+    says what is missing and changes nothing: the request still searches, its held bed stays
+    held, and no step is written to its history."""
+    coordinator = _actor(session, COORDINATOR)
+    request = actions.request_bed(session, coordinator, data=_data(initials="CX"))
+    bed = _free_bed(session, CareType.ELV_LOW, HEIDEZICHT)
+    hold = actions.hold_bed(session, coordinator, request_id=request.id, bed_id=bed.id)
+    steps = session.scalar(select(func.count()).where(BedRequestEvent.request_id == request.id))
+    with pytest.raises(DomainError) as refused:
+        actions.change_request(
+            session, coordinator, request_id=request.id, target=RequestStatus.CANCELLED, note=note
+        )
+    assert refused.value.message == "Geef een reden op voor het annuleren."
+    assert translate("en", refused.value.message) == "Give a reason for cancelling."
+    session.expire_all()
+    stored = session.get(BedRequest, request.id)
+    assert stored is not None
+    assert stored.status is RequestStatus.OFFERED and stored.outcome_reason is None
+    assert session.get(BedAssignment, hold.hold_id).status is AssignmentStatus.HELD  # type: ignore[union-attr]
+    assert (
+        session.scalar(select(func.count()).where(BedRequestEvent.request_id == request.id))
+        == steps
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from regiozorg.beds.rules import Acceptance, acceptance_refusal
+from regiozorg.beds.rules import Acceptance, Reason, acceptance_refusal
 
 EVENING = datetime(2026, 11, 24, 21, 30)  # noqa: DTZ001 - a local clock time
 MORNING = datetime(2026, 11, 24, 9, 0)  # noqa: DTZ001
@@ -17,8 +17,8 @@ def test_no_terms_refuse_nobody() -> None:
 def test_age_limit() -> None:
     terms = Acceptance(max_age=75)
     assert acceptance_refusal(terms, birth_year=1951, wanted_local=MORNING) is None  # 75
-    assert "tot {max_age} jaar" in (
-        acceptance_refusal(terms, birth_year=1950, wanted_local=MORNING) or ""
+    assert acceptance_refusal(terms, birth_year=1950, wanted_local=MORNING) == Reason(
+        "over_max_age", {"max_age": 75}
     )
 
 

@@ -1,16 +1,18 @@
 """Pure rules behind the coordination point's flows: the norm warning, the patient's age,
-when a bed change needs confirmation, and match reasons in the reader's words."""
+when a bed change needs confirmation, and match reasons in the reader's words (``beds.web``)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
 
-from regiozorg.beds import explain, rules
+from regiozorg.beds import rules
+from regiozorg.beds import web as pages
 from regiozorg.beds.rules import BedStatus, MatchReason, NormState
 from regiozorg.beds.schemas import BedRequestIn
+from regiozorg.web.pages import local_time
 
 
 @pytest.mark.parametrize(
@@ -50,25 +52,25 @@ def test_changing_a_bed_with_a_patient_in_it_needs_confirmation(target: BedStatu
 
 
 def test_match_reasons_in_dutch_use_labels_and_dutch_numbers() -> None:
-    assert explain.reason_text("nl", MatchReason("travel", 89.0, minutes=11)) == (
+    assert pages.reason_text("nl", MatchReason("travel", 89.0, minutes=11)) == (
         "11 min reistijd vanaf de postcode van de patiënt (+89,0)"
     )
-    assert explain.reason_text("nl", MatchReason("needs_met", capabilities=("hoist", "pg"))) == (
+    assert pages.reason_text("nl", MatchReason("needs_met", capabilities=("hoist", "pg"))) == (
         "biedt tillift, PG (psychogeriatrie)"
     )
-    assert explain.reason_text("nl", MatchReason("stale", -10.0)) == (
+    assert pages.reason_text("nl", MatchReason("stale", -10.0)) == (
         "beddenstand niet recent bijgewerkt (\u221210,0)"
     )
-    assert explain.number("nl", 1234.5) == "1.234,5"
+    assert pages.number("nl", 1234.5) == "1.234,5"
 
 
 def test_match_reasons_in_english_use_english_labels_and_numbers() -> None:
-    assert explain.reason_text("en", MatchReason("travel", 89.0, minutes=11)) == (
+    assert pages.reason_text("en", MatchReason("travel", 89.0, minutes=11)) == (
         "11 min travel time from the patient's postcode (+89.0)"
     )
     missing = MatchReason("needs_missing", -50.0, capabilities=("hoist",))
-    assert explain.reason_text("en", missing) == "lacks hoist (\u221250.0)"
-    assert explain.number("en", 1234.5) == "1,234.5"
+    assert pages.reason_text("en", missing) == "lacks hoist (\u221250.0)"
+    assert pages.number("en", 1234.5) == "1,234.5"
 
 
 def test_initials_are_taken_as_typed_with_dutch_particles() -> None:
@@ -86,3 +88,10 @@ def test_initials_are_taken_as_typed_with_dutch_particles() -> None:
         assert data.patient_initials == typed and data.birth_year == 1940
     with pytest.raises(ValidationError):
         BedRequestIn.model_validate(base | {"patient_initials": "J<b>"})
+
+
+def test_the_bed_pages_show_moments_with_the_one_date_filter_to_the_minute() -> None:
+    moment = datetime(2026, 12, 7, 13, 5, 9, tzinfo=UTC)
+    assert local_time(moment, "minute") == "07-12-2026 14:05"  # Amsterdam, winter time
+    assert local_time(moment) == "07-12-2026 14:05:09"
+    assert local_time(None) == ""

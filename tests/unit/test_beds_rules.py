@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regiozorg.beds import rules
+from regiozorg.beds import explain, rules
 from regiozorg.beds.rules import (
     BedStatus,
     Candidate,
@@ -18,6 +18,7 @@ from regiozorg.beds.rules import (
     MatchReason,
     Party,
     Patient,
+    Reason,
     RequestFacts,
     RequestStatus,
 )
@@ -47,10 +48,9 @@ def test_each_transition_is_for_its_parties_only(
     if party in rules.TRANSITIONS[(current, target)]:
         assert refusal is None
     else:
-        assert refusal is not None
-        message, params = refusal
-        assert message == "Deze stap ({current} → {target}) is niet aan u."
-        assert params == {"current": str(current), "target": str(target)}
+        assert refusal == Reason(
+            "transition_not_yours", {"current": str(current), "target": str(target)}
+        )
 
 
 def test_the_expected_parties_make_the_key_steps() -> None:
@@ -88,10 +88,9 @@ def test_impossible_transitions_are_refused_with_a_message(
     current: RequestStatus, target: RequestStatus, party: Party
 ) -> None:
     refusal = rules.transition_refusal(current, target, party)
-    assert refusal is not None
-    message, params = refusal
-    assert message == "Een aanvraag met status '{current}' kan niet naar '{target}'."
-    assert message.format(**params) == (
+    assert refusal is not None and refusal.code == "transition_impossible"
+    message = explain.text(refusal)
+    assert message.format(**refusal.params) == (
         f"Een aanvraag met status '{current}' kan niet naar '{target}'."
     )
 
@@ -155,13 +154,9 @@ def test_good_requests_of_the_other_care_types_have_no_problems() -> None:
 @pytest.mark.parametrize("care_type", [c for c in CareType if c.is_elv])
 def test_a_wlz_indication_excludes_elv(care_type: CareType) -> None:
     facts = _facts(care_type, has_wlz_indication=True, life_expectancy_under_3_months=True)
-    assert rules.elv_excluded_by_wlz(facts) == (
-        "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
-    )
+    assert rules.elv_excluded_by_wlz(facts) == Reason("elv_excluded_by_wlz")
     assert rules.elv_excluded_by_wlz(replace(facts, patient=PATIENT)) is None
-    assert "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten." in rules.eligibility_problems(
-        facts
-    )
+    assert Reason("elv_excluded_by_wlz") in rules.eligibility_problems(facts)
 
 
 def test_a_wlz_indication_does_not_exclude_other_care() -> None:
@@ -173,9 +168,7 @@ def test_palliative_elv_needs_a_life_expectancy_under_three_months() -> None:
     short = _facts(CareType.ELV_PALLIATIVE, life_expectancy_under_3_months=True)
     longer = _facts(CareType.ELV_PALLIATIVE, life_expectancy_under_3_months=False)
     assert rules.palliative_needs_short_life_expectancy(short) is None
-    assert rules.eligibility_problems(longer) == [
-        "Palliatief ELV vraagt een levensverwachting korter dan drie maanden."
-    ]
+    assert rules.eligibility_problems(longer) == [Reason("palliative_needs_short_life_expectancy")]
     # other care types do not ask for it
     assert rules.palliative_needs_short_life_expectancy(_facts(CareType.ELV_HIGH)) is None
 
@@ -184,7 +177,7 @@ def test_palliative_elv_needs_a_life_expectancy_under_three_months() -> None:
 def test_elv_low_and_high_need_an_expected_return_home(care_type: CareType) -> None:
     assert rules.elv_needs_expected_return_home(_facts(care_type)) is None
     assert rules.eligibility_problems(_facts(care_type, expects_return_home=False)) == [
-        "ELV laag/hoog-complex vraagt de verwachting dat de patiënt weer naar huis gaat."
+        Reason("elv_needs_expected_return_home")
     ]
 
 
@@ -203,8 +196,7 @@ def test_wlz_crisis_needs_consent_to_any_bed(care_type: CareType) -> None:
         is None
     )
     assert rules.eligibility_problems(_facts(care_type, consents_outside_region=False)) == [
-        "Wlz-crisis vraagt instemming van de cliënt met een bed buiten de regio "
-        "of buiten de voorkeur."
+        Reason("crisis_needs_consent_to_any_bed")
     ]
 
 

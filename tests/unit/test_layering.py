@@ -53,11 +53,6 @@ class Violation:
 # below says which entries are no longer true). Never add to this list.
 KNOWN: frozenset[Violation] = frozenset(
     {
-        # beds renovation: routers move out of the domain to beds/api.py and beds/web.py
-        Violation("domain imports web", "regiozorg.beds.acceptance", "regiozorg.web.deps"),
-        Violation("domain imports web", "regiozorg.beds.capacity", "regiozorg.web.deps"),
-        Violation("domain imports web", "regiozorg.beds.explain", "regiozorg.web.i18n"),
-        Violation("domain imports web", "regiozorg.beds.explain", "regiozorg.web.labels"),
         # night split: its pages read the network's tables through network's queries
         Violation(OTHER_TABLES, "regiozorg.night.web", "regiozorg.network.models"),
         Violation(OTHER_TABLES, "regiozorg.night.reports_web", "regiozorg.network.models"),

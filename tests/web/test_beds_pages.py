@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from datetime import timedelta
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from regiozorg import app as app_module
 from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
 from regiozorg.beds import actions
+from regiozorg.beds import worker as beds_worker
 from regiozorg.beds.models import Bed, BedAssignment, BedCareType, BedRequest
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
 from regiozorg.beds.schemas import BedRequestIn
@@ -329,12 +329,31 @@ def test_reports_show_placements_and_not_placed_requests(login: Login, session: 
     assert "<script>" not in page  # the CSP allows no inline scripts
 
 
-def test_the_app_gives_back_expired_holds_by_itself_and_stops_cleanly(
-    settings: Settings,
-    engine: Engine,
-    sessions: sessionmaker[Session],
-    session: Session,
-    monkeypatch: pytest.MonkeyPatch,
+def test_an_english_reader_reads_why_a_request_is_not_suitable_in_english(
+    login: Login, session: Session
+) -> None:
+    """The reason is stored as the rule's code, and said in the reader's language: on the
+    request page and in the reports, which count the requests by that code."""
+    coordinator = login(COORDINATOR)
+    first = _new_request(coordinator, session, has_wlz_indication="true")
+    _new_request(coordinator, session, has_wlz_indication="true", patient_initials="Q")
+    english = "The patient has a Wlz indication: ELV is excluded."
+    dutch = "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
+    assert dutch in coordinator.page(f"/beds/requests/{first}")
+    assert coordinator.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    page = coordinator.page(f"/beds/requests/{first}")
+    assert english in page and dutch not in page
+
+    planner = login(PLANNER)
+    assert planner.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    rows = [row for row in planner.page("/beds/reports").split("<tr") if english in row]
+    assert len(rows) == 1 and dutch not in rows[0]
+    counted = re.search(r'class="numeric">(\d+)</td>', rows[0])
+    assert counted is not None and int(counted.group(1)) >= 2  # one row for both: by code
+
+
+def test_the_beds_worker_gives_back_expired_holds_in_one_tick(
+    sessions: sessionmaker[Session], session: Session
 ) -> None:
     bed = _heidezicht_bed(session)
     request = actions.request_bed(
@@ -344,15 +363,21 @@ def test_the_app_gives_back_expired_holds_by_itself_and_stops_cleanly(
         session, SYSTEM, request_id=request.id, bed_id=bed.id, ttl=timedelta(seconds=-1)
     )
     assert _status(session, request.id) is RequestStatus.OFFERED
-    monkeypatch.setattr(app_module, "HOLD_EXPIRY_SECONDS", 0.05)
-    app = app_module.create_app(settings, engine)
-    app.state.sessions = sessions
-    started = time.monotonic()
-    with TestClient(app):
-        time.sleep(0.5)
-    assert time.monotonic() - started < 5  # the worker stopped with the app
+    beds_worker.run_jobs(sessions)
     assert _status(session, request.id) is RequestStatus.SEARCHING
     assert _hold_of(session, request.id).status is AssignmentStatus.EXPIRED
+
+
+def test_the_app_runs_the_beds_worker_and_stops_it_with_the_app(
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    app = app_module.create_app(settings.model_copy(update={"night_worker_seconds": 0}), engine)
+    app.state.sessions = sessions
+    with TestClient(app):
+        beds_task, night_task = app.state.workers
+        assert beds_task is not None and not beds_task.done()
+        assert night_task is None  # 0 seconds: switched off
+    assert beds_task.done()
 
 
 def test_the_bed_pages_speak_english_on_request(login: Login) -> None:
@@ -385,3 +410,28 @@ def test_the_worklist_flags_a_crisis_request_past_its_norm(login: Login, session
     assert 'class="norm-passed"' in late_row and "Norm van 24 uur overschreden" in late_row
     assert "30 u 0 min" in late_row and "24 uur" in late_row
     assert 'class="norm-within"' in fresh_row and "overschreden" not in fresh_row
+
+
+def test_the_request_page_refuses_a_cancellation_without_a_reason(
+    login: Login, session: Session
+) -> None:
+    bed = _heidezicht_bed(session)
+    coordinator = login(COORDINATOR)
+    request_id = _new_request(coordinator, session)
+    held = coordinator.submit(f"/beds/requests/{request_id}/hold", {"bed_id": str(bed.id)})
+    assert held.status_code == 303  # type: ignore[attr-defined]
+
+    refused = coordinator.submit(
+        f"/beds/requests/{request_id}/status", {"target": "cancelled", "note": "  "}
+    )
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "Geef een reden op voor het annuleren." in refused.text  # type: ignore[attr-defined]
+    assert _status(session, request_id) is RequestStatus.OFFERED
+    assert _hold_of(session, request_id).status is AssignmentStatus.HELD
+
+    cancelled = coordinator.submit(
+        f"/beds/requests/{request_id}/status", {"target": "cancelled", "note": "Thuis gebleven"}
+    )
+    assert cancelled.status_code == 303  # type: ignore[attr-defined]
+    assert _status(session, request_id) is RequestStatus.CANCELLED
+    assert _hold_of(session, request_id).status is AssignmentStatus.CANCELLED

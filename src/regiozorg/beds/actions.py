@@ -1,5 +1,7 @@
 """Use cases of the coordination point: each owns its transaction, audits itself and
-publishes its event after commit."""
+publishes its event after commit.
+
+Reads the network's locations, to check who may set a location's terms and capacity."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import cast
 from uuid import UUID
 
-from sqlalchemy import Table, and_, insert, select, update
+from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,26 +24,36 @@ from regiozorg.auth import (
     decide_patient_access,
     ensure_allowed,
 )
-from regiozorg.beds import rules, worklist
+from regiozorg.beds import explain, rules, worklist
 from regiozorg.beds.events import (
+    AcceptanceChanged,
     BedDecided,
     BedHeld,
     BedReleased,
     BedStatusChanged,
+    CapacityReported,
     RequestChanged,
 )
 from regiozorg.beds.models import (
+    AcceptanceRule,
     Bed,
     BedAssignment,
     BedCareType,
     BedRequest,
     BedRequestEvent,
     BedStatusChange,
+    CapacitySnapshot,
 )
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, Party, RequestStatus
-from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
+from regiozorg.beds.schemas import (
+    AcceptanceRuleIn,
+    BedRequestIn,
+    CapacityIn,
+    RequestCorrectionIn,
+)
 from regiozorg.clock import local, utcnow
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
+from regiozorg.network.models import Location
 from regiozorg.transaction import unit_of_work
 
 HOLD_TTL = timedelta(minutes=15)
@@ -76,14 +88,13 @@ def _move(
 ) -> None:
     refusal = rules.transition_refusal(request.status, target, party)
     if refusal is not None:
-        message, params = refusal
-        raise ConflictError(message, **params)
+        raise ConflictError(explain.text(refusal), **refusal.params)
     _record_change(session, actor, request.id, request.status, target, note)
     request.status = target
     request.updated_at = utcnow()
     if target is RequestStatus.ADMITTED:
         request.placed_at = request.updated_at
-    if note and target in (RequestStatus.NOT_ELIGIBLE, RequestStatus.CANCELLED):
+    if note and target is RequestStatus.CANCELLED:
         request.outcome_reason = note[:500]
 
 
@@ -196,17 +207,14 @@ def _triage(session: Session, actor: Actor, request: BedRequest) -> None:
     correction); the rules are explicit."""
     _move(session, actor, request, RequestStatus.TRIAGE, Party.COORDINATOR)
     problems = rules.eligibility_problems(_facts(request))
+    # Why it is not suitable is kept as the rules' codes, said in the reader's language where
+    # shown; the history's note names the codes.
+    request.outcome_reason = None
+    request.outcome_codes = rules.stored_reasons(problems) if problems else None
     if problems:
-        _move(
-            session,
-            actor,
-            request,
-            RequestStatus.NOT_ELIGIBLE,
-            Party.COORDINATOR,
-            "\n".join(problems),
-        )
+        note = ", ".join(problem.code for problem in problems)
+        _move(session, actor, request, RequestStatus.NOT_ELIGIBLE, Party.COORDINATOR, note)
     else:
-        request.outcome_reason = None
         _move(session, actor, request, RequestStatus.SEARCHING, Party.COORDINATOR)
 
 
@@ -248,10 +256,14 @@ def correct_request(
 def change_request(
     session: Session, actor: Actor, *, request_id: UUID, target: RequestStatus, note: str = ""
 ) -> RequestStatus:
-    """Coordinator or referrer steps: on hold, back to searching, confirm, cancel."""
+    """Coordinator or referrer steps: on hold, back to searching, confirm, cancel (with a
+    reason: ``rules.cancellation_needs_reason``)."""
+    note = note.strip()
     with unit_of_work(session):
         request = _locked_request(session, actor, request_id)
         party = _party_for_request(actor, request)
+        if refusal := rules.cancellation_needs_reason(target, note):
+            raise DomainError(explain.text(refusal), **refusal.params)
         # Whoever ends or restarts the search, the held or accepted bed goes back: an accepted
         # bed has no expiry and would otherwise stay blocked for good.
         if target in (RequestStatus.CANCELLED, RequestStatus.SEARCHING, RequestStatus.EXPIRED):
@@ -650,12 +662,67 @@ def _expire_holds(
                 request,
                 RequestStatus.SEARCHING,
                 Party.SYSTEM,
-                "reservering verlopen",
+                "hold_expired",  # a code, as the eligibility rules' notes
             )
         audit.record(session, actor, "beds.hold.expire", obj=("bed_assignment", hold.id))
         expired.append((hold.bed_id, hold.request_id))
     session.flush()
     return expired
+
+
+def set_acceptance_rules(
+    session: Session, actor: Actor, *, location_id: UUID, terms: list[AcceptanceRuleIn]
+) -> None:
+    """Replace a location's acceptance rules with ``terms``: set by the location's own people,
+    respected by matching (``queries.matches`` leaves out locations whose terms refuse the
+    patient)."""
+    with unit_of_work(session):
+        location = session.get(Location, location_id)
+        if location is None:
+            raise NotFoundError("Locatie niet gevonden.")
+        ensure_allowed(actor, Permission.BEDS_PROVIDE, location.organisation_id)
+        session.execute(delete(AcceptanceRule).where(AcceptanceRule.location_id == location.id))
+        session.add_all(AcceptanceRule(location_id=location.id, **t.model_dump()) for t in terms)
+        audit.record(
+            session,
+            actor,
+            "beds.acceptance",
+            obj=("location", location.id),
+            organisation_id=location.organisation_id,
+            detail=f"{len(terms)} rules",
+        )
+        events.publish(session, AcceptanceChanged(location_id))
+
+
+def report_capacity(session: Session, actor: Actor, *, data: CapacityIn) -> int:
+    """A capacity snapshot from an organisation that reports counts per care type instead of
+    single beds. Snapshots are only ever added: the latest per location and care type is the
+    current figure (``queries.latest_capacity``)."""
+    with unit_of_work(session):
+        location = session.get(Location, data.location_id)
+        if location is None:
+            raise NotFoundError("Locatie niet gevonden.")
+        ensure_allowed(actor, Permission.BEDS_PROVIDE, location.organisation_id)
+        snapshot = CapacitySnapshot(
+            location_id=location.id,
+            care_type=data.care_type,
+            total=data.total,
+            occupied=data.occupied,
+            reported_by=actor.user_id,
+        )
+        session.add(snapshot)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "beds.capacity",
+            obj=("capacity_snapshot", snapshot.id),
+            organisation_id=location.organisation_id,
+            detail=f"{data.care_type} {data.occupied}/{data.total}",
+        )
+        snapshot_id = snapshot.id
+        events.publish(session, CapacityReported(data.location_id))
+    return snapshot_id
 
 
 @dataclass(frozen=True)
@@ -681,7 +748,8 @@ class RequestDetail:
     preferred_location_id: UUID | None
     referrer_name: str
     referrer_phone: str
-    outcome_reason: str | None
+    outcome_reason: str | None  # as a person typed it (why they cancelled)
+    outcome_codes: list[rules.Reason]  # the rules' reasons (why it is not suitable)
     # hold id, bed id, status ("declined" for a decline), expiry, the provider's reason
     holds: list[tuple[UUID, UUID, str, datetime | None, str | None]]
 
@@ -759,6 +827,7 @@ def view_request(session: Session, actor: Actor, *, request_id: UUID) -> Request
             referrer_name=request.referrer_name,
             referrer_phone=request.referrer_phone,
             outcome_reason=request.outcome_reason,
+            outcome_codes=rules.reasons_from(request.outcome_codes),
             holds=[
                 (h[0], h[1], "declined" if h[5] is not None else str(h[2]), h[3], h[5])
                 for h in holds

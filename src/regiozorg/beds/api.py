@@ -12,7 +12,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,19 +23,25 @@ from regiozorg.auth import (
     decide_patient_access,
     ensure_allowed,
 )
-from regiozorg.beds import actions, explain, fhir, offers, queries
+from regiozorg.beds import actions, fhir, offers, queries
 from regiozorg.beds.models import Bed, BedRequest
 from regiozorg.beds.rules import BedStatus, CareType
 from regiozorg.beds.schemas import (
+    AcceptanceRuleIn,
     BedOut,
     BedRequestCreated,
     BedRequestIn,
     BedStatusIn,
+    BedStatusSet,
+    CapacityIn,
+    CapacityOut,
     DeclineIn,
     HoldCreated,
+    HoldDecided,
     HoldIn,
     MatchOut,
 )
+from regiozorg.beds.web import reasons_text
 from regiozorg.clock import utcnow
 from regiozorg.errors import NotFoundError
 from regiozorg.transaction import unit_of_work
@@ -62,21 +67,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 class FhirResponse(JSONResponse):
     media_type = fhir.MEDIA_TYPE
-
-
-class HoldDecided(BaseModel):
-    hold_id: UUID
-    status: str
-
-
-class BedStatusSet(BaseModel):
-    bed_id: UUID
-    status: BedStatus
-    expected_free_at: AwareDatetime | None
-    change_id: UUID | None = Field(
-        default=None,
-        description="Set when the bed had a patient in it: the change to undo, if it was wrong.",
-    )
 
 
 def _ensure_may_see_matches(session: Session, actor: Actor, request_id: UUID) -> None:
@@ -146,7 +136,7 @@ def bed_request_matches(
             location_id=m.location_id,
             score=m.score,
             travel_minutes=m.travel_minutes,
-            reasons=explain.reasons_text(locale, m.reasons),
+            reasons=reasons_text(locale, m.reasons),
         )
         for m in found
         if m.bed_id not in declined  # its provider said no to this request already
@@ -234,6 +224,44 @@ def list_beds(
     ensure_allowed(actor, Permission.BEDS_VIEW)
     rows = queries.beds(session, care_type=care_type, status=status, limit=limit)
     return [BedOut.model_validate(row, from_attributes=True) for row in rows]
+
+
+# --- providers' terms and capacity snapshots -------------------------------------------------
+
+
+def _terms(session: Session, location_id: UUID) -> list[AcceptanceRuleIn]:
+    terms = queries.acceptance_terms(session, location_id)
+    return [AcceptanceRuleIn.model_validate(t, from_attributes=True) for t in terms]
+
+
+@router.put("/locations/{location_id}/acceptance-rules", summary="Set a location's terms")
+def put_rules(
+    location_id: UUID, terms: list[AcceptanceRuleIn], session: SessionDep, actor: CurrentActor
+) -> list[AcceptanceRuleIn]:
+    actions.set_acceptance_rules(session, actor, location_id=location_id, terms=terms)
+    return _terms(session, location_id)
+
+
+@router.get("/locations/{location_id}/acceptance-rules", summary="A location's terms")
+def get_rules(
+    location_id: UUID, session: SessionDep, actor: CurrentActor
+) -> list[AcceptanceRuleIn]:
+    ensure_allowed(actor, Permission.BEDS_VIEW)
+    return _terms(session, location_id)
+
+
+@router.post("/capacity-snapshots", status_code=201, summary="Report bed counts per care type")
+def post_capacity(data: CapacityIn, session: SessionDep, actor: CurrentActor) -> dict[str, int]:
+    return {"id": actions.report_capacity(session, actor, data=data)}
+
+
+@router.get("/capacity-snapshots", summary="Current bed counts per location and care type")
+def get_capacity(session: SessionDep, actor: CurrentActor) -> list[CapacityOut]:
+    ensure_allowed(actor, Permission.BEDS_VIEW)
+    return [
+        CapacityOut.model_validate(row, from_attributes=True)
+        for row in queries.latest_capacity(session)
+    ]
 
 
 # --- FHIR R4 read views ----------------------------------------------------------------------

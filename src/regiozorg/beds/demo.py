@@ -1,6 +1,7 @@
 """Beds for the demo region: every care unit gets beds whose care types follow its ward type.
 
-Bulk inserts: the national demo has about 120,000 beds.
+Bulk inserts: the national demo has about 120,000 beds. Reads the network's ``locations`` and
+``units`` (the demo network is seeded first).
 """
 
 from __future__ import annotations

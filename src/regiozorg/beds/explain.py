@@ -1,16 +1,37 @@
-"""The coordination point's codes in the reader's words: why a bed ranks where it does, with
-capability labels ("tillift", not "hoist") and numbers in the reader's locale (89,0 in Dutch)."""
+"""The coordination point's codes as Dutch msgids: why a request is not suitable, why a rule
+refused a step, why a bed ranks where it does.
+
+No words are chosen here and nothing is translated: a rule gives a code with its figures, this
+module names the catalog's message for it, and the pages and the API say it in the reader's
+language where it is shown (``beds.web``, used by ``beds.api`` too)."""
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
-
-from regiozorg.beds.rules import MatchReason
+from regiozorg.beds.rules import MatchReason, Reason
 from regiozorg.errors import N_
-from regiozorg.web.i18n import translate
-from regiozorg.web.labels import label
 
 REASON_TEXTS = {
+    # eligibility (stored with a request found not suitable)
+    "elv_excluded_by_wlz": N_("Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."),
+    "palliative_needs_short_life_expectancy": N_(
+        "Palliatief ELV vraagt een levensverwachting korter dan drie maanden."
+    ),
+    "elv_needs_expected_return_home": N_(
+        "ELV laag/hoog-complex vraagt de verwachting dat de patiënt weer naar huis gaat."
+    ),
+    "crisis_needs_consent_to_any_bed": N_(
+        "Wlz-crisis vraagt instemming van de cliënt met een bed buiten de regio "
+        "of buiten de voorkeur."
+    ),
+    # a provider's terms
+    "over_max_age": N_("Deze locatie neemt patiënten tot {max_age} jaar op."),
+    "outside_admission_hours": N_("Deze locatie neemt alleen op tussen {start}:00 en {end}:00."),
+    # steps of a request
+    "transition_impossible": N_("Een aanvraag met status '{current}' kan niet naar '{target}'."),
+    "transition_not_yours": N_("Deze stap ({current} → {target}) is niet aan u."),
+    "cancellation_needs_reason": N_("Geef een reden op voor het annuleren."),
+}
+MATCH_TEXTS = {
     "travel": N_("{minutes} min reistijd vanaf de postcode van de patiënt"),
     "preferred": N_("voorkeurslocatie van de patiënt"),
     "not_preferred": N_("niet de voorkeurslocatie van de patiënt"),
@@ -25,29 +46,12 @@ REASON_TEXTS = {
 }
 
 
-def number(locale: str, value: float) -> str:
-    """A score or part of one, with one decimal in the locale's own format."""
-    return format_decimal(value, "#,##0.0", locale=locale)
+def match_text(reason: MatchReason) -> str:
+    """The Dutch msgid for a factor of a match's rank; its placeholders are ``minutes`` and
+    ``capabilities``. An unknown code is its own text (a test keeps the table complete)."""
+    return MATCH_TEXTS.get(reason.code, reason.code)
 
 
-def points(locale: str, value: float) -> str:
-    """A signed contribution to a score: +89,0 or −5,0."""
-    sign = "+" if value >= 0 else "\u2212"
-    return sign + number(locale, abs(value))
-
-
-def capability(locale: str, code: str) -> str:
-    """A capability's label inside a sentence: "tillift", but "PG (psychogeriatrie)"."""
-    text = translate(locale, label(code))
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
-def reason_text(locale: str, reason: MatchReason) -> str:
-    template = REASON_TEXTS.get(reason.code, reason.code)
-    capabilities = ", ".join(capability(locale, c) for c in reason.capabilities)
-    text = translate(locale, template).format(minutes=reason.minutes, capabilities=capabilities)
-    return f"{text} ({points(locale, reason.points)})" if reason.points else text
-
-
-def reasons_text(locale: str, reasons: list[MatchReason]) -> list[str]:
-    return [reason_text(locale, reason) for reason in reasons]
+def text(reason: Reason) -> str:
+    """The Dutch msgid for a rule's reason; its placeholders are the reason's parameters."""
+    return REASON_TEXTS.get(reason.code, reason.code)

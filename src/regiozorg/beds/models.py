@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     Uuid,
     text,
 )
@@ -99,7 +100,10 @@ class BedRequest(Base):
     referrer_phone: Mapped[str] = mapped_column(String(40))
     referrer_user_id: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))
     referrer_organisation_id: Mapped[UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    # Why the request stopped: a person's words (a cancellation), or the rules' reasons as
+    # codes with parameters (``rules.stored_reasons``), said in the reader's language.
     outcome_reason: Mapped[str | None] = mapped_column(String(500))
+    outcome_codes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     placed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

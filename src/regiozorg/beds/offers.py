@@ -4,6 +4,8 @@ beds to keep up to date, and where a bed is (for pages that only hold a bed id).
 Offers carry the patient's minimal details: ``decide_patient_access`` lets the people of the
 organisation a bed was offered to see them, and callers pass only organisations the actor may
 provide for.
+
+Reads ``locations`` and ``organisations`` of the network feature for names.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
-"""Read models of the coordination point: ranked matches, bed lists, the board, the worklist
-and the reports. Anonymous: no patient details here (those go through ``view_request``)."""
+"""Read models of the coordination point: ranked matches, bed lists, the board, the worklist,
+the providers' terms, capacity snapshots and the reports. Anonymous: no patient details here
+(those go through ``view_request``).
+
+Reads the network's tables too: locations, organisations, postcode areas and travel times."""
 
 from __future__ import annotations
 
@@ -17,7 +20,14 @@ from sqlalchemy.orm import Session
 
 from regiozorg.beds import board as beds_board
 from regiozorg.beds import rules
-from regiozorg.beds.models import AcceptanceRule, Bed, BedAssignment, BedCareType, BedRequest
+from regiozorg.beds.models import (
+    AcceptanceRule,
+    Bed,
+    BedAssignment,
+    BedCareType,
+    BedRequest,
+    CapacitySnapshot,
+)
 from regiozorg.beds.rules import AssignmentStatus, BedStatus, CareType, RequestStatus
 from regiozorg.clock import local, utcnow
 from regiozorg.config import Settings
@@ -468,9 +478,20 @@ class PlacementWeek:
 
 
 @dataclass(frozen=True)
+class NotPlaced:
+    """Requests that ended unplaced, counted by status and reason: the rules' reasons by code
+    (with their parameters), a person's reason by its words."""
+
+    status: str
+    reasons: list[rules.Reason]
+    typed: str | None
+    count: int
+
+
+@dataclass(frozen=True)
 class Report:
     placement: list[PlacementWeek]
-    not_placed: list[tuple[str, str, int]]  # status, reason, count
+    not_placed: list[NotPlaced]
     occupancy: list[tuple[str, int, int]]  # care type, occupied, total; a bed in each of its types
     all_beds: tuple[int, int]  # occupied (or held), total: each bed once
 
@@ -506,15 +527,17 @@ def report(session: Session, settings: Settings) -> Report:
         for (week, care), hours in sorted(grouped.items())
     ]
     not_placed = [
-        (str(status), reason or "-", count)
-        for status, reason, count in session.execute(
-            select(BedRequest.status, BedRequest.outcome_reason, func.count())
+        NotPlaced(str(status), rules.reasons_from(codes), typed, count)
+        for status, codes, typed, count in session.execute(
+            select(
+                BedRequest.status, BedRequest.outcome_codes, BedRequest.outcome_reason, func.count()
+            )
             .where(
                 BedRequest.status.in_(
                     [RequestStatus.NOT_ELIGIBLE, RequestStatus.CANCELLED, RequestStatus.EXPIRED]
                 )
             )
-            .group_by(BedRequest.status, BedRequest.outcome_reason)
+            .group_by(BedRequest.status, BedRequest.outcome_codes, BedRequest.outcome_reason)
             .order_by(func.count().desc())
         )
     ]
@@ -527,3 +550,55 @@ def report(session: Session, settings: Settings) -> Report:
     ]
     whole = (everything.held + everything.occupied, everything.total)
     return Report(placement, not_placed, occupancy, whole)
+
+
+@dataclass(frozen=True)
+class AcceptanceTerms:
+    """One of a location's terms as its provider set them; None means no limit."""
+
+    care_type: CareType | None
+    max_age: int | None
+    admits_from_hour: int | None
+    admits_until_hour: int | None
+
+
+def acceptance_terms(session: Session, location_id: UUID) -> list[AcceptanceTerms]:
+    """A location's acceptance rules, in the order they were set."""
+    return [
+        AcceptanceTerms(r.care_type, r.max_age, r.admits_from_hour, r.admits_until_hour)
+        for r in session.scalars(
+            select(AcceptanceRule)
+            .where(AcceptanceRule.location_id == location_id)
+            .order_by(AcceptanceRule.id)
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    location_id: UUID
+    care_type: str
+    total: int
+    occupied: int
+    at: datetime
+
+
+def latest_capacity(session: Session) -> list[CapacityRow]:
+    """The current figure per location and care type: each pair's most recent snapshot.
+
+    Snapshots are only ever added; the history shows how capacity moved."""
+    newest = (
+        select(
+            CapacitySnapshot.location_id,
+            CapacitySnapshot.care_type,
+            func.max(CapacitySnapshot.id).label("id"),
+        )
+        .group_by(CapacitySnapshot.location_id, CapacitySnapshot.care_type)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(CapacitySnapshot)
+        .join(newest, newest.c.id == CapacitySnapshot.id)
+        .order_by(CapacitySnapshot.location_id, CapacitySnapshot.care_type)
+    )
+    return [CapacityRow(r.location_id, str(r.care_type), r.total, r.occupied, r.at) for r in rows]

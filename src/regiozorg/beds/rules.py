@@ -3,13 +3,34 @@ machine, bed availability over time and the matching score. No I/O here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from regiozorg.auth import Role
-from regiozorg.errors import N_
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a rule said no, as a code with its parameters, never a sentence: the sentence is
+    chosen in the reader's language where it is shown (``explain`` names the message), so
+    stored reasons, reports grouped by reason and English readers all work."""
+
+    code: str
+    params: Mapping[str, str | int] = field(default_factory=dict, hash=False)
+
+
+def stored_reasons(reasons: Iterable[Reason]) -> str:
+    """Reasons as kept with a record: JSON, the same reasons always the same text, so the
+    reports can count requests by it."""
+    return json.dumps([[r.code, dict(r.params)] for r in reasons], sort_keys=True)
+
+
+def reasons_from(stored: str | None) -> list[Reason]:
+    """The reasons ``stored_reasons`` kept."""
+    return [Reason(code, params) for code, params in json.loads(stored or "[]")]
 
 
 class CareType(StrEnum):
@@ -159,15 +180,22 @@ TRANSITIONS: dict[tuple[RequestStatus, RequestStatus], frozenset[Party]] = (
 
 def transition_refusal(
     current: RequestStatus, target: RequestStatus, party: Party
-) -> tuple[str, dict[str, str]] | None:
-    """Why ``party`` may not move a request from ``current`` to ``target`` (a message and its
-    parameters), or None if it may."""
+) -> Reason | None:
+    """Why ``party`` may not move a request from ``current`` to ``target``, or None if it may."""
     allowed = TRANSITIONS.get((current, target))
     params = {"current": str(current), "target": str(target)}
     if allowed is None:
-        return N_("Een aanvraag met status '{current}' kan niet naar '{target}'."), params
+        return Reason("transition_impossible", params)
     if party not in allowed:
-        return N_("Deze stap ({current} → {target}) is niet aan u."), params
+        return Reason("transition_not_yours", params)
+    return None
+
+
+def cancellation_needs_reason(target: RequestStatus, note: str) -> Reason | None:
+    """A request is cancelled with a reason, whoever cancels it and however: the referrer,
+    the provider who held a bed and the reports need to know why the search stopped."""
+    if target is RequestStatus.CANCELLED and not note.strip():
+        return Reason("cancellation_needs_reason")
     return None
 
 
@@ -199,41 +227,42 @@ class RequestFacts:
     wanted_from: datetime
 
 
-def elv_excluded_by_wlz(request: RequestFacts) -> str | None:
+# Each eligibility rule's reason is its own name: the code stored with a request found not
+# suitable (``BedRequest.outcome_codes``) and counted by the reports.
+
+
+def elv_excluded_by_wlz(request: RequestFacts) -> Reason | None:
     """ELV is for people without a Wlz indication."""
     if request.care_type.is_elv and request.patient.has_wlz_indication:
-        return N_("Patiënt heeft een Wlz-indicatie: ELV is uitgesloten.")
+        return Reason("elv_excluded_by_wlz")
     return None
 
 
-def palliative_needs_short_life_expectancy(request: RequestFacts) -> str | None:
+def palliative_needs_short_life_expectancy(request: RequestFacts) -> Reason | None:
     if request.care_type is CareType.ELV_PALLIATIVE and not (
         request.patient.life_expectancy_under_3_months
     ):
-        return N_("Palliatief ELV vraagt een levensverwachting korter dan drie maanden.")
+        return Reason("palliative_needs_short_life_expectancy")
     return None
 
 
-def elv_needs_expected_return_home(request: RequestFacts) -> str | None:
+def elv_needs_expected_return_home(request: RequestFacts) -> Reason | None:
     """ELV low and high complexity are a bridge back home; palliative ELV is not."""
     if request.care_type in (CareType.ELV_LOW, CareType.ELV_HIGH) and not (
         request.patient.expects_return_home
     ):
-        return N_("ELV laag/hoog-complex vraagt de verwachting dat de patiënt weer naar huis gaat.")
+        return Reason("elv_needs_expected_return_home")
     return None
 
 
-def crisis_needs_consent_to_any_bed(request: RequestFacts) -> str | None:
+def crisis_needs_consent_to_any_bed(request: RequestFacts) -> Reason | None:
     """In a crisis the client must accept a bed outside the region or their preference."""
     if request.care_type.is_wlz_crisis and not request.patient.consents_outside_region:
-        return N_(
-            "Wlz-crisis vraagt instemming van de cliënt met een bed buiten de regio "
-            "of buiten de voorkeur."
-        )
+        return Reason("crisis_needs_consent_to_any_bed")
     return None
 
 
-ELIGIBILITY_RULES: tuple[Callable[[RequestFacts], str | None], ...] = (
+ELIGIBILITY_RULES: tuple[Callable[[RequestFacts], Reason | None], ...] = (
     elv_excluded_by_wlz,
     palliative_needs_short_life_expectancy,
     elv_needs_expected_return_home,
@@ -241,7 +270,7 @@ ELIGIBILITY_RULES: tuple[Callable[[RequestFacts], str | None], ...] = (
 )
 
 
-def eligibility_problems(request: RequestFacts) -> list[str]:
+def eligibility_problems(request: RequestFacts) -> list[Reason]:
     return [reason for rule in ELIGIBILITY_RULES if (reason := rule(request)) is not None]
 
 
@@ -282,7 +311,6 @@ class Candidate:
     preferred: bool
     free_later: bool
     stale: bool
-    reasons: list[str] = field(default_factory=list)
     has_preference: bool = False  # the patient named a preferred location (this one or not)
 
 
@@ -383,15 +411,17 @@ class Acceptance:
     admits_until_hour: int | None = None  # local clock hour, exclusive
 
 
-def acceptance_refusal(terms: Acceptance, *, birth_year: int, wanted_local: datetime) -> str | None:
+def acceptance_refusal(
+    terms: Acceptance, *, birth_year: int, wanted_local: datetime
+) -> Reason | None:
     """Why the provider would not take this patient at the wanted time, or None."""
     age = wanted_local.year - birth_year
     if terms.max_age is not None and age > terms.max_age:
-        return N_("Deze locatie neemt patiënten tot {max_age} jaar op.")
+        return Reason("over_max_age", {"max_age": terms.max_age})
     start, end = terms.admits_from_hour, terms.admits_until_hour
     if start is not None and end is not None:
         hour = wanted_local.hour
         inside = start <= hour < end if start <= end else hour >= start or hour < end
         if not inside:
-            return N_("Deze locatie neemt alleen op tussen {start}:00 en {end}:00.")
+            return Reason("outside_admission_hours", {"start": start, "end": end})
     return None

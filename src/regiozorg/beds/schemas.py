@@ -19,6 +19,8 @@ from regiozorg.beds.rules import CAPABILITIES, BedStatus, CareType
 from regiozorg.clock import local, utcnow
 from regiozorg.network.rules import normalise_postcode
 
+Hour = Annotated[int, Field(ge=0, le=24)]
+
 
 class BedRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -160,6 +162,51 @@ class MatchOut(BaseModel):
     score: float
     travel_minutes: int
     reasons: list[str]
+
+
+# One of a location's terms (``rules.Acceptance``), for one care type or all of them.
+class AcceptanceRuleIn(BaseModel):
+    care_type: CareType | None = Field(default=None, description="None: every care type")
+    max_age: Annotated[int, Field(ge=0, le=130)] | None = None
+    admits_from_hour: Hour | None = None
+    admits_until_hour: Hour | None = None
+
+
+class CapacityIn(BaseModel):
+    location_id: UUID
+    care_type: CareType
+    total: Annotated[int, Field(ge=0, le=10_000)]
+    occupied: Annotated[int, Field(ge=0, le=10_000)]
+
+    @model_validator(mode="after")
+    def _occupied_within_total(self) -> CapacityIn:
+        if self.occupied > self.total:
+            msg = "occupied cannot exceed total"
+            raise ValueError(msg)
+        return self
+
+
+class CapacityOut(BaseModel):
+    location_id: UUID
+    care_type: str
+    total: int
+    occupied: int
+    at: datetime
+
+
+class HoldDecided(BaseModel):
+    hold_id: UUID
+    status: str
+
+
+class BedStatusSet(BaseModel):
+    bed_id: UUID
+    status: BedStatus
+    expected_free_at: AwareDatetime | None
+    change_id: UUID | None = Field(
+        default=None,
+        description="Set when the bed had a patient in it: the change to undo, if it was wrong.",
+    )
 
 
 class BedOut(BaseModel):

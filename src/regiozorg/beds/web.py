@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
@@ -22,12 +23,14 @@ from regiozorg.beds.rules import (
     CAPABILITIES,
     BedStatus,
     CareType,
+    MatchReason,
     Party,
+    Reason,
     RequestStatus,
     transition_refusal,
 )
 from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
-from regiozorg.clock import AMSTERDAM, local
+from regiozorg.clock import AMSTERDAM
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network import queries as network
@@ -73,8 +76,52 @@ CHECKBOXES = (
 )
 
 
-def _when(moment: datetime | None) -> str:
-    return local(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
+# --- the coordination point's codes in the reader's words -------------------------------------
+# The domain gives codes with parameters (``rules``) and names their messages (``explain``);
+# they are translated only where shown: here for the pages, and for the API (``beds.api``).
+
+
+def number(locale: str, value: float) -> str:
+    """A score or part of one, with one decimal in the locale's own format."""
+    return format_decimal(value, "#,##0.0", locale=locale)
+
+
+def points(locale: str, value: float) -> str:
+    """A signed contribution to a score: +89,0 or −5,0."""
+    sign = "+" if value >= 0 else "\u2212"
+    return sign + number(locale, abs(value))
+
+
+def capability(locale: str, code: str) -> str:
+    """A capability's label inside a sentence: "tillift", but "PG (psychogeriatrie)"."""
+    text = translate(locale, label(code))
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def reason_text(locale: str, reason: MatchReason) -> str:
+    capabilities = ", ".join(capability(locale, c) for c in reason.capabilities)
+    text = translate(locale, explain.match_text(reason)).format(
+        minutes=reason.minutes, capabilities=capabilities
+    )
+    return f"{text} ({points(locale, reason.points)})" if reason.points else text
+
+
+def reasons_text(locale: str, reasons: list[MatchReason]) -> list[str]:
+    return [reason_text(locale, reason) for reason in reasons]
+
+
+def say(locale: str, reason: Reason) -> str:
+    """A rule's reason as a sentence in the reader's language."""
+    return translate(locale, explain.text(reason), **reason.params)
+
+
+def outcome(locale: str, reasons: list[Reason], typed: str | None) -> str:
+    """Why a request stopped, one reason a line: the rules' reasons in the reader's language,
+    then what a person typed. A line typed that is a catalog message is translated too: rows
+    from before the codes (migration 0009) that it could not convert kept the rules' Dutch."""
+    lines = [say(locale, reason) for reason in reasons]
+    lines += [translate(locale, line) for line in (typed or "").splitlines()]
+    return "\n".join(lines)
 
 
 def _hours(span: timedelta) -> tuple[int, int]:
@@ -137,7 +184,6 @@ def _board_context(
         "filters": kept,
         "board_query": link(page=kept["page"]),
         "link": link,
-        "when": _when,
     }
 
 
@@ -194,7 +240,6 @@ def _own_bed_row(
     context = {
         "bed": found[0],
         "bed_codes": list(BedStatus),
-        "when": _when,
         "undos": offers.undoable_changes(session, [bed_id]),
         "confirm": confirm,
     }
@@ -337,14 +382,14 @@ async def submit_request(request: Request, session: SessionDep, actor: CurrentAc
 
 @router.get("/beds/requests")
 def worklist_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    context = {"items": actions.view_worklist(session, actor), "hours": _hours, "when": _when}
+    context = {"items": actions.view_worklist(session, actor), "hours": _hours}
     return render(request, "beds/worklist.html", context)
 
 
 @router.get("/beds/requests/list")
 def worklist_fragment(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The worklist's table alone, re-fetched when a request changes."""
-    context = {"items": actions.view_worklist(session, actor), "hours": _hours, "when": _when}
+    context = {"items": actions.view_worklist(session, actor), "hours": _hours}
     return render(request, "beds/_worklist.html", context)
 
 
@@ -377,9 +422,9 @@ def _request_context(
         "places": places,
         "steps": steps,
         "coordinator": coordinator,
-        "when": _when,
-        "why": lambda match: explain.reasons_text(locale, match.reasons),
-        "number": lambda value: explain.number(locale, value),
+        "why": lambda match: reasons_text(locale, match.reasons),
+        "outcome": outcome(locale, detail.outcome_codes, detail.outcome_reason),
+        "number": lambda value: number(locale, value),
         "care_types": list(CareType),
         "capabilities": CAPABILITIES,
         "locations": network.locations(session) if correcting else [],
@@ -485,14 +530,6 @@ def hold(
     return RedirectResponse(f"/beds/requests/{request_id}", status_code=303)
 
 
-def _change_request(
-    session: Session, actor: Actor, request_id: UUID, target: RequestStatus, note: str
-) -> None:
-    if target is RequestStatus.CANCELLED and not note:
-        raise DomainError("Geef een reden op voor het annuleren.")
-    actions.change_request(session, actor, request_id=request_id, target=target, note=note)
-
-
 @router.post("/beds/requests/{request_id}/status")
 @no_store
 def change_request(
@@ -505,7 +542,7 @@ def change_request(
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     try:
-        _change_request(session, actor, request_id, target, note.strip())
+        actions.change_request(session, actor, request_id=request_id, target=target, note=note)
     except DomainError as refused:
         message = error_message(request, refused)
         return _request_page(
@@ -521,7 +558,7 @@ def change_request(
 def _offers_context(session: Session, actor: Actor) -> dict[str, Any]:
     ensure_allowed(actor, Permission.BEDS_PROVIDE)
     own = scope(actor, Permission.BEDS_PROVIDE) or frozenset()
-    return {"offers": offers.offers(session, own), "when": _when}
+    return {"offers": offers.offers(session, own)}
 
 
 @router.get("/beds/offers")
@@ -597,5 +634,10 @@ def reports_page(
     }
     locale = page_locale(request)
     chart_labels = {care.value: translate(locale, label(care.value)) for care in CareType}
-    context = {"report": report, "chart_data": chart_data, "chart_labels": chart_labels}
+    context = {
+        "report": report,
+        "chart_data": chart_data,
+        "chart_labels": chart_labels,
+        "outcome": lambda row: outcome(locale, row.reasons, row.typed) or "-",
+    }
     return render(request, "beds/reports.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,18 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         auto_reload=False,
     )
-    env.filters["local"] = lambda moment: local(moment).strftime("%d-%m-%Y %H:%M:%S")
+    env.filters["local"] = local_time
     return env
+
+
+def local_time(moment: datetime | None, precision: str = "second") -> str:
+    """The one date filter: a moment in Amsterdam time, 07-12-2026 14:05:09, or to the
+    ``"minute"`` (07-12-2026 14:05) where seconds would be noise; nothing for no moment."""
+    if moment is None:
+        return ""
+    return local(moment).strftime(
+        "%d-%m-%Y %H:%M" if precision == "minute" else "%d-%m-%Y %H:%M:%S"
+    )
 
 
 def _reader(request: Request) -> Any:
