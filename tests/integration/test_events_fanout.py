@@ -298,9 +298,10 @@ def test_an_event_published_by_another_process_arrives_here(postgres: Engine, ch
 
 def test_stopped_apps_leave_publish_in_process(settings: Settings, engine: Engine) -> None:
     """Several apps in one process (as in the tests): each one's stop restores the one before."""
-    with TestClient(create_app(settings, engine)) as outer:
+    outer_app = create_app(settings, engine)
+    with TestClient(outer_app):
         inner_app = create_app(settings, engine)
         with TestClient(inner_app):
             assert events._SERVING.current() is inner_app.state.fanout
-        assert events._SERVING.current() is outer.app.state.fanout  # type: ignore[attr-defined]
+        assert events._SERVING.current() is outer_app.state.fanout
     assert events._SERVING.current() is events._IN_PROCESS

@@ -128,19 +128,19 @@ def _user_id(session: Session, email: str) -> UUID:
 
 
 def _end_by_logout(browser: Browser, admin: Browser, session: Session) -> None:
-    assert browser.submit("/logout", {}).status_code == 303  # type: ignore[attr-defined]
+    assert browser.submit("/logout", {}).status_code == 303
 
 
 def _end_by_deactivation(browser: Browser, admin: Browser, session: Session) -> None:
     admin.page("/admin/users")
     response = admin.submit(f"/admin/users/{_user_id(session, DESK)}/active", {"active": "false"})
-    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.status_code == 303
 
 
 def _end_by_revocation(browser: Browser, admin: Browser, session: Session) -> None:
     token_id = session.scalars(select(ApiToken.id).where(ApiToken.name == "stream")).one()
     admin.page("/admin/tokens")
-    assert admin.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 303  # type: ignore[attr-defined]
+    assert admin.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 303
 
 
 ENDINGS = {
@@ -217,7 +217,7 @@ def test_the_night_api_stream_ends_when_its_token_is_revoked(
     token = actions.create_api_token(session, SYSTEM, user_email=DESK, name="stream")
 
     async def run() -> float:
-        stream = EventStream(app_client.app, {"Authorization": f"Bearer {token}"})  # type: ignore[arg-type]
+        stream = EventStream(app_client.app, {"Authorization": f"Bearer {token}"})
         stream.open()
         try:
             await stream.wait_for(lambda chunk: chunk.startswith("retry:"))

@@ -9,12 +9,12 @@ from random import Random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-from roster_cast import ward
 
 from regiozorg.roster import rules
 from regiozorg.roster.evaluator import evaluate
 from regiozorg.roster.problem import Cover, Problem, Roster, ShiftRequest, ShiftType, Staff
 from regiozorg.roster.solver import Limits, Progress, solve
+from tests.unit.roster.roster_cast import ward
 
 
 def roster(**days: str) -> Roster:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from roster_cast import ward
-
 from regiozorg.roster.explain import clashing_rules
 from regiozorg.roster.problem import Staff
 from regiozorg.roster.solver import Limits, solve
+from tests.unit.roster.roster_cast import ward
 
 
 def test_clashing_rules_of_one_person_are_named() -> None:

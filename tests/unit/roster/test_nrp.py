@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -53,7 +54,7 @@ def test_cli_prints_the_json_contract_and_reaches_the_optimum_of_instance1() -> 
     assert evaluate(problem, roster).objective == 607
 
 
-def test_cli_shows_a_readable_roster_and_cost_breakdown(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_shows_a_readable_roster_and_cost_breakdown(tmp_path: Path) -> None:
     source = nrp.instance_path("Instance1")
     copy = tmp_path / "mine.txt"
     copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")

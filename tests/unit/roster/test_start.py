@@ -6,12 +6,11 @@ import time
 from collections import Counter
 from dataclasses import replace
 
-from roster_cast import wanted, ward
-
 from regiozorg.roster import nrp
 from regiozorg.roster.evaluator import evaluate
 from regiozorg.roster.problem import Roster, ShiftRequest, Staff
 from regiozorg.roster.start import open_cover_weights, person_by_person, roster_alone
+from tests.unit.roster.roster_cast import wanted, ward
 
 
 def test_each_person_fills_the_cover_the_others_left_open() -> None:
