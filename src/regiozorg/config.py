@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # 0 switches the worker off (tests that take those steps themselves).
     night_worker_seconds: float = 2.0
     static_vendor_dir: Path = PROJECT_ROOT / "node_modules"
+    # The Curtois & Qu rostering benchmark's instances (`regiozorg roster nrp`, the roster tests).
+    nrp_dir: Path = PROJECT_ROOT / "data" / "nrp"
     # The tables' owner, for `regiozorg db upgrade`: migrations run as the owner, the app
     # (database_url) as a role that may only read and write rows. Unset: the app's own URL.
     migration_database_url: str | None = None

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from regiozorg.config import PROJECT_ROOT, get_settings
 from regiozorg.roster import nrp
 from regiozorg.roster.cli import roster_app
 from regiozorg.roster.evaluator import evaluate
@@ -62,6 +63,22 @@ def test_cli_shows_a_readable_roster_and_cost_breakdown(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Cost breakdown" in result.output
     assert "under-cover on" in result.output or "on-request" in result.output
+
+
+def test_the_instances_come_from_the_repository_or_the_nrp_dir_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert nrp.instance_path("1") == PROJECT_ROOT / "data" / "nrp" / "Instance1.txt"
+    (tmp_path / "Instance1.txt").write_text(
+        "SECTION_HORIZON\n3\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=3,1440,0,3,1,1,1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("REGIOZORG_NRP_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        assert nrp.load("Instance1").days == 3
+    finally:
+        get_settings.cache_clear()
 
 
 def test_cli_refuses_an_unknown_instance() -> None:
