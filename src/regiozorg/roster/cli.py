@@ -70,6 +70,13 @@ def nrp(
     instance: Annotated[str, typer.Argument(help="A name like Instance2, or a file path.")],
     seconds: Annotated[float, typer.Option(help="Time limit in seconds.")] = 60.0,
     workers: Annotated[int, typer.Option(help="CP-SAT worker threads.")] = 2,
+    work: Annotated[
+        float | None,
+        typer.Option(
+            help="A budget of CP-SAT's deterministic time instead of --seconds, in one thread: "
+            "the same roster on any machine."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plain: Annotated[bool, typer.Option(help="The plain baseline model only.")] = False,
     open_ends: Annotated[
@@ -83,7 +90,7 @@ def nrp(
     except (FileNotFoundError, nrp_format.NrpFormatError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
-    limits = Limits(seconds=seconds, workers=workers, plain=plain)
+    limits = Limits(seconds=seconds, workers=workers, plain=plain, work=work)
     if as_json:
         solution = solve(problem, limits)
         typer.echo(json.dumps(solution_json(problem, solution)))

@@ -8,12 +8,12 @@ left out.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from regiozorg.roster import rules
+from regiozorg.roster.clocks import Clock, WallClock
 from regiozorg.roster.problem import Problem, Staff
 
 
@@ -50,16 +50,16 @@ def describe_guard(problem: Problem, guard: rules.Guard) -> str:
 
 
 def _infeasible_with(
-    m: rules.RosterModel, guards: list[rules.Guard], seconds: float
+    m: rules.RosterModel, guards: list[rules.Guard], seconds: float, clock: Clock
 ) -> tuple[bool | None, list[int]]:
     """Whether the hard rules behind `guards` alone are infeasible (None: undecided in time),
     and the indices of a sufficient subset when they are."""
     m.model.clear_assumptions()
     m.model.add_assumptions([guard.literal for guard in guards])
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.1)
     solver.parameters.num_workers = 1
-    status = solver.solve(m.model)
+    clock.limit(solver, max(seconds, 0.1))
+    status = clock.solve(solver, m.model)
     if status == cp_model.INFEASIBLE:
         return True, list(solver.sufficient_assumptions_for_infeasibility())
     if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
@@ -67,29 +67,35 @@ def _infeasible_with(
     return None, []
 
 
-def clashing_rules(problem: Problem, seconds: float = 30.0) -> list[rules.Guard]:
-    """A small set of (rule, person) pairs that cannot all hold; empty if none was found in time."""
-    deadline = time.monotonic() + seconds
+def clashing_rules(
+    problem: Problem, seconds: float = 30.0, *, clock: Clock | None = None
+) -> list[rules.Guard]:
+    """A small set of (rule, person) pairs that cannot all hold; empty if none was found in time.
+    Seconds are on `clock` (the wall clock unless given)."""
+    clock = clock or WallClock()
+    deadline = clock.now() + seconds
     m = rules.build(problem, explain=True, rules=rules.HARD_RULES)
     literal_index = {guard.literal.index: guard for guard in m.guards}
-    infeasible, core = _infeasible_with(m, m.guards, seconds)
+    infeasible, core = _infeasible_with(m, m.guards, seconds, clock)
     if not infeasible:
         return []
     clash = [literal_index[i] for i in core if i in literal_index] or list(m.guards)
     # Deletion: drop each rule whose absence keeps the clash; what stays is needed.
     for guard in list(clash):
-        remaining = deadline - time.monotonic()
+        remaining = deadline - clock.now()
         if remaining <= 0:
             break
         trial = [other for other in clash if other is not guard]
-        still, _ = _infeasible_with(m, trial, min(remaining, 5.0))
+        still, _ = _infeasible_with(m, trial, min(remaining, 5.0), clock)
         if still:
             clash = trial
     return clash
 
 
-def explain_infeasible(problem: Problem, seconds: float = 30.0) -> tuple[str, ...]:
-    clash = clashing_rules(problem, seconds)
+def explain_infeasible(
+    problem: Problem, seconds: float = 30.0, *, clock: Clock | None = None
+) -> tuple[str, ...]:
+    clash = clashing_rules(problem, seconds, clock=clock)
     if not clash:
         return ("No roster satisfies the hard rules, and no smaller clash was found in time.",)
     return (

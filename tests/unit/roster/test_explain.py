@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from regiozorg.roster.clocks import WorkClock
 from regiozorg.roster.explain import clashing_rules
 from regiozorg.roster.problem import Staff
 from regiozorg.roster.solver import Limits, solve
@@ -12,7 +13,7 @@ def test_clashing_rules_of_one_person_are_named() -> None:
     # A week off leaves seven days; even seven nights (4200 minutes) fall short of 4800.
     anna = Staff("anna")
     bram = Staff("bram", min_minutes=10 * 480, days_off=frozenset(range(7)))
-    solution = solve(ward(staff=(anna, bram)), Limits(seconds=10))
+    solution = solve(ward(staff=(anna, bram)), Limits(work=10))
     assert solution.status == "INFEASIBLE"
     assert solution.explanation[0] == "No roster satisfies these hard rules together:"
     named = "\n".join(solution.explanation[1:])
@@ -30,7 +31,7 @@ def test_the_clash_is_minimal() -> None:
         max_weekends=0,
         min_consecutive_shifts=1,
     )
-    clash = clashing_rules(ward(staff=(bram,)))
+    clash = clashing_rules(ward(staff=(bram,)), 10.0, clock=WorkClock())
     rules = sorted(guard.rule for guard in clash)
     # Two on, three off gives 6 shifts in 14 days at most; weekends are not needed for the clash.
     assert rules == ["max-consecutive-shifts", "min-consecutive-days-off", "min-total-minutes"]

@@ -44,7 +44,7 @@ def test_a_malformed_file_says_what_is_wrong() -> None:
 
 
 def test_cli_prints_the_json_contract_and_reaches_the_optimum_of_instance1() -> None:
-    result = CliRunner().invoke(roster_app, ["nrp", "Instance1", "--seconds", "20", "--json"])
+    result = CliRunner().invoke(roster_app, ["nrp", "Instance1", "--work", "20", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) == {"instance", "objective", "best_bound", "status", "seconds", "assignments"}
@@ -59,7 +59,7 @@ def test_cli_shows_a_readable_roster_and_cost_breakdown(tmp_path: Path) -> None:
     source = nrp.instance_path("Instance1")
     copy = tmp_path / "mine.txt"
     copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    result = CliRunner().invoke(roster_app, ["nrp", str(copy), "--seconds", "5"])
+    result = CliRunner().invoke(roster_app, ["nrp", str(copy), "--work", "5"])
     assert result.exit_code == 0, result.output
     assert "Cost breakdown" in result.output
     assert "under-cover on" in result.output or "on-request" in result.output
