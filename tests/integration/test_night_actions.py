@@ -5,7 +5,6 @@ from alarm to logbook, the refusals on the way, and who sees the client's card."
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from uuid import UUID
@@ -407,7 +406,7 @@ def test_each_controller_is_overdue_by_its_own_heartbeat_interval(session: Sessi
 
 
 def test_a_heartbeat_that_arrived_in_time_but_waits_in_the_server_raises_no_failure(
-    session: Session,
+    session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After a power cut the thread pool has a queue: a heartbeat in it has not reached
     ``last_heartbeat_at`` yet, and its controller's deadline may pass meanwhile."""
@@ -419,7 +418,9 @@ def test_a_heartbeat_that_arrived_in_time_but_waits_in_the_server_raises_no_fail
             seconds=controller.heartbeat_interval_seconds * HEARTBEAT_GRACE - 0.05
         )
         session.commit()
-        time.sleep(0.1)  # the deadline (0.05 s after it arrived) has passed
+        # The watchdog's clock reads 0.1 s after the arrival: the deadline (0.05 s after it)
+        # has passed.
+        monkeypatch.setattr(escalation, "utcnow", lambda: waiting + timedelta(seconds=0.1))
         assert escalation.raise_link_failures(session) == 0
     finally:
         intake.in_flight.answered(waiting)
