@@ -299,9 +299,7 @@ def main() -> None:
     for name, url in (("sqlite", f"sqlite:///{args.sqlite}"), ("postgresql", args.postgres)):
         print(f"{name}: preparing {url}")
         engine = prepare(url)
-        settings = Settings(
-            database_url=url, secret_key="benchmark-secret-key", cookie_secure=False
-        )
+        settings = Settings(database_url=url, cookie_secure=False)
         section: dict[str, Any] = {}
         if "match" not in args.skip:
             section["match_latency"] = match_latency(engine, settings, args.requests)

@@ -15,7 +15,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REGIOZORG_", env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'regiozorg.sqlite3'}"
-    secret_key: str = Field(default="dev-only-change-me", min_length=16)
     # Browsers treat http://localhost as a secure context, so Secure cookies work for the demo too.
     cookie_secure: bool = True
     session_hours: int = 12

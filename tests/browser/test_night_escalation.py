@@ -130,7 +130,7 @@ def test_the_mobile_task_has_one_big_button_the_numbers_and_an_unset_interventio
             session, desk, incident_id=incident_id,
             data=TriageIn(contact_mode=ContactMode.PHONE, outcome=Outcome.VISIT_NEEDED),
         )  # fmt: skip
-        settings = Settings(database_url=scene.url, secret_key="browser-test-secret-key")
+        settings = Settings(database_url=scene.url)
         actions.dispatch(session, desk, settings, incident_id=incident_id, carer_id=carer.user_id)
 
     page = _signed_in(browser, scene.url, MOBILE_MEPPEL, viewport)

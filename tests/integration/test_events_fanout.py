@@ -241,7 +241,7 @@ def test_an_app_listens_while_it_runs_and_lets_go_when_it_stops(
     postgres: Engine, channel: str
 ) -> None:
     assert POSTGRES_URL
-    settings = Settings(database_url=POSTGRES_URL, secret_key="test-secret-key-0123456789")
+    settings = Settings(database_url=POSTGRES_URL)
     app = create_app(settings, postgres)
     assert app.state.fanout.across_processes
     # The same fan-out on a channel of its own, so other apps on the database are not counted.
