@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from regiozorg.roster import rules
 from regiozorg.roster.clocks import Clock, WallClock, WorkClock
+from regiozorg.roster.explain import Explanation, explain_infeasible
 from regiozorg.roster.neighbourhoods import NEIGHBOURHOODS
 from regiozorg.roster.problem import CostLine, Problem, Roster
 from regiozorg.roster.rules import read_cost_lines, read_roster
@@ -87,8 +88,8 @@ class Solution:
     seconds: float
     roster: Roster | None
     cost_lines: tuple[CostLine, ...] = ()
-    explanation: tuple[str, ...] = ()
-    """Why the problem is infeasible, one line per clashing rule; empty otherwise."""
+    explanation: Explanation | None = None
+    """Why the problem is infeasible (INFEASIBLE only)."""
 
     @property
     def has_roster(self) -> bool:
@@ -343,10 +344,8 @@ def _start_person_by_person(search: _Search) -> _Incumbent | None:
 
 
 def _no_roster(search: _Search, status: cp_model.CpSolverStatus) -> Solution:
-    explanation: tuple[str, ...] = ()
+    explanation = None
     if status == cp_model.INFEASIBLE:
-        from regiozorg.roster.explain import explain_infeasible  # noqa: PLC0415
-
         left = search.at(1.0) - search.clock.now()
         explanation = explain_infeasible(search.problem, max(left, 5.0), clock=search.clock)
     return Solution(

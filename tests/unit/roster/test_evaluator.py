@@ -141,7 +141,7 @@ def test_solver_and_evaluator_agree_on_every_reported_roster(problem: Problem) -
     seen: list[Progress] = []
     solution = solve(problem, Limits(work=2), on_progress=seen.append)
     if solution.status == "INFEASIBLE":
-        assert solution.explanation
+        assert solution.explanation is not None
         return
     assert solution.roster is not None
     for found in [*seen, Progress(solution.objective or 0, 0, 0, solution.roster)]:

@@ -81,6 +81,21 @@ def test_the_instances_come_from_the_repository_or_the_nrp_dir_setting(
         get_settings.cache_clear()
 
 
+def test_cli_says_why_there_is_no_roster_in_the_readers_language(tmp_path: Path) -> None:
+    impossible = tmp_path / "impossible.txt"
+    impossible.write_text(
+        "SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=7,9999,4800,7,1,1,1\n",
+        encoding="utf-8",
+    )
+    for locale, said in (("nl", "A: ten minste 4800 minuten"), ("en", "A: at least 4800 minutes")):
+        result = CliRunner().invoke(
+            roster_app, ["nrp", str(impossible), "--work", "5", "--locale", locale]
+        )
+        assert result.exit_code == 0, result.output
+        assert "status INFEASIBLE" in result.output
+        assert said in result.output
+
+
 def test_cli_refuses_an_unknown_instance() -> None:
     result = CliRunner().invoke(roster_app, ["nrp", "Instance99"])
     assert result.exit_code == 2
