@@ -25,7 +25,7 @@ from uuid import UUID
 import httpx
 import psycopg
 import uvicorn
-from sqlalchemy import Engine, func, make_url, select, text, update
+from sqlalchemy import Engine, delete, func, make_url, select, text, update
 from sqlalchemy.orm import Session
 
 from benchmarks.common import machine, summary_ms, write
@@ -126,8 +126,14 @@ def cleanup(session: Session) -> None:
             "(SELECT id FROM bed_requests WHERE referrer_name = 'Benchmark')"
         )
     )
-    session.execute(BedAssignment.__table__.delete().where(BedAssignment.request_id.in_(ids)))
-    session.execute(BedRequest.__table__.delete().where(BedRequest.referrer_name == "Benchmark"))
+    rows_only = {"synchronize_session": False}
+    session.execute(
+        delete(BedAssignment).where(BedAssignment.request_id.in_(ids)), execution_options=rows_only
+    )
+    session.execute(
+        delete(BedRequest).where(BedRequest.referrer_name == "Benchmark"),
+        execution_options=rows_only,
+    )
     session.commit()
 
 
@@ -293,9 +299,7 @@ def main() -> None:
     for name, url in (("sqlite", f"sqlite:///{args.sqlite}"), ("postgresql", args.postgres)):
         print(f"{name}: preparing {url}")
         engine = prepare(url)
-        settings = Settings(
-            database_url=url, secret_key="benchmark-secret-key", cookie_secure=False
-        )
+        settings = Settings(database_url=url, cookie_secure=False)
         section: dict[str, Any] = {}
         if "match" not in args.skip:
             section["match_latency"] = match_latency(engine, settings, args.requests)

@@ -285,12 +285,13 @@ def main() -> None:
         "--markdown-only", action="store_true", help="only rewrite the table from the JSON"
     )
     args = parser.parse_args()
+    results: dict[str, object]
     if args.markdown_only:
         results = json.loads(args.output.read_text(encoding="utf-8"))
         args.output.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
         return
 
-    results: dict[str, object] = {"instances": {}}
+    results = {"instances": {}}
     if args.output.exists():
         results = json.loads(args.output.read_text(encoding="utf-8"))
     results["machine"] = machine()

@@ -298,11 +298,11 @@ def board_section() -> str:
             f"{fan['worst_all_events_ms']} / {boards[len(boards) // 2]} (worst "
             f"{fan['worst_all_boards_ms']})"
         )
-        cells = f"{figure} | -" if name == "SQLite" else f"- | {figure}"
+        columns = f"{figure} | -" if name == "SQLite" else f"- | {figure}"
         cpu = statistics.median(run.get("server_cpu_ms", 0) for run in rounds)
         lines.append(
             f"| a bed status change reaching {rounds[0]['clients']} open boards "
-            f"({len(rounds)} rounds): all events worst / all new boards median, ms | {cells} | "
+            f"({len(rounds)} rounds): all events worst / all new boards median, ms | {columns} | "
             f"{cpu:g} app CPU per round ({name}) | | ≤ {targets['fanout_ms']} ms; every board "
             f"right: {'yes' if fan['every_board_right'] else 'NO'} |"
         )

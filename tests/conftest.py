@@ -92,7 +92,6 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
 def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
-        secret_key="test-secret-key-0123456789",
         static_vendor_dir=Path(__file__).resolve().parents[1] / "node_modules",
         # The night worker would share the test's one connection from another thread; a test
         # that wants it switches it on.

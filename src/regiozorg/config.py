@@ -15,7 +15,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REGIOZORG_", env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'regiozorg.sqlite3'}"
-    secret_key: str = Field(default="dev-only-change-me", min_length=16)
     # Browsers treat http://localhost as a secure context, so Secure cookies work for the demo too.
     cookie_secure: bool = True
     session_hours: int = 12
@@ -45,6 +44,8 @@ class Settings(BaseSettings):
     # Beds: how often held beds whose time ran out are given back, also when no screen looks.
     bed_hold_expiry_seconds: float = 30.0
     static_vendor_dir: Path = PROJECT_ROOT / "node_modules"
+    # The Curtois & Qu rostering benchmark's instances (`regiozorg roster nrp`, the roster tests).
+    nrp_dir: Path = PROJECT_ROOT / "data" / "nrp"
     # The tables' owner, for `regiozorg db upgrade`: migrations run as the owner, the app
     # (database_url) as a role that may only read and write rows. Unset: the app's own URL.
     migration_database_url: str | None = None

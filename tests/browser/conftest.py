@@ -58,7 +58,6 @@ class ServedApp:
     def __init__(self, url: str, engine: Engine, port: int | None = None) -> None:
         self.settings = Settings(
             database_url=url,
-            secret_key="browser-test-secret-key",
             static_vendor_dir=Path(__file__).resolve().parents[2] / "node_modules",
         )
         self.engine = engine

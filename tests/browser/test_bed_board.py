@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -19,8 +19,8 @@ from tests.cast import COORDINATOR, PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESK: ViewportSize = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def _sign_in(page: Page, url: str) -> None:
 
 @pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
 def test_the_board_filters_by_care_type_and_place_and_fits_the_screen(
-    scene: Scene, size: dict[str, int], tmp_path: Path
+    scene: Scene, size: ViewportSize, tmp_path: Path
 ) -> None:
     shots = Path(os.environ.get("REGIOZORG_SCREENSHOTS", tmp_path))
     with sync_playwright() as playwright:

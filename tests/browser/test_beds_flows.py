@@ -13,7 +13,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,10 @@ from tests.cast import COORDINATOR, HEIDEZICHT, HEIDEZICHT_ADMIN, PASSWORD
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+SIZES: dict[str, ViewportSize] = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1366, "height": 900},
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
 
 
 def _signed_in(browser: Browser, url: str, email: str, size: str) -> Page:
-    context = browser.new_context(locale="nl-NL", viewport=SIZES[size])  # type: ignore[arg-type]
+    context = browser.new_context(locale="nl-NL", viewport=SIZES[size])
     page = context.new_page()
     page.goto(f"{url}/login")
     page.get_by_label("E-mailadres").fill(email)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from uuid import UUID
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy.orm import Session
 
 from regiozorg.clock import utcnow
@@ -25,7 +25,10 @@ from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height": 900}}
+SIZES: dict[str, ViewportSize] = {
+    "phone": {"width": 390, "height": 844},
+    "desk": {"width": 1366, "height": 900},
+}
 LOST = "Verbinding verbroken — lijst wordt niet bijgewerkt"
 # Counts the tones the page plays: headless Chromium has no speaker to listen to.
 COUNT_TONES = """
@@ -55,7 +58,7 @@ def running(app: ServedApp) -> None:
 def _signed_in(
     browser: Browser, app: ServedApp, size: str, email: str, path: str, *, clock_ahead: float = 0
 ) -> Page:
-    context = browser.new_context(locale="nl-NL", viewport=SIZES[size])  # type: ignore[arg-type]
+    context = browser.new_context(locale="nl-NL", viewport=SIZES[size])
     context.add_init_script(COUNT_TONES)
     page = context.new_page()
     if clock_ahead:  # the computer's clock is wrong (timers untouched, unlike page.clock)
@@ -83,6 +86,7 @@ def _post_alarm(app: ServedApp, reference: str, device: str) -> UUID:
         received = intake.receive_alarm(
             session, actor_of(session, PLATFORM), message=alarm(reference, device=device)
         )
+    assert received.incident_id is not None
     return received.incident_id
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy.orm import Session
 
 from regiozorg.config import Settings
@@ -26,8 +26,8 @@ from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
         yield served_scene
 
 
-def _signed_in(browser: Browser, url: str, email: str, viewport: dict[str, int]) -> Page:
-    context = browser.new_context(locale="nl-NL", viewport=viewport)  # type: ignore[arg-type]
+def _signed_in(browser: Browser, url: str, email: str, viewport: ViewportSize) -> Page:
+    context = browser.new_context(locale="nl-NL", viewport=viewport)
     page = context.new_page()
     page.goto(f"{url}/login")
     page.get_by_label("E-mailadres").fill(email)
@@ -77,7 +77,7 @@ def _no_wider_than_the_screen(page: Page, selector: str) -> None:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_queue_shows_escalation_in_words_and_colour(
-    scene: Scene, browser: Browser, viewport: dict[str, int], tmp_path: Path
+    scene: Scene, browser: Browser, viewport: ViewportSize, tmp_path: Path
 ) -> None:
     desk = _signed_in(browser, scene.url, DESK, viewport)
     desk.goto(f"{scene.url}/night")
@@ -119,7 +119,7 @@ def test_the_queue_shows_escalation_in_words_and_colour(
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_mobile_task_has_one_big_button_the_numbers_and_an_unset_intervention(
-    scene: Scene, browser: Browser, viewport: dict[str, int], tmp_path: Path
+    scene: Scene, browser: Browser, viewport: ViewportSize, tmp_path: Path
 ) -> None:
     incident_id = _alarm(scene, f"TASK-B-{viewport['width']}")
     with Session(scene.engine) as session:
@@ -130,7 +130,7 @@ def test_the_mobile_task_has_one_big_button_the_numbers_and_an_unset_interventio
             session, desk, incident_id=incident_id,
             data=TriageIn(contact_mode=ContactMode.PHONE, outcome=Outcome.VISIT_NEEDED),
         )  # fmt: skip
-        settings = Settings(database_url=scene.url, secret_key="browser-test-secret-key")
+        settings = Settings(database_url=scene.url)
         actions.dispatch(session, desk, settings, incident_id=incident_id, carer_id=carer.user_id)
 
     page = _signed_in(browser, scene.url, MOBILE_MEPPEL, viewport)

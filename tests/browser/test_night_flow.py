@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from sqlalchemy.orm import Session
 
 from regiozorg.network.models import Client
@@ -32,8 +32,10 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
 
 
 def _signed_in(browser: Browser, url: str, email: str, *, phone: bool = False) -> Page:
-    viewport = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
-    context = browser.new_context(locale="nl-NL", viewport=viewport)  # type: ignore[arg-type]
+    viewport: ViewportSize = (
+        {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
+    )
+    context = browser.new_context(locale="nl-NL", viewport=viewport)
     page = context.new_page()
     page.goto(f"{url}/login")
     page.get_by_label("E-mailadres").fill(email)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,8 +23,8 @@ from tests.night_cast import DESK, MEPPEL, PLATFORM, actor_of, alarm
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +51,10 @@ def _unknown_sender(scene: Scene, reference: str) -> tuple[str, Client]:
         return str(received.incident_id), client
 
 
-def _desk(browser: Browser, url: str, viewport: dict[str, int], *, script: bool) -> Page:
+def _desk(browser: Browser, url: str, viewport: ViewportSize, *, script: bool) -> Page:
     context = browser.new_context(
         locale="nl-NL",
-        viewport=viewport,  # type: ignore[arg-type]
+        viewport=viewport,
         java_script_enabled=script,
     )
     page = context.new_page()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 from regiozorg.demo import demo_email
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
@@ -25,8 +25,8 @@ from tests.cast import (
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 # Each demo role: where it lands after login, and the main pages its menu leads to.
 ROLES = {
@@ -116,7 +116,7 @@ def test_every_main_page_fits_the_screen_without_console_errors(
 ) -> None:
     email, landing, pages = ROLES[role]
     viewport = PHONE if size == "phone" else DESKTOP
-    context = chromium.new_context(locale="nl-NL", viewport=viewport)  # type: ignore[arg-type]
+    context = chromium.new_context(locale="nl-NL", viewport=viewport)
     page = context.new_page()
     errors = _watch_console(page)
     _log_in(page, server, email)
@@ -136,7 +136,7 @@ def test_every_main_page_fits_the_screen_without_console_errors(
 @pytest.mark.parametrize("role", ["network_admin", "night_carer", "mobile_carer"])
 def test_the_menu_is_folded_on_a_phone_and_opens(server: str, chromium: Browser, role: str) -> None:
     email = ROLES[role][0]
-    context = chromium.new_context(locale="nl-NL", viewport=PHONE)  # type: ignore[arg-type]
+    context = chromium.new_context(locale="nl-NL", viewport=PHONE)
     page = context.new_page()
     _log_in(page, server, email)
     menu = page.locator("#site-menu")
@@ -167,7 +167,7 @@ def test_the_menu_is_folded_on_a_phone_and_opens(server: str, chromium: Browser,
 
 
 def test_on_a_desktop_the_menu_is_a_row_without_a_button(server: str, chromium: Browser) -> None:
-    context = chromium.new_context(locale="nl-NL", viewport=DESKTOP)  # type: ignore[arg-type]
+    context = chromium.new_context(locale="nl-NL", viewport=DESKTOP)
     page = context.new_page()
     _log_in(page, server, NETWORK_ADMIN)
     assert not page.get_by_role("button", name="Menu").is_visible()
@@ -179,7 +179,7 @@ def test_on_a_desktop_the_menu_is_a_row_without_a_button(server: str, chromium: 
 def test_login_error_and_missing_pages_show_no_console_errors(
     server: str, chromium: Browser
 ) -> None:
-    context = chromium.new_context(locale="nl-NL", viewport=PHONE)  # type: ignore[arg-type]
+    context = chromium.new_context(locale="nl-NL", viewport=PHONE)
     page = context.new_page()
     errors = _watch_console(page)
     page.goto(f"{server}/login")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from regiozorg import audit, audit_queries
 from regiozorg.accounts import actions as accounts
 from regiozorg.accounts.queries import signed_in, token_actor
-from regiozorg.auth import SYSTEM, Actor
+from regiozorg.auth import SYSTEM, Actor, Role
 from regiozorg.config import Settings
 from regiozorg.network import actions as network
 from tests.cast import HEIDEZICHT, LINDEHOF, ORG_ADMIN, PASSWORD, PHYSICIAN, first_client
@@ -57,7 +57,7 @@ def test_a_failed_action_leaves_no_audit_row_claiming_success(session: Session) 
     with pytest.raises(Exception, match="bestaat al"):
         accounts.create_user(
             session, SYSTEM, email=PHYSICIAN, name="Dubbel", password="long enough pass",
-            memberships=[(first_client(session, LINDEHOF).organisation_id, accounts.Role.VIEWER)],
+            memberships=[(first_client(session, LINDEHOF).organisation_id, Role.VIEWER)],
         )  # fmt: skip
     assert _count(session) == before
 

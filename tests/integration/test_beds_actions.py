@@ -244,22 +244,21 @@ def test_from_hold_to_admission(session: Session) -> None:
     assert (assignment.id, assignment.status) == (hold.hold_id, AssignmentStatus.HELD)
 
     assert actions.decide_hold(session, provider, hold_id=hold.hold_id, accept=True) == "accepted"
-    assert request.status is RequestStatus.ACCEPTED
+    assert session.get_one(BedRequest, request.id).status is RequestStatus.ACCEPTED
     assert assignment.status is AssignmentStatus.ACCEPTED
     assert assignment.hold_expires_at is None  # an accepted bed no longer runs out
 
     actions.change_request(
         session, coordinator, request_id=request.id, target=RequestStatus.CONFIRMED
     )
-    assert request.status is RequestStatus.CONFIRMED
+    assert session.get_one(BedRequest, request.id).status is RequestStatus.CONFIRMED
     assert request.placed_at is None
 
     actions.admit(session, provider, hold_id=hold.hold_id)
     session.expire_all()
-    request = session.get(BedRequest, request.id)
-    bed = session.get(Bed, bed.id)
-    assignment = session.get(BedAssignment, hold.hold_id)
-    assert request is not None and bed is not None and assignment is not None
+    request = session.get_one(BedRequest, request.id)
+    bed = session.get_one(Bed, bed.id)
+    assignment = session.get_one(BedAssignment, hold.hold_id)
     assert request.status is RequestStatus.ADMITTED
     assert request.placed_at is not None and request.placed_at >= before
     assert assignment.status is AssignmentStatus.ADMITTED
@@ -298,7 +297,7 @@ def test_a_bed_the_ward_reports_free_after_discharge_can_be_held_again(session: 
     assert stay.ends_at <= utcnow()
     again = actions.hold_bed(session, coordinator, request_id=other.id, bed_id=bed.id)
     assert again.bed_id == bed.id
-    assert session.get(BedRequest, request.id).status is RequestStatus.ADMITTED  # type: ignore[union-attr]
+    assert session.get_one(BedRequest, request.id).status is RequestStatus.ADMITTED
 
 
 def test_admission_needs_the_coordinators_confirmation(session: Session) -> None:
@@ -312,7 +311,7 @@ def test_admission_needs_the_coordinators_confirmation(session: Session) -> None
     actions.decide_hold(session, provider, hold_id=hold.hold_id, accept=True)
     with pytest.raises(ConflictError, match="kan niet naar 'admitted'"):
         actions.admit(session, provider, hold_id=hold.hold_id)
-    assert session.get(Bed, bed.id).status is BedStatus.FREE  # type: ignore[union-attr]
+    assert session.get_one(Bed, bed.id).status is BedStatus.FREE
 
 
 def test_a_declined_offer_searches_again_and_frees_the_bed(session: Session) -> None:
@@ -353,7 +352,7 @@ def test_a_held_bed_cannot_be_held_again_and_nothing_is_written(session: Session
     )
     assert refused.value.status_code == 409
     session.expire_all()
-    assert session.get(BedRequest, second.id).status is RequestStatus.SEARCHING  # type: ignore[union-attr]
+    assert session.get_one(BedRequest, second.id).status is RequestStatus.SEARCHING
     assert len(_assignments(session, bed.id)) == 1
     assert _events(session, second.id) == events
     assert _audit_count(session) == audit_rows
@@ -379,7 +378,7 @@ def test_a_hold_names_what_is_wrong_with_the_bed_or_the_request(session: Session
     with pytest.raises(AccessDeniedError):
         actions.hold_bed(session, coordinator, request_id=uuid4(), bed_id=grz_only.id)
     session.expire_all()
-    assert session.get(BedRequest, request.id).status is RequestStatus.SEARCHING  # type: ignore[union-attr]
+    assert session.get_one(BedRequest, request.id).status is RequestStatus.SEARCHING
     assert _assignments(session, grz_only.id) == []
 
 
@@ -394,7 +393,7 @@ def test_an_expired_hold_frees_the_bed_for_another_request(session: Session) -> 
     assert actions.expire_holds(session, coordinator) == 1
     session.expire_all()
     assignment = session.get(BedAssignment, hold.hold_id)
-    first = session.get(BedRequest, first.id)  # type: ignore[assignment]
+    first = session.get_one(BedRequest, first.id)
     assert assignment is not None and assignment.status is AssignmentStatus.EXPIRED
     assert first.status is RequestStatus.SEARCHING
     assert _events(session, first.id)[-1] == ("offered", "searching")
@@ -413,7 +412,7 @@ def test_a_hold_runs_out_after_fifteen_minutes(session: Session) -> None:
     assert actions.expire_holds(session, coordinator, now=utcnow() + timedelta(minutes=14)) == 0
     assert request.status is RequestStatus.OFFERED
     assert actions.expire_holds(session, coordinator, now=utcnow() + timedelta(minutes=16)) == 1
-    assert request.status is RequestStatus.SEARCHING
+    assert session.get_one(BedRequest, request.id).status is RequestStatus.SEARCHING
 
 
 def test_a_provider_cannot_accept_a_hold_that_ran_out(session: Session) -> None:
@@ -428,8 +427,8 @@ def test_a_provider_cannot_accept_a_hold_that_ran_out(session: Session) -> None:
     with pytest.raises(ConflictError, match="De reservering is verlopen"):
         actions.decide_hold(session, provider, hold_id=hold.hold_id, accept=True)
     session.expire_all()
-    assert session.get(BedRequest, request.id).status is RequestStatus.SEARCHING  # type: ignore[union-attr]
-    assert session.get(BedAssignment, hold.hold_id).status is AssignmentStatus.EXPIRED  # type: ignore[union-attr]
+    assert session.get_one(BedRequest, request.id).status is RequestStatus.SEARCHING
+    assert session.get_one(BedAssignment, hold.hold_id).status is AssignmentStatus.EXPIRED
 
 
 # --- the database's own guard against double booking ----------------------------------------
@@ -496,8 +495,8 @@ def test_only_the_beds_own_organisation_accepts_an_offer(session: Session) -> No
             session, _actor(session, HEIDEZICHT_PHYSICIAN), hold_id=hold.hold_id, accept=True
         )
     session.expire_all()
-    assert session.get(BedAssignment, hold.hold_id).status is AssignmentStatus.HELD  # type: ignore[union-attr]
-    assert session.get(BedRequest, request.id).status is RequestStatus.OFFERED  # type: ignore[union-attr]
+    assert session.get_one(BedAssignment, hold.hold_id).status is AssignmentStatus.HELD
+    assert session.get_one(BedRequest, request.id).status is RequestStatus.OFFERED
 
 
 def test_the_referrer_may_cancel_their_own_request_but_not_hold_beds(session: Session) -> None:
@@ -548,7 +547,7 @@ def test_a_referrer_cancelling_an_accepted_offer_frees_the_bed(session: Session)
         note="Thuis gebleven",
     )
     session.expire_all()
-    assert session.get(BedAssignment, hold.hold_id).status is AssignmentStatus.CANCELLED  # type: ignore[union-attr]
+    assert session.get_one(BedAssignment, hold.hold_id).status is AssignmentStatus.CANCELLED
     other = actions.request_bed(session, coordinator, data=_data(initials="LL"))
     again = actions.hold_bed(session, coordinator, request_id=other.id, bed_id=bed.id)
     assert again.bed_id == bed.id
@@ -563,7 +562,7 @@ def test_a_request_the_coordinator_lets_expire_gives_its_bed_back(session: Sessi
         session, coordinator, request_id=request.id, target=RequestStatus.EXPIRED
     )
     session.expire_all()
-    assert session.get(BedAssignment, hold.hold_id).status is AssignmentStatus.CANCELLED  # type: ignore[union-attr]
+    assert session.get_one(BedAssignment, hold.hold_id).status is AssignmentStatus.CANCELLED
     other = actions.request_bed(session, coordinator, data=_data(initials="KM"))
     assert actions.hold_bed(session, coordinator, request_id=other.id, bed_id=bed.id).bed_id == (
         bed.id
@@ -667,7 +666,7 @@ def test_a_note_on_a_request_stays_out_of_the_audit_trail(session: Session) -> N
     entry = _last_audit(session)
     assert entry.action == "beds.request.cancelled"
     assert "overleden" not in (entry.detail or "")
-    assert session.get(BedRequest, request.id).outcome_reason == note  # type: ignore[union-attr]
+    assert session.get_one(BedRequest, request.id).outcome_reason == note
 
 
 # --- the audit trail ------------------------------------------------------------------------

@@ -281,7 +281,9 @@ def test_a_hold_that_waited_while_the_provider_declined_gets_the_freed_bed(
         )
         contender = threading.Thread(target=hold_again)
         contender.start()
-        _wait_until_blocked(declining.get_bind())  # type: ignore[arg-type]
+        bind = declining.get_bind()
+        assert isinstance(bind, Engine)
+        _wait_until_blocked(bind)
     contender.join(timeout=60)
 
     assert len(outcome) == 1 and isinstance(outcome[0], actions.Hold), outcome

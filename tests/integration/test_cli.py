@@ -33,8 +33,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
 
 
-def invoke(*args: str, **kwargs: str) -> str:
-    result = runner.invoke(app, list(args), **kwargs)  # type: ignore[arg-type]
+def invoke(*args: str, input: str | None = None) -> str:  # noqa: A002 - Click's name
+    result = runner.invoke(app, list(args), input=input)
     assert result.exit_code == 0, result.output
     return result.output
 

@@ -157,7 +157,6 @@ def test_the_app_runs_as_the_app_role(roles: Roles, app_engine: Engine) -> None:
     assert summary.created
     settings = Settings(
         database_url=roles.app_url,
-        secret_key="test-secret-key-0123456789",
         static_vendor_dir=Path(__file__).resolve().parents[2] / "node_modules",
         night_worker_seconds=0,
     )

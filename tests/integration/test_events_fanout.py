@@ -242,7 +242,7 @@ def test_an_app_listens_while_it_runs_and_lets_go_when_it_stops(
     postgres: Engine, channel: str
 ) -> None:
     assert POSTGRES_URL
-    settings = Settings(database_url=POSTGRES_URL, secret_key="test-secret-key-0123456789")
+    settings = Settings(database_url=POSTGRES_URL)
     app = create_app(settings, postgres)
     assert app.state.fanout.across_processes
     # The same fan-out on a channel of its own, so other apps on the database are not counted.
@@ -300,9 +300,10 @@ def test_an_event_published_by_another_process_arrives_here(postgres: Engine, ch
 
 def test_stopped_apps_leave_publish_in_process(settings: Settings, engine: Engine) -> None:
     """Several apps in one process (as in the tests): each one's stop restores the one before."""
-    with TestClient(create_app(settings, engine)) as outer:
+    outer_app = create_app(settings, engine)
+    with TestClient(outer_app):
         inner_app = create_app(settings, engine)
         with TestClient(inner_app):
             assert events._SERVING.current() is inner_app.state.fanout
-        assert events._SERVING.current() is outer.app.state.fanout  # type: ignore[attr-defined]
+        assert events._SERVING.current() is outer_app.state.fanout
     assert events._SERVING.current() is events._IN_PROCESS

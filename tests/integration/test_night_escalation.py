@@ -75,7 +75,7 @@ def test_an_unknown_sender_without_location_goes_straight_to_the_fallback_number
         {"step": 3, "target": "phone", "phone": "0522-000000"},
     ]
     session.expire_all()
-    assert session.get(Incident, incident.id).next_escalation_at is None  # type: ignore[union-attr]
+    assert session.get_one(Incident, incident.id).next_escalation_at is None
     trail = session.scalars(
         select(AuditEntry.detail)
         .where(

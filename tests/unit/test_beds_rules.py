@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -128,7 +129,7 @@ def test_every_open_state_can_be_cancelled_and_expired() -> None:
 PATIENT = Patient(initials="AB", birth_year=1938, sex="F", postcode="7941 AB")
 
 
-def _facts(care_type: CareType, **patient: bool) -> RequestFacts:
+def _facts(care_type: CareType, **patient: Any) -> RequestFacts:
     return RequestFacts(care_type, replace(PATIENT, **patient), NOW)
 
 
@@ -399,8 +400,8 @@ def test_a_missing_need_is_named_and_costs_not_claimed_as_offered() -> None:
 def test_with_equal_flags_the_nearer_bed_never_scores_lower(
     a: int, b: int, preferred: bool, free_later: bool, stale: bool
 ) -> None:
-    flags = {"preferred": preferred, "free_later": free_later, "stale": stale}
+    flagged = replace(BASE, preferred=preferred, free_later=free_later, stale=stale)
     near, far = sorted((a, b))
-    assert _score(replace(BASE, travel_minutes=near, **flags)) >= _score(
-        replace(BASE, travel_minutes=far, **flags)
+    assert _score(replace(flagged, travel_minutes=near)) >= _score(
+        replace(flagged, travel_minutes=far)
     )

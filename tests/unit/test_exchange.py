@@ -25,6 +25,7 @@ from regiozorg.network.schemas import (
     LocationIn,
     NetworkDocument,
     OrganisationIn,
+    Record,
     StaffIn,
     TravelTimeIn,
     UnitIn,
@@ -131,7 +132,9 @@ def test_travel_times_csv_accepts_a_postcode_area_as_origin() -> None:
 
 def test_a_byte_order_mark_from_excel_does_not_hide_the_first_column() -> None:
     batch = parse_csv("units", "\ufefflocation,name,ward_type\nZL-MEPP-1,PG Meppel,pg\n")
-    assert batch.items["units"][0][1].location == "ZL-MEPP-1"
+    unit = batch.items["units"][0][1]
+    assert isinstance(unit, UnitIn)
+    assert unit.location == "ZL-MEPP-1"
 
 
 # --- CSV, refusals --------------------------------------------------------------------------
@@ -280,7 +283,7 @@ def test_json_records_are_named_by_their_place_in_the_document() -> None:
 
 # --- writing and reading back ---------------------------------------------------------------
 
-ROUND_TRIP = {
+ROUND_TRIP: dict[str, list[Record]] = {
     "organisations": [
         OrganisationIn(name="Zorggroep Lindehof", kind=OrganisationKind.VVT, agb_code="12345678"),
         OrganisationIn(name='Stichting "Heidezicht", Hoogeveen', kind=OrganisationKind.VVT),
@@ -356,6 +359,7 @@ def test_lists_are_written_to_a_csv_cell_as_semicolon_separated() -> None:
 def test_list_cells_ignore_spaces_and_empty_parts() -> None:
     text = f"{LOCATION_HEADER}\n{LINDEHOF_MEPPEL}, pg ; ;somatiek;\n"
     [(_, location)] = parse_csv("locations", text).items["locations"]
+    assert isinstance(location, LocationIn)
     assert location.care_offered == ["pg", "somatiek"]
 
 

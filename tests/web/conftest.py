@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,9 +22,30 @@ CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class Browser(TestClient):
-    """A test client that knows the CSRF token of the last page it loaded."""
+    """A test client that knows the CSRF token of the last page it loaded.
 
+    Starlette types its client's base class as ``httpx2.Client`` (not installed: it runs on
+    httpx), so mypy would see every response as ``Any``; the signatures below say what the
+    inherited methods return."""
+
+    app: FastAPI
     csrf: str = ""
+
+    if TYPE_CHECKING:
+
+        def get(self, url: str, **options: Any) -> httpx.Response: ...
+        def post(self, url: str, **options: Any) -> httpx.Response: ...
+        def put(self, url: str, **options: Any) -> httpx.Response: ...
+        def delete(self, url: str, **options: Any) -> httpx.Response: ...
+        def request(self, method: str, url: str, **options: Any) -> httpx.Response: ...
+
+    def __init__(
+        self,
+        app: FastAPI,
+        base_url: str = "https://testserver",
+        client: tuple[str, int] = ("testclient", 50000),
+    ) -> None:
+        super().__init__(app, base_url=base_url, client=client)
 
     def page(self, path: str) -> str:
         response = self.get(path)
@@ -31,7 +55,7 @@ class Browser(TestClient):
             self.csrf = found.group(1)
         return response.text
 
-    def submit(self, path: str, data: dict[str, str]) -> object:
+    def submit(self, path: str, data: dict[str, str]) -> httpx.Response:
         return self.post(path, data={"csrf_token": self.csrf, **data}, follow_redirects=False)
 
     def login(self, email: str, password: str = PASSWORD) -> None:
@@ -73,7 +97,7 @@ def login(app_client: Browser) -> Iterator[Login]:
 
 
 @pytest.fixture
-def login_as(app_client: Browser):  # type: ignore[no-untyped-def]
+def login_as(app_client: Browser) -> Login:
     def log_in(email: str) -> Browser:
         app_client.login(email)
         return app_client

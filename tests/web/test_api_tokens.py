@@ -3,6 +3,8 @@ revoked token answers 401 from the next request on."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -60,7 +62,7 @@ def test_a_revoked_token_answers_401_at_once_and_the_revocation_is_audited(
     # without the CSRF token nothing happens
     assert admin.post(f"/admin/tokens/{token_id}/revoke").status_code == 403
     assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
-    assert admin.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 303  # type: ignore[attr-defined]
+    assert admin.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 303
     assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 401
     page = admin.page("/admin/tokens")
     assert f"/admin/tokens/{token_id}/revoke" not in page
@@ -79,7 +81,7 @@ def test_another_organisations_admin_cannot_revoke_it(
     ).one()
     outsider = login(HEIDEZICHT_ADMIN)
     outsider.page("/admin/tokens")
-    assert outsider.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 403  # type: ignore[attr-defined]
+    assert outsider.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 403
     bearer = {"Authorization": f"Bearer {tokens[PHYSICIAN]}"}
     assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
 
@@ -100,7 +102,7 @@ def test_a_revocation_committed_by_another_process_ends_access_within_the_cache_
 ) -> None:
     bearer = {"Authorization": f"Bearer {tokens[PHYSICIAN]}"}
     clock = [1000.0]
-    monkeypatch.setattr(queries.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     assert app_client.get("/api/v1/organisations", headers=bearer).status_code == 200
     # A plain UPDATE, as another app process or the command line would commit it: this
     # process's ORM sees nothing of it, so only the cache's time limit ends the token here.

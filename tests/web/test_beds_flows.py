@@ -74,8 +74,8 @@ def test_one_click_does_not_discharge_a_patient_and_a_discharge_can_be_undone(
     assert "Op Niet-bezet zetten beëindigt de opname." in asked.text
     assert 'name="reason" required' in asked.text
     session.expire_all()
-    assert session.get(Bed, bed.id).status is BedStatus.OCCUPIED  # type: ignore[union-attr]
-    assert session.get(BedAssignment, stay.id).status is AssignmentStatus.ADMITTED  # type: ignore[union-attr]
+    assert session.get_one(Bed, bed.id).status is BedStatus.OCCUPIED
+    assert session.get_one(BedAssignment, stay.id).status is AssignmentStatus.ADMITTED
 
     # confirmed with a reason: the stay ends, and the row offers to undo it
     done = nurse.post(
@@ -86,7 +86,7 @@ def test_one_click_does_not_discharge_a_patient_and_a_discharge_can_be_undone(
     assert done.status_code == 200
     assert "Ongedaan maken" in done.text and "met ontslag naar huis" in done.text
     session.expire_all()
-    assert session.get(Bed, bed.id).status is BedStatus.FREE  # type: ignore[union-attr]
+    assert session.get_one(Bed, bed.id).status is BedStatus.FREE
     ended = session.get(BedAssignment, stay.id)
     assert ended is not None and ended.status is AssignmentStatus.COMPLETED
     undo_path = re.search(r'action="(/beds/changes/[0-9a-f-]{36}/undo)"', done.text)
@@ -114,10 +114,10 @@ def test_without_htmx_the_question_comes_as_a_page(login: Login, session: Sessio
     nurse = login(HEIDEZICHT_PHYSICIAN)
     nurse.page("/beds")
     asked = nurse.submit(f"/beds/{bed.id}/status", {"status": "C"})
-    assert asked.status_code == 409  # type: ignore[attr-defined]
-    assert "Weet u zeker dat u de status wijzigt naar Gesloten?" in asked.text  # type: ignore[attr-defined]
+    assert asked.status_code == 409
+    assert "Weet u zeker dat u de status wijzigt naar Gesloten?" in asked.text
     session.expire_all()
-    assert session.get(Bed, bed.id).status is BedStatus.OCCUPIED  # type: ignore[union-attr]
+    assert session.get_one(Bed, bed.id).status is BedStatus.OCCUPIED
 
 
 def test_a_decline_asks_why_shows_as_a_decline_and_the_bed_leaves_the_top(
@@ -135,15 +135,15 @@ def test_a_decline_asks_why_shows_as_a_decline_and_the_bed_leaves_the_top(
     offers = provider.page("/beds/offers")
     assert "Reden van afwijzen" in offers
     refused = provider.submit(f"/beds/offers/{hold.id}/decision", {"accept": "false"})
-    assert refused.status_code == 422  # type: ignore[attr-defined]
-    assert "Geef een reden op voor het afwijzen." in refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 422
+    assert "Geef een reden op voor het afwijzen." in refused.text
     assert _status(session, request_id) is RequestStatus.OFFERED
 
     declined = provider.submit(
         f"/beds/offers/{hold.id}/decision",
         {"accept": "false", "reason": "geen tillift vrij deze week"},
     )
-    assert declined.status_code == 303  # type: ignore[attr-defined]
+    assert declined.status_code == 303
     assert _status(session, request_id) is RequestStatus.SEARCHING
 
     page = coordinator.page(f"/beds/requests/{request_id}")
@@ -170,7 +170,7 @@ def test_match_reasons_name_every_factor_in_the_readers_words(
     assert re.search(r'<td class="numeric"[^>]*>\d+,\d</td>', table)  # 89,0, not 89.0
     assert not re.search(r'<td class="numeric"[^>]*>\d+\.\d</td>', table)
 
-    assert coordinator.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert coordinator.submit("/settings/language", {"locale": "en"}).status_code == 303
     english = coordinator.page(f"/beds/requests/{request_id}")
     table = english.split('id="matches"')[1].split("</table>")[0]
     assert "min travel time from the patient&#39;s postcode (+" in table
@@ -203,7 +203,7 @@ def test_a_request_found_not_suitable_is_corrected_and_triaged_again(
             "expects_return_home": "true",
         },
     )
-    assert corrected.status_code == 303  # type: ignore[attr-defined]
+    assert corrected.status_code == 303
     assert _status(session, request_id) is RequestStatus.SEARCHING
     stored = session.get(BedRequest, request_id)
     assert stored is not None
@@ -303,8 +303,8 @@ def test_the_intake_takes_the_reason_in_words_the_date_of_birth_and_initials_as_
             "referrer_phone": "0528-123456",
         },
     )
-    assert again.status_code == 409  # type: ignore[attr-defined]
-    assert "Voor deze patiënt loopt al een aanvraag." in again.text  # type: ignore[attr-defined]
+    assert again.status_code == 409
+    assert "Voor deze patiënt loopt al een aanvraag." in again.text
 
 
 def test_a_future_date_of_birth_is_refused_in_words(login: Login, session: Session) -> None:
@@ -324,9 +324,9 @@ def test_a_future_date_of_birth_is_refused_in_words(login: Login, session: Sessi
             "referrer_phone": "0528-123456",
         },
     )
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "Vul een geboortedatum in tussen 1900 en vandaag." in response.text  # type: ignore[attr-defined]
-    assert f'value="{CareType.ELV_LOW}" selected' in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert "Vul een geboortedatum in tussen 1900 en vandaag." in response.text
+    assert f'value="{CareType.ELV_LOW}" selected' in response.text
 
 
 def test_the_api_declines_with_a_reason_and_guards_an_occupied_bed(
@@ -389,4 +389,4 @@ def test_the_api_declines_with_a_reason_and_guards_an_occupied_bed(
     undone = app_client.post(f"/api/v1/bed-status-changes/{change_id}/undo", headers=provider)
     assert undone.status_code == 204
     session.expire_all()
-    assert session.get(Bed, bed.id).status is BedStatus.OCCUPIED  # type: ignore[union-attr]
+    assert session.get_one(Bed, bed.id).status is BedStatus.OCCUPIED

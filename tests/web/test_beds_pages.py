@@ -76,8 +76,8 @@ def _heidezicht_bed(session: Session, care_type: CareType = CareType.ELV_LOW) ->
 def _new_request(browser: Browser, session: Session, **overrides: str) -> UUID:
     browser.page("/beds/requests/new")
     response = browser.submit("/beds/requests/new", _intake(**overrides))
-    assert response.status_code == 303, response.text  # type: ignore[attr-defined]
-    location = response.headers["location"]  # type: ignore[attr-defined]
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
     assert location.startswith("/beds/requests/")
     return UUID(location.rsplit("/", 1)[1])
 
@@ -112,7 +112,7 @@ def test_a_request_goes_from_intake_to_admission(login: Login, session: Session)
     assert str(bed.id) in MATCH_ROW.findall(detail)
 
     held = coordinator.submit(f"/beds/requests/{request_id}/hold", {"bed_id": str(bed.id)})
-    assert held.status_code == 303  # type: ignore[attr-defined]
+    assert held.status_code == 303
     assert _status(session, request_id) is RequestStatus.OFFERED
     hold = _hold_of(session, request_id)
 
@@ -123,19 +123,19 @@ def test_a_request_goes_from_intake_to_admission(login: Login, session: Session)
     # the organisation a bed was offered to may read the patient's details
     assert "J.P." in provider.page(f"/beds/requests/{request_id}")
     accepted = provider.submit(f"/beds/offers/{hold.id}/decision", {"accept": "true"})
-    assert accepted.status_code == 303  # type: ignore[attr-defined]
+    assert accepted.status_code == 303
     assert _status(session, request_id) is RequestStatus.ACCEPTED
     assert "Wacht op bevestiging" in provider.page("/beds/offers")
 
     detail = coordinator.page(f"/beds/requests/{request_id}")
     assert "Plaatsing bevestigen" in detail
     confirmed = coordinator.submit(f"/beds/requests/{request_id}/status", {"target": "confirmed"})
-    assert confirmed.status_code == 303  # type: ignore[attr-defined]
+    assert confirmed.status_code == 303
     assert _status(session, request_id) is RequestStatus.CONFIRMED
 
     assert "Patiënt is opgenomen" in provider.page("/beds/offers")
     admitted = provider.submit(f"/beds/offers/{hold.id}/admit", {})
-    assert admitted.status_code == 303  # type: ignore[attr-defined]
+    assert admitted.status_code == 303
     assert _status(session, request_id) is RequestStatus.ADMITTED
     session.refresh(bed)
     assert bed.status is BedStatus.OCCUPIED
@@ -153,12 +153,12 @@ def test_a_bed_taken_in_the_meantime_gets_a_clear_dutch_message(
     )
     coordinator.page(f"/beds/requests/{first}")
     first_hold = coordinator.submit(f"/beds/requests/{first}/hold", {"bed_id": str(bed.id)})
-    assert first_hold.status_code == 303  # type: ignore[attr-defined]
+    assert first_hold.status_code == 303
 
     coordinator.page(f"/beds/requests/{second}")
     refused = coordinator.submit(f"/beds/requests/{second}/hold", {"bed_id": str(bed.id)})
-    assert refused.status_code == 409  # type: ignore[attr-defined]
-    assert "Dit bed is net door een ander bezet of gereserveerd" in refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 409
+    assert "Dit bed is net door een ander bezet of gereserveerd" in refused.text
     assert _status(session, second) is RequestStatus.SEARCHING
 
 
@@ -168,10 +168,10 @@ def test_intake_shows_what_is_wrong_in_dutch(login: Login, session: Session) -> 
     response = physician.submit(
         "/beds/requests/new", _intake(patient_postcode="ABCD", patient_birth_year="18")
     )
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "Vul een Nederlandse postcode in (1234 AB)." in response.text  # type: ignore[attr-defined]
-    assert "Vul een geboortejaar in tussen 1900 en nu." in response.text  # type: ignore[attr-defined]
-    assert 'value="Dokter Bakker"' in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert "Vul een Nederlandse postcode in (1234 AB)." in response.text
+    assert "Vul een geboortejaar in tussen 1900 en nu." in response.text
+    assert 'value="Dokter Bakker"' in response.text
     assert session.scalar(select(func.count()).select_from(BedRequest)) == 0
 
 
@@ -267,7 +267,7 @@ def test_a_nurse_changes_a_bed_status_with_one_click(login: Login, session: Sess
     coordinator = login(COORDINATOR)
     assert f'id="bed-{bed.id}"' not in coordinator.page("/beds")
     refused = coordinator.submit(f"/beds/{bed.id}/status", {"status": "U"})
-    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert refused.status_code == 403
 
 
 def test_the_board_counts_held_and_accepted_beds_as_reserved(
@@ -382,7 +382,7 @@ def test_the_app_runs_the_beds_worker_and_stops_it_with_the_app(
 
 def test_the_bed_pages_speak_english_on_request(login: Login) -> None:
     viewer = login(VIEWER)
-    assert viewer.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert viewer.submit("/settings/language", {"locale": "en"}).status_code == 303
     page = viewer.page("/beds")
     assert "Beds in the region" in page and "ELV low complexity" in page
     assert "Bedden in de regio" not in page

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from regiozorg.beds.models import CapacitySnapshot
 from regiozorg.network.models import Location, Organisation
 from tests.cast import HEIDEZICHT, LINDEHOF, ORG_ADMIN, VIEWER
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Login
 
 
 def _location(session: Session, organisation: str) -> str:
@@ -22,7 +22,7 @@ def _location(session: Session, organisation: str) -> str:
     )
 
 
-def test_reports_append_and_the_latest_counts(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_reports_append_and_the_latest_counts(login_as: Login, session: Session) -> None:
     client: Browser = login_as(ORG_ADMIN)
     location = _location(session, LINDEHOF)
     headers = {"X-CSRF-Token": client.csrf}
@@ -47,7 +47,7 @@ def test_reports_append_and_the_latest_counts(login_as, session: Session) -> Non
     assert session.scalar(select(func.count(CapacitySnapshot.id))) == 2
 
 
-def test_only_the_locations_own_people_report(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_locations_own_people_report(login_as: Login, session: Session) -> None:
     client: Browser = login_as(ORG_ADMIN)
     other = _location(session, HEIDEZICHT)
     response = client.post(
@@ -59,7 +59,7 @@ def test_only_the_locations_own_people_report(login_as, session: Session) -> Non
     assert session.scalar(select(func.count(CapacitySnapshot.id))) == 0
 
 
-def test_occupied_above_total_is_refused_clearly(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_occupied_above_total_is_refused_clearly(login_as: Login, session: Session) -> None:
     client: Browser = login_as(VIEWER)
     response = client.post(
         "/api/v1/capacity-snapshots",
@@ -75,7 +75,9 @@ def test_occupied_above_total_is_refused_clearly(login_as, session: Session) -> 
     assert "occupied cannot exceed total" in response.text
 
 
-def test_providers_set_acceptance_rules_for_their_own_locations(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_providers_set_acceptance_rules_for_their_own_locations(
+    login_as: Login, session: Session
+) -> None:
     client: Browser = login_as(ORG_ADMIN)
     headers = {"X-CSRF-Token": client.csrf}
     own = _location(session, LINDEHOF)

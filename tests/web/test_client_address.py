@@ -65,13 +65,13 @@ def _browser(app_client: Browser, peer: str) -> Iterator[Browser]:
 
 @pytest.fixture
 def behind_proxy(app_client: Browser, settings: Settings) -> Iterator[Browser]:
-    app_client.app.state.settings = settings.model_copy(update={"trusted_proxies": TRUSTED})  # type: ignore[attr-defined]
+    app_client.app.state.settings = settings.model_copy(update={"trusted_proxies": TRUSTED})
     yield from _browser(app_client, PROXY)
 
 
 @pytest.fixture
 def direct(app_client: Browser, settings: Settings) -> Iterator[Browser]:
-    app_client.app.state.settings = settings.model_copy(update={"trusted_proxies": TRUSTED})  # type: ignore[attr-defined]
+    app_client.app.state.settings = settings.model_copy(update={"trusted_proxies": TRUSTED})
     yield from _browser(app_client, "198.51.100.7")
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from regiozorg.audit import AuditEntry
 from tests.cast import VIEWER
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Login
 
 
 def test_login_page_speaks_dutch(app_client: Browser) -> None:
@@ -49,7 +49,7 @@ def test_login_without_csrf_token_is_refused(app_client: Browser) -> None:
     assert "rz_session" not in response.headers.get("set-cookie", "")
 
 
-def test_form_post_with_wrong_csrf_token_is_refused(login_as) -> None:  # type: ignore[no-untyped-def]
+def test_form_post_with_wrong_csrf_token_is_refused(login_as: Login) -> None:
     client = login_as(VIEWER)
     response = client.post(
         "/settings/language", data={"csrf_token": "forged", "locale": "en"}, follow_redirects=False
@@ -95,15 +95,15 @@ def test_login_is_throttled_after_repeated_failures(app_client: Browser, session
     assert "denied" in outcomes
 
 
-def test_logout_ends_the_session(login_as) -> None:  # type: ignore[no-untyped-def]
+def test_logout_ends_the_session(login_as: Login) -> None:
     client = login_as(VIEWER)
-    assert client.submit("/logout", {}).status_code == 303  # type: ignore[attr-defined]
+    assert client.submit("/logout", {}).status_code == 303
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_language_switch_per_user(login_as) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_per_user(login_as: Login) -> None:
     client = login_as(VIEWER)
-    assert client.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert client.submit("/settings/language", {"locale": "en"}).status_code == 303
     page = client.page("/")
     assert '<html lang="en">' in page
     assert "Network overview" in page

@@ -13,7 +13,7 @@ from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
 from regiozorg.network.models import Client, Location, Organisation
 from tests.cast import HEIDEZICHT, LINDEHOF, NETWORK_ADMIN, ORG_ADMIN, PHYSICIAN, VIEWER
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Login
 
 
 def test_health_and_openapi(app_client: Browser) -> None:
@@ -23,7 +23,7 @@ def test_health_and_openapi(app_client: Browser) -> None:
     assert "/api/v1/organisations" in spec["paths"]
 
 
-def test_overview_lists_the_demo_region(login_as) -> None:  # type: ignore[no-untyped-def]
+def test_overview_lists_the_demo_region(login_as: Login) -> None:
     page = login_as(VIEWER).page("/")
     assert "Zuidwest-Drenthe (demo)" in page
     assert LINDEHOF in page
@@ -31,7 +31,9 @@ def test_overview_lists_the_demo_region(login_as) -> None:  # type: ignore[no-un
     assert "Hoogeveen" in page
 
 
-def test_org_admin_adds_a_location_to_its_own_organisation_only(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_org_admin_adds_a_location_to_its_own_organisation_only(
+    login_as: Login, session: Session
+) -> None:
     client: Browser = login_as(ORG_ADMIN)
     client.page("/admin/locations")
     form = {
@@ -45,11 +47,11 @@ def test_org_admin_adds_a_location_to_its_own_organisation_only(login_as, sessio
     refused = client.submit(
         "/admin/locations", form | {"organisation": HEIDEZICHT, "code": "ZL-TEST-2"}
     )
-    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert refused.status_code == 403
     assert session.scalar(select(Location).where(Location.code == "ZL-TEST-2")) is None
 
 
-def test_invalid_form_input_gets_a_clear_dutch_error(login_as) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_form_input_gets_a_clear_dutch_error(login_as: Login) -> None:
     client: Browser = login_as(ORG_ADMIN)
     client.page("/admin/locations")
     response = client.submit(
@@ -57,12 +59,12 @@ def test_invalid_form_input_gets_a_clear_dutch_error(login_as) -> None:  # type:
         {"organisation": LINDEHOF, "code": "X1", "name": "X", "address": "Straat 1",
          "postcode": "ABCD", "town": "Meppel", "latitude": "52.7", "longitude": "6.2"},
     )  # fmt: skip
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "Ongeldige invoer" in response.text  # type: ignore[attr-defined]
-    assert "postcode" in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert "Ongeldige invoer" in response.text
+    assert "postcode" in response.text
 
 
-def test_viewing_a_client_page_is_audited(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_viewing_a_client_page_is_audited(login_as: Login, session: Session) -> None:
     client: Browser = login_as(PHYSICIAN)
     own = session.scalars(
         select(Client)
@@ -83,7 +85,7 @@ def test_viewing_a_client_page_is_audited(login_as, session: Session) -> None:  
     assert reads == 1
 
 
-def test_org_admin_exports_the_audit_log_as_csv(login_as) -> None:  # type: ignore[no-untyped-def]
+def test_org_admin_exports_the_audit_log_as_csv(login_as: Login) -> None:
     client: Browser = login_as(ORG_ADMIN)
     client.page("/clients")
     response = client.get("/audit.csv")
@@ -92,7 +94,7 @@ def test_org_admin_exports_the_audit_log_as_csv(login_as) -> None:  # type: igno
     assert "clients.list" in response.text
 
 
-def test_network_admin_imports_a_file_all_or_nothing(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_network_admin_imports_a_file_all_or_nothing(login_as: Login, session: Session) -> None:
     client: Browser = login_as(NETWORK_ADMIN)
     client.page("/admin/import")
     bad = (
@@ -136,7 +138,7 @@ def test_api_with_bearer_token_and_no_csrf(app_client: Browser, session: Session
     )
 
 
-def test_travel_time_api_estimates_from_a_postcode(login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_travel_time_api_estimates_from_a_postcode(login_as: Login, session: Session) -> None:
     client: Browser = login_as(VIEWER)
     hoogeveen = session.scalars(select(Location.code).where(Location.town == "Hoogeveen")).first()
     minutes = client.get(f"/api/v1/travel-time?origin=7941AB&destination={hoogeveen}").json()
@@ -144,8 +146,8 @@ def test_travel_time_api_estimates_from_a_postcode(login_as, session: Session) -
 
 
 def test_org_admin_gives_a_user_a_second_organisation_only_for_its_own(
-    login_as, session: Session
-) -> None:  # type: ignore[no-untyped-def]
+    login_as: Login, session: Session
+) -> None:
     client: Browser = login_as(ORG_ADMIN)
     client.page("/admin/users")
     ids = dict(session.execute(select(Organisation.name, Organisation.id)).all())
@@ -153,12 +155,12 @@ def test_org_admin_gives_a_user_a_second_organisation_only_for_its_own(
         "/admin/users/memberships",
         {"email": VIEWER, "organisation_id": str(ids[LINDEHOF]), "role": "physician"},
     )
-    assert granted.status_code == 303  # type: ignore[attr-defined]
+    assert granted.status_code == 303
     refused = client.submit(
         "/admin/users/memberships",
         {"email": VIEWER, "organisation_id": str(ids[HEIDEZICHT]), "role": "physician"},
     )
-    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert refused.status_code == 403
     roles = session.scalars(
         select(MembershipRow.role)
         .join(User, User.id == MembershipRow.user_id)
@@ -175,5 +177,5 @@ def test_a_switched_off_account_is_signed_out_at_once(
         app_client.login(ORG_ADMIN)
         viewer_id = session.scalars(select(User.id).where(User.email == VIEWER)).one()
         switched = app_client.submit(f"/admin/users/{viewer_id}/active", {"active": "false"})
-        assert switched.status_code == 303  # type: ignore[attr-defined]
+        assert switched.status_code == 303
         assert viewer.get("/", follow_redirects=False).status_code == 303

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -109,7 +109,7 @@ class EventStream:
         await self._gone.wait()
         return {"type": "http.disconnect"}
 
-    async def _send(self, message: dict[str, Any]) -> None:
+    async def _send(self, message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
             self.status = message["status"]
             self.response_headers = {k.decode(): v.decode() for k, v in message["headers"]}
@@ -135,7 +135,7 @@ class EventStream:
             "client": ("testclient", 50000),
             "server": ("testserver", 443),
         }
-        self._task = asyncio.create_task(self.app(scope, self._receive, self._send))  # type: ignore[arg-type]
+        self._task = asyncio.create_task(self.app(scope, self._receive, self._send))
 
     async def wait_for(self, found: Callable[[str], bool], timeout: float = 5.0) -> str:
         async with asyncio.timeout(timeout):
@@ -542,7 +542,7 @@ def test_a_subscriber_hears_of_a_posted_alarm(app_client: Browser, session: Sess
     platform = token(session, ALARM_PLATFORM)
 
     async def scenario() -> tuple[str, str, dict[str, str]]:
-        stream = EventStream(app_client.app, desk)  # type: ignore[arg-type]
+        stream = EventStream(app_client.app, desk)
         stream.open()
         try:
             await stream.wait_for(lambda chunk: chunk.startswith("retry:"))

@@ -64,7 +64,7 @@ def _call(
 ) -> int:
     path = path.format(**names)
     if path == "/api/v1/events":
-        return asyncio.run(stream_status(client.app, headers))  # type: ignore[arg-type]
+        return asyncio.run(stream_status(client.app, headers))
     if method == "GET":
         return int(client.get(path, headers=headers).status_code)
     if isinstance(body, str):

@@ -51,8 +51,8 @@ def test_closing_without_an_intervention_is_refused_and_keeps_what_was_typed(
     desk.page(f"/night/incidents/{incident_id}")
     typed = {"notes": "Mevrouw was onrustig, even gepraat.", "handover_note": "Let op <onrust>."}
     response = desk.submit(f"/night/incidents/{incident_id}/close", {"intervention": ""} | typed)
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    page = response.text  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    page = response.text
     assert "Kies welke interventie er is gedaan." in page
     assert ">Mevrouw was onrustig, even gepraat.</textarea>" in page
     assert ">Let op &lt;onrust&gt;.</textarea>" in page
@@ -65,13 +65,13 @@ def test_closing_without_an_intervention_is_refused_and_keeps_what_was_typed(
     response = desk.submit(
         f"/night/incidents/{incident_id}/close", {"intervention": "toileting", "notes": "x"}
     )
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert '<option value="toileting" selected>' in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert '<option value="toileting" selected>' in response.text
 
     done = desk.submit(
         f"/night/incidents/{incident_id}/close", {"intervention": "reassurance"} | typed
     )
-    assert done.status_code == 303  # type: ignore[attr-defined]
+    assert done.status_code == 303
     session.expire_all()
     incident = session.get(Incident, incident_id)
     assert incident is not None and incident.state is IncidentState.CLOSED
@@ -88,5 +88,5 @@ def test_closing_without_an_intervention_from_the_phone_view_keeps_what_was_type
         f"/night/incidents/{incident_id}/close",
         {"notes": "Geholpen.", "handover_note": "Rustig.", "back": "mobile"},
     )
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "Kies welke interventie er is gedaan." in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert "Kies welke interventie er is gedaan." in response.text

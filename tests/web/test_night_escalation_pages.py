@@ -45,5 +45,5 @@ def test_the_queue_says_in_words_and_colour_how_far_an_alarm_escalated(
     assert "Opgeschaald: bel het terugvalnummer" in row and "esc-critical" in row
     assert 'href="tel:0522-000000"' in row
 
-    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303
     assert "Escalated: call the fallback number" in _row(desk.page("/night/queue"), incident.id)

@@ -130,7 +130,7 @@ def test_an_unknown_sender_is_flagged_and_linked_by_client_number(
     desk = login(DESK)
     assert "onbekende afzender" in desk.page("/night/queue")
     desk.page(f"/night/incidents/{incident_id}")
-    assert desk.submit(f"/night/incidents/{incident_id}/acknowledge", {}).status_code == 303  # type: ignore[attr-defined]
+    assert desk.submit(f"/night/incidents/{incident_id}/acknowledge", {}).status_code == 303
     page = desk.page(f"/night/incidents/{incident_id}")
     assert "Afzender koppelen" in page
     first = _alarm(session, "PAGE3B")[1]  # an enrolled Meppel client
@@ -138,8 +138,8 @@ def test_an_unknown_sender_is_flagged_and_linked_by_client_number(
         f"/night/incidents/{incident_id}/sender",
         {"organisation_id": str(first.organisation_id), "client_number": "nope"},
     )
-    assert wrong.status_code == 422  # type: ignore[attr-defined]
-    assert "Geen deelnemende cliënt" in wrong.text  # type: ignore[attr-defined]
+    assert wrong.status_code == 422
+    assert "Geen deelnemende cliënt" in wrong.text
     linked = desk.submit(
         f"/night/incidents/{incident_id}/sender",
         {
@@ -148,7 +148,7 @@ def test_an_unknown_sender_is_flagged_and_linked_by_client_number(
             "remember_device": "true",
         },
     )
-    assert linked.status_code == 303, linked.text  # type: ignore[attr-defined]
+    assert linked.status_code == 303, linked.text
     page = desk.page(f"/night/incidents/{incident_id}")
     assert first.name in page and "Afzender koppelen" not in page
 
@@ -165,20 +165,20 @@ def test_desk_and_mobile_carer_work_an_incident_from_alarm_to_handover(
     page = desk.page(page_of)
     assert client.name in page and "Nachtzorgplan" in page and "Oppakken" in page
 
-    assert desk.submit(f"{page_of}/acknowledge", {}).status_code == 303  # type: ignore[attr-defined]
+    assert desk.submit(f"{page_of}/acknowledge", {}).status_code == 303
     page = desk.page(page_of)
     assert 'id="incident-state">Opgepakt' in page and "Contact gestart: Telefoon" in page
-    assert desk.submit(f"{page_of}/triage", {"contact_mode": "phone"}).status_code == 303  # type: ignore[attr-defined]
+    assert desk.submit(f"{page_of}/triage", {"contact_mode": "phone"}).status_code == 303
     assert 'id="incident-state">In contact' in desk.page(page_of)
     visit = desk.submit(f"{page_of}/triage", {"outcome": "visit_needed", "note": "ligt naast bed"})
-    assert visit.status_code == 303  # type: ignore[attr-defined]
+    assert visit.status_code == 303
 
     page = desk.page(page_of)
     meppel = str(_user_id(session, MOBILE_MEPPEL))
     # the nearest free carer is preselected, with the travel time
     assert re.search(rf'value="{meppel}" checked', page)
     assert "min reizen" in page and "voorgesteld" in page
-    assert desk.submit(f"{page_of}/dispatch", {"carer_id": meppel}).status_code == 303  # type: ignore[attr-defined]
+    assert desk.submit(f"{page_of}/dispatch", {"carer_id": meppel}).status_code == 303
     assert "Uitgezet" in desk.page("/night/carers")
 
     carer = login(MOBILE_MEPPEL)
@@ -188,7 +188,7 @@ def test_desk_and_mobile_carer_work_an_incident_from_alarm_to_handover(
         step = re.search(r'action="(/night/incidents/[^"]+/carer/\w+)"', mobile)
         assert step is not None
         sent = carer.submit(step.group(1), {"back": "mobile"})
-        assert sent.status_code == 303 and sent.headers["location"] == "/night/mobile"  # type: ignore[attr-defined]
+        assert sent.status_code == 303 and sent.headers["location"] == "/night/mobile"
         if state:
             assert f'id="task-state">{state}<' in carer.page("/night/mobile")
 
@@ -198,8 +198,8 @@ def test_desk_and_mobile_carer_work_an_incident_from_alarm_to_handover(
     refused = carer.submit(
         f"{page_of}/close", {"intervention": "fall", "notes": "opgeholpen", "back": "mobile"}
     )
-    assert refused.status_code == 422  # type: ignore[attr-defined]
-    assert "Schrijf een overdracht voor het dagteam van de cliënt." in refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 422
+    assert "Schrijf een overdracht voor het dagteam van de cliënt." in refused.text
     closed = carer.submit(
         f"{page_of}/close",
         {
@@ -209,7 +209,7 @@ def test_desk_and_mobile_carer_work_an_incident_from_alarm_to_handover(
             "back": "mobile",
         },
     )
-    assert closed.status_code == 303  # type: ignore[attr-defined]
+    assert closed.status_code == 303
     assert 'id="no-task"' in carer.page("/night/mobile")
 
     session.expire_all()
@@ -254,7 +254,7 @@ def test_the_timeline_says_each_step_in_words(login: Login, session: Session) ->
         ("carer/complete", {}),
         ("close", {"intervention": "fall", "handover_note": "Valrisico bespreken."}),
     ):
-        assert desk.submit(f"{page_of}/{path}", form).status_code == 303, path  # type: ignore[attr-defined]
+        assert desk.submit(f"{page_of}/{path}", form).status_code == 303, path
 
     timeline = _timeline(desk, incident_id)
     dutch = (
@@ -273,7 +273,7 @@ def test_the_timeline_says_each_step_in_words(login: Login, session: Session) ->
         assert code not in timeline, code
     assert timeline.count("Binnengekomen") == 1
 
-    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303
     timeline = _timeline(desk, incident_id)
     english = (
         "Received",
@@ -296,8 +296,8 @@ def test_a_second_click_by_someone_else_shows_who_has_it(login: Login, session: 
     carer = login(MOBILE_MEPPEL)
     carer.page(f"/night/incidents/{incident_id}")
     refused = carer.submit(f"/night/incidents/{incident_id}/triage", {"outcome": "false_alarm"})
-    assert refused.status_code == 409  # type: ignore[attr-defined]
-    assert "Deze melding is al opgepakt door" in refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 409
+    assert "Deze melding is al opgepakt door" in refused.text
 
 
 def test_a_phone_call_is_recorded_from_the_console(login: Login, session: Session) -> None:
@@ -313,8 +313,8 @@ def test_a_phone_call_is_recorded_from_the_console(login: Login, session: Sessio
             "priority": "3",
         },
     )
-    assert made.status_code == 303  # type: ignore[attr-defined]
-    page = desk.page(made.headers["location"])  # type: ignore[attr-defined]
+    assert made.status_code == 303
+    page = desk.page(made.headers["location"])
     assert "Telefoongesprek" in page and client.name in page
     assert "Kan niet slapen" in page and 'id="incident-state">In contact' in page
 
@@ -343,7 +343,7 @@ def test_the_client_card_is_hidden_from_whoever_may_not_see_it(
 def test_the_night_pages_speak_english_on_request(login: Login, session: Session) -> None:
     incident_id, _ = _alarm(session, "LANG1")
     desk = login(DESK)
-    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303
     console = desk.page("/night")
     assert "Night desk" in console and "Sound on" in console and "New" in console
     assert "Meldbank nachtzorg" not in console
@@ -375,7 +375,7 @@ def test_an_escalation_and_an_unknown_sender_read_in_english(
     assert "stap 1 overgeslagen: geen tweede meldkamermedewerker op het rooster" in timeline
     assert re.search(r"stap 2: dienst van Lindehof \w+ bellen op 0\d+-\d+", timeline)
     assert "gewaarschuwd" not in timeline
-    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert desk.submit("/settings/language", {"locale": "en"}).status_code == 303
     page = desk.page(f"/night/incidents/{incident.id}")
     timeline = _timeline(desk, incident.id)
     assert "unknown sender: unknown device" in timeline

@@ -323,7 +323,7 @@ def test_the_own_handover_opens_without_choosing_an_organisation(login: Login, n
 
 def test_the_reports_speak_english(login: Login, night: Cast) -> None:
     planner = login(PLANNER)
-    assert planner.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert planner.submit("/settings/language", {"locale": "en"}).status_code == 303
     page = planner.page(f"/night/reports?{_period()}")
     assert "Night care reports" in page and "Incidents per night by outcome" in page
     meppel = _row(page, "nights", night.meppel.name)
@@ -343,6 +343,6 @@ def test_the_handover_says_kind_outcome_and_intervention_in_words(
     query = f"organisation={night.alice.organisation_id}&night={NIGHT}"
     bob = _row(admin.page(f"/night/handover?{query}"), f"client-{night.bob.id}", "ambulance")
     assert "Alarm" in bob and "112 gebeld<br>Val" in bob
-    assert admin.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert admin.submit("/settings/language", {"locale": "en"}).status_code == 303
     bob = _row(admin.page(f"/night/handover?{query}"), f"client-{night.bob.id}", "ambulance")
     assert "112 called<br>Fall" in bob and "emergency_112" not in bob

@@ -42,12 +42,14 @@ def _location(session: Session, code: str) -> Location:
 
 
 def _first_client(session: Session, location_code: str) -> Client:
-    return session.scalars(
+    client = session.scalars(
         select(Client)
         .join(Location, Location.id == Client.location_id)
         .where(Location.code == location_code)
         .order_by(Client.client_number)
-    ).first()  # type: ignore[return-value]
+    ).first()
+    assert client is not None
+    return client
 
 
 def _user_id(session: Session, email: str) -> UUID:
@@ -70,7 +72,7 @@ def test_org_admin_enrols_own_location_but_not_heidezichts(
         {"location_id": str(nijeveen.id), "answer_norm_seconds": "45",
          "on_site_norm_minutes": "20", "staff_phone": "0521-123456"},
     )  # fmt: skip
-    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.status_code == 303
     row = session.get(NightLocation, nijeveen.id)
     assert row is not None
     assert (row.answer_norm_seconds, row.on_site_norm_minutes, row.staff_phone) == (
@@ -84,7 +86,7 @@ def test_org_admin_enrols_own_location_but_not_heidezichts(
 
     ruinen = _location(session, "SH-RUIN-7")
     refused = browser.submit("/night/setup/locations", {"location_id": str(ruinen.id)})
-    assert refused.status_code in (403, 404)  # type: ignore[attr-defined]
+    assert refused.status_code in (403, 404)
     assert session.get(NightLocation, ruinen.id) is None
 
 
@@ -95,9 +97,9 @@ def test_zero_norm_is_refused_with_a_message(login_as: Login, session: Session) 
     response = browser.submit(
         "/night/setup/locations", {"location_id": str(meppel.id), "answer_norm_seconds": "0"}
     )
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "Normen moeten groter zijn dan nul." in response.text  # type: ignore[attr-defined]
-    assert session.get(NightLocation, meppel.id).answer_norm_seconds == 60  # type: ignore[union-attr]
+    assert response.status_code == 422
+    assert "Normen moeten groter zijn dan nul." in response.text
+    assert session.get_one(NightLocation, meppel.id).answer_norm_seconds == 60
 
 
 def test_stopping_a_location_takes_its_clients_out_of_the_service(
@@ -107,11 +109,11 @@ def test_stopping_a_location_takes_its_clients_out_of_the_service(
     browser.page("/night/setup")
     havelte = _location(session, "ZL-HAVE-3")
     response = browser.submit(f"/night/setup/locations/{havelte.id}/unenrol", {})
-    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.status_code == 303
     assert session.get(NightLocation, havelte.id) is None
     client = _first_client(session, "ZL-HAVE-3")
     session.expire_all()
-    assert session.get(NightPlan, client.id).enrolled is False  # type: ignore[union-attr]
+    assert session.get_one(NightPlan, client.id).enrolled is False
     assert client.client_number not in browser.page("/night/plans")
 
 
@@ -146,7 +148,7 @@ def test_network_admin_adds_a_shift_in_local_time_stored_as_utc(
         {"user_id": str(carer), "role": "mobile", "starts_at": start, "ends_at": end,
          "base_location_id": str(base.id), "phone": "06-12345678"},
     )  # fmt: skip
-    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.status_code == 303
     shift = session.scalars(select(NightShift).where(NightShift.phone == "06-12345678")).one()
     assert (shift.starts_at, shift.ends_at) == (start_utc, end_utc)
     page = browser.page("/night/setup")
@@ -164,8 +166,8 @@ def test_a_time_skipped_by_summer_time_is_refused(login_as: Login, session: Sess
         {"user_id": str(carer), "role": "desk", "starts_at": "2030-03-31T02:30",
          "ends_at": "2030-03-31T07:00"},
     )  # fmt: skip
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "de klok gaat dan een uur vooruit" in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert "de klok gaat dan een uur vooruit" in response.text
 
 
 def test_a_shift_longer_than_thirteen_hours_is_refused(login_as: Login, session: Session) -> None:
@@ -175,15 +177,15 @@ def test_a_shift_longer_than_thirteen_hours_is_refused(login_as: Login, session:
     form = {"user_id": str(carer), "role": "desk", "starts_at": "2030-01-10T23:00",
             "phone": "06-55554444"}  # fmt: skip
     response = browser.submit("/night/setup/shifts", form | {"ends_at": "2040-01-10T23:00"})
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "Een nachtdienst duurt hoogstens 13 uur." in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert "Een nachtdienst duurt hoogstens 13 uur." in response.text
     assert session.scalars(select(NightShift).where(NightShift.phone == "06-55554444")).all() == []
     # a 12-hour night on the night the clocks go back lasts 13 hours, and is fine
     fine = browser.submit(
         "/night/setup/shifts",
         form | {"starts_at": "2030-10-26T19:00", "ends_at": "2030-10-27T07:00"},
     )
-    assert fine.status_code == 303  # type: ignore[attr-defined]
+    assert fine.status_code == 303
 
 
 def test_org_admin_rosters_only_from_own_locations_and_removes_a_shift(
@@ -196,17 +198,17 @@ def test_org_admin_rosters_only_from_own_locations_and_removes_a_shift(
             "ends_at": "2030-01-11T07:00"}  # fmt: skip
     hoogeveen = _location(session, "SH-HOOG-5")
     refused = browser.submit("/night/setup/shifts", form | {"base_location_id": str(hoogeveen.id)})
-    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert refused.status_code == 403
     meppel = _location(session, "ZL-MEPP-2")
     added = browser.submit("/night/setup/shifts", form | {"base_location_id": str(meppel.id)})
-    assert added.status_code == 303  # type: ignore[attr-defined]
+    assert added.status_code == 303
     shift = session.scalars(
         select(NightShift).where(NightShift.starts_at == datetime(2030, 1, 10, 22, tzinfo=UTC))
     ).one()
     shift_id = shift.id
     assert f'data-shift="{shift_id}"' in browser.page("/night/setup")
     removed = browser.submit(f"/night/setup/shifts/{shift_id}/remove", {})
-    assert removed.status_code == 303  # type: ignore[attr-defined]
+    assert removed.status_code == 303
     session.expire_all()
     assert session.get(NightShift, shift_id) is None
     assert f'data-shift="{shift_id}"' not in browser.page("/night/setup")
@@ -226,7 +228,7 @@ def test_device_is_registered_for_own_client_by_client_number(
         {"controller_id": MEPPEL_CONTROLLER, "device_id": "D900", "device_type": "0017",
          "client_number": client.client_number, "room": "kamer 9"},
     )  # fmt: skip
-    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.status_code == 303
     device = session.scalars(select(AlarmDevice).where(AlarmDevice.device_id == "D900")).one()
     assert (device.controller_id, device.client_id, device.device_type, device.room) == (
         MEPPEL_CONTROLLER,
@@ -250,15 +252,15 @@ def test_device_for_another_organisations_client_or_controller_is_refused(
         {"controller_id": MEPPEL_CONTROLLER, "device_id": "D901",
          "client_number": other.client_number},
     )  # fmt: skip
-    assert response.status_code == 404  # type: ignore[attr-defined]
-    assert f"Geen cliënt met nummer {other.client_number}" in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 404
+    assert f"Geen cliënt met nummer {other.client_number}" in response.text
     own = _first_client(session, "ZL-MEPP-2")
     on_their_controller = browser.submit(
         "/night/setup/devices",
         {"controller_id": HEIDEZICHT_CONTROLLER, "device_id": "D902",
          "client_number": own.client_number},
     )  # fmt: skip
-    assert on_their_controller.status_code == 403  # type: ignore[attr-defined]
+    assert on_their_controller.status_code == 403
     assert (
         session.scalars(
             select(AlarmDevice).where(AlarmDevice.device_id.in_(["D901", "D902"]))
@@ -376,7 +378,7 @@ def test_lindehof_edits_its_clients_night_plan(
 
 def test_heidezicht_admin_gets_404_for_a_lindehof_plan(login_as: Login, session: Session) -> None:
     client = _first_client(session, "ZL-MEPP-2")
-    before = session.get(NightPlan, client.id).instructions  # type: ignore[union-attr]
+    before = session.get_one(NightPlan, client.id).instructions
     browser = login_as(HEIDEZICHT_ADMIN)
     assert browser.get(f"/night/plans/{client.id}").status_code == 404
     assert client.client_number not in browser.page("/night/plans")
@@ -387,7 +389,7 @@ def test_heidezicht_admin_gets_404_for_a_lindehof_plan(login_as: Login, session:
     )
     assert response.status_code == 404
     session.expire_all()
-    assert session.get(NightPlan, client.id).instructions == before  # type: ignore[union-attr]
+    assert session.get_one(NightPlan, client.id).instructions == before
 
 
 def test_reading_a_plan_is_audited(login_as: Login, session: Session) -> None:

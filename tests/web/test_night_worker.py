@@ -1,27 +1,68 @@
 """The app runs the night worker by itself: an alarm nobody answers escalates without anyone
-pressing a button, and the worker stops with the app."""
+pressing a button, and the worker stops with the app.
+
+The tests wait for the worker's rounds themselves (a job added after the real ones tells when a
+round is done), not for a guessed number of seconds."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from regiozorg import workers
 from regiozorg.app import create_app
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.night import intake
+from regiozorg.night import worker as night_worker
 from regiozorg.night.models import Incident, IncidentEvent
 from regiozorg.night.rules import IncidentState
 from tests.night_cast import PLATFORM, actor_of, alarm
 
+#: Only a worker that never runs waits this long: the test then fails instead of hanging.
+NEVER = 30.0
+
+
+def _rounds(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set when the night worker has finished a round of its jobs."""
+    done = threading.Event()
+
+    def round_done(session: Session) -> int:
+        done.set()
+        return 0
+
+    monkeypatch.setattr(night_worker, "JOBS", (*night_worker.JOBS, round_done))
+    return done
+
+
+def _started_workers(monkeypatch: pytest.MonkeyPatch) -> dict[str, asyncio.Task[None] | None]:
+    """The background jobs the app starts, by name, and their tasks (None: switched off)."""
+    started: dict[str, asyncio.Task[None] | None] = {}
+    start = workers.start
+
+    def recorded(seconds: float, job: Callable[[], object], name: str) -> asyncio.Task[None] | None:
+        started[name] = start(seconds, job, name)
+        return started[name]
+
+    monkeypatch.setattr(workers, "start", recorded)
+    return started
+
 
 def test_the_app_escalates_an_unanswered_alarm_by_itself_and_stops_cleanly(
-    settings: Settings, engine: Engine, sessions: sessionmaker[Session], session: Session
+    settings: Settings,
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     received = intake.receive_alarm(
         session, actor_of(session, PLATFORM), message=alarm("WORKER1", device_type="0003")
@@ -37,10 +78,12 @@ def test_the_app_escalates_an_unanswered_alarm_by_itself_and_stops_cleanly(
 
     app = create_app(settings.model_copy(update={"night_worker_seconds": 0.1}), engine)
     app.state.sessions = sessions
-    started = time.monotonic()
+    round_done = _rounds(monkeypatch)
     with TestClient(app):
-        time.sleep(1.0)  # the test's connection is the worker's: leave it alone meanwhile
-    assert time.monotonic() - started < 5  # the worker stopped with the app
+        # The test's connection is the worker's: leave it alone until a round is done.
+        assert round_done.wait(NEVER), "the night worker never ran"
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 5  # the worker stopped with the app
 
     session.expire_all()
     incident = session.get(Incident, received.incident_id)
@@ -58,7 +101,11 @@ def test_the_app_escalates_an_unanswered_alarm_by_itself_and_stops_cleanly(
 
 
 def test_the_worker_stays_off_at_zero_seconds(
-    settings: Settings, engine: Engine, sessions: sessionmaker[Session], session: Session
+    settings: Settings,
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     received = intake.receive_alarm(
         session, actor_of(session, PLATFORM), message=alarm("WORKER2", device_type="0003")
@@ -71,8 +118,9 @@ def test_the_worker_stays_off_at_zero_seconds(
     assert settings.night_worker_seconds == 0
     app = create_app(settings, engine)
     app.state.sessions = sessions
+    started = _started_workers(monkeypatch)
     with TestClient(app):
-        time.sleep(0.3)
+        assert started["night worker"] is None  # no task: nothing can run it
 
     session.expire_all()
     incident = session.get(Incident, received.incident_id)

@@ -31,7 +31,7 @@ def _bed_request(session: Session) -> str:
 def _cache_control(client: Browser, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    return response.headers.get("cache-control", "")
+    return str(response.headers.get("cache-control", ""))
 
 
 def test_every_answer_with_client_data_is_no_store(app_client: Browser, session: Session) -> None:
@@ -53,7 +53,7 @@ def test_every_answer_with_client_data_is_no_store(app_client: Browser, session:
             "/night/mobile/task", "/api/v1/incidents", f"/api/v1/incidents/{incident_id}",
         ],
     }  # fmt: skip
-    seen = {}
+    seen: dict[str, str] = {}
     for email, paths in routes.items():
         app_client.login(email)
         seen |= {path: _cache_control(app_client, path) for path in paths}
@@ -74,7 +74,7 @@ def _routes(routes: Sequence[BaseRoute]) -> Iterator[BaseRoute]:
 
 def test_every_marked_route_sends_the_header(app_client: Browser) -> None:
     """A route marked ``@no_store`` on a router without ``PrivacyRoute`` would be ignored."""
-    routes = list(_routes(app_client.app.routes))  # type: ignore[attr-defined]
+    routes = list(_routes(app_client.app.routes))
     marked = [r for r in routes if isinstance(r, APIRoute) and is_no_store(r.endpoint)]
     assert len(marked) > 30
     assert [route.path for route in marked if not isinstance(route, PrivacyRoute)] == []

@@ -69,7 +69,7 @@ def test_an_org_admin_who_grants_themself_coordinator_or_night_carer_reads_no_ot
             "/admin/users/memberships",
             {"email": HEIDEZICHT_ADMIN, "organisation_id": str(heidezicht), "role": role},
         )
-        assert response.status_code == 403  # type: ignore[attr-defined]
+        assert response.status_code == 403
     assert roles_of(session, HEIDEZICHT_ADMIN) == {(heidezicht, "org_admin")}
     fresh = login(HEIDEZICHT_ADMIN)
     assert fresh.get(f"/beds/requests/{referral}").status_code == 404
@@ -245,7 +245,7 @@ def test_an_org_admin_manages_the_ordinary_roles_of_their_own_people_only(
     assert str(own_id) in page and str(other_id) not in page
 
     def new_user(email: str, organisation: UUID) -> int:
-        return browser.submit(  # type: ignore[attr-defined,no-any-return]
+        return browser.submit(
             "/admin/users",
             {
                 "email": email,
@@ -262,7 +262,7 @@ def test_an_org_admin_manages_the_ordinary_roles_of_their_own_people_only(
     assert roles_of(session, "arts.ander@example.org") == set()
 
     def grant(role: str, organisation: UUID) -> int:
-        return browser.submit(  # type: ignore[attr-defined,no-any-return]
+        return browser.submit(
             "/admin/users/memberships",
             {"email": "arts.eigen@example.org", "organisation_id": str(organisation), "role": role},
         ).status_code
@@ -274,7 +274,7 @@ def test_an_org_admin_manages_the_ordinary_roles_of_their_own_people_only(
 
     def remove(role: str, organisation: UUID) -> int:
         browser.page("/admin/users")
-        return browser.submit(  # type: ignore[attr-defined,no-any-return]
+        return browser.submit(
             f"/admin/users/{user}/memberships/remove",
             {"organisation_id": str(organisation), "role": role},
         ).status_code

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from regiozorg.network.models import Location
 from tests.cast import HEIDEZICHT, LINDEHOF, ROLES, first_client
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Login
 
 ALL = set(ROLES)
 ADMINS = {"network_admin", "org_admin"}
@@ -51,7 +51,7 @@ def _client_of(session: Session, organisation: str) -> str:
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_every_route_for_role(role: str, login_as, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_every_route_for_role(role: str, login_as: Login, session: Session) -> None:
     client: Browser = login_as(ROLES[role])
     names = {
         "own_client": _client_of(session, LINDEHOF),
@@ -67,7 +67,7 @@ def test_every_route_for_role(role: str, login_as, session: Session) -> None:  #
     assert seen == expected
 
 
-def test_unknown_client_id_is_404_for_care_roles_and_403_for_others(login_as) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_client_id_is_404_for_care_roles_and_403_for_others(login_as: Login) -> None:
     missing = "/clients/00000000-0000-4000-8000-000000000000"
     assert login_as(ROLES["physician"]).get(missing).status_code == 404
     assert login_as(ROLES["viewer"]).get(missing).status_code == 403

@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from regiozorg import events
 from regiozorg.accounts import actions
+from regiozorg.accounts import queries as account_queries
 from regiozorg.accounts.models import ApiToken, User
 from regiozorg.auth import SYSTEM
 from regiozorg.night import intake
@@ -128,19 +129,19 @@ def _user_id(session: Session, email: str) -> UUID:
 
 
 def _end_by_logout(browser: Browser, admin: Browser, session: Session) -> None:
-    assert browser.submit("/logout", {}).status_code == 303  # type: ignore[attr-defined]
+    assert browser.submit("/logout", {}).status_code == 303
 
 
 def _end_by_deactivation(browser: Browser, admin: Browser, session: Session) -> None:
     admin.page("/admin/users")
     response = admin.submit(f"/admin/users/{_user_id(session, DESK)}/active", {"active": "false"})
-    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.status_code == 303
 
 
 def _end_by_revocation(browser: Browser, admin: Browser, session: Session) -> None:
     token_id = session.scalars(select(ApiToken.id).where(ApiToken.name == "stream")).one()
     admin.page("/admin/tokens")
-    assert admin.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 303  # type: ignore[attr-defined]
+    assert admin.submit(f"/admin/tokens/{token_id}/revoke", {}).status_code == 303
 
 
 ENDINGS = {
@@ -212,26 +213,40 @@ def test_a_stream_whose_sign_in_cannot_be_checked_ends() -> None:
 def test_the_night_api_stream_ends_when_its_token_is_revoked(
     app_client: Browser, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Through the real route, as a server runs it."""
+    """Through the real route, as a server runs it. The test counts the stream's checks of the
+    sign-in rather than waiting for seconds: it goes on through checks while signed in, and the
+    first check after the revocation ends it."""
     monkeypatch.setattr(sse, "RECHECK_SECONDS", 0.05)
     token = actions.create_api_token(session, SYSTEM, user_email=DESK, name="stream")
+    checks: list[bool] = []
+    check = account_queries.still_signed_in
 
-    async def run() -> float:
-        stream = EventStream(app_client.app, {"Authorization": f"Bearer {token}"})  # type: ignore[arg-type]
+    def counted(session: Session, *, cookie: str | None, token: str | None) -> bool:
+        checks.append(check(session, cookie=cookie, token=token))
+        return checks[-1]
+
+    monkeypatch.setattr(account_queries, "still_signed_in", counted)
+
+    async def run() -> list[bool]:
+        stream = EventStream(app_client.app, {"Authorization": f"Bearer {token}"})
         stream.open()
         try:
             await stream.wait_for(lambda chunk: chunk.startswith("retry:"))
-            await asyncio.sleep(0.3)
+            async with asyncio.timeout(5):
+                while len(checks) < 2:
+                    await asyncio.sleep(0.01)
             assert not stream.finished  # still signed in: it goes on
             actions.revoke_api_token(session, SYSTEM, reference=token[:10])
-            revoked = time.monotonic()
+            before = len(checks)
             async with asyncio.timeout(5):
                 while not stream.finished:
                     stream._news.clear()
                     await stream._news.wait()
-            return time.monotonic() - revoked
+            return checks[before:]
         finally:
             await stream.close()
 
-    assert asyncio.run(run()) < 2.0
+    after_revocation = asyncio.run(run())
+    assert after_revocation[-1] is False
+    assert after_revocation.count(False) == 1  # ended at the first check that said no
     assert events.BROKER.subscriber_count() == 0

@@ -39,6 +39,6 @@ def test_a_typed_reason_stays_as_typed(login: Login, session: Session) -> None:
         f"/beds/requests/{request_id}/status",
         {"target": "cancelled", "note": "Familie neemt haar in huis"},
     )
-    assert cancelled.status_code == 303  # type: ignore[attr-defined]
+    assert cancelled.status_code == 303
     coordinator.submit("/settings/language", {"locale": "en"})
     assert "Familie neemt haar in huis" in coordinator.page(f"/beds/requests/{request_id}")

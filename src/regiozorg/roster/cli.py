@@ -11,7 +11,9 @@ from rich.progress import Progress as ProgressBar
 from rich.progress import TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from regiozorg.config import get_settings
 from regiozorg.roster import nrp as nrp_format
+from regiozorg.roster.labels import say_explanation
 from regiozorg.roster.problem import Problem
 from regiozorg.roster.solver import Limits, Progress, Solution, solve
 
@@ -47,7 +49,8 @@ def _roster_table(problem: Problem, solution: Solution) -> Table:
     return table
 
 
-def show(console: Console, problem: Problem, solution: Solution) -> None:
+def show(console: Console, problem: Problem, solution: Solution, locale: str = "en") -> None:
+    """The roster and its costs, or why there is none (in `locale`), and the search's figures."""
     if solution.roster is not None:
         if problem.days <= 56:
             console.print(_roster_table(problem, solution))
@@ -57,8 +60,9 @@ def show(console: Console, problem: Problem, solution: Solution) -> None:
         console.print("Cost breakdown:")
         for line in sorted(solution.cost_lines, key=lambda line: -line.cost):
             console.print(f"  {line.describe()}")
-    for reason in solution.explanation:
-        console.print(reason)
+    if solution.explanation is not None:
+        for reason in say_explanation(locale, problem, solution.explanation):
+            console.print(reason)
     console.print(
         f"status {solution.status}, objective {solution.objective}, "
         f"bound {solution.best_bound}, {solution.seconds:.1f} s"
@@ -70,12 +74,23 @@ def nrp(
     instance: Annotated[str, typer.Argument(help="A name like Instance2, or a file path.")],
     seconds: Annotated[float, typer.Option(help="Time limit in seconds.")] = 60.0,
     workers: Annotated[int, typer.Option(help="CP-SAT worker threads.")] = 2,
+    work: Annotated[
+        float | None,
+        typer.Option(
+            help="A budget of CP-SAT's deterministic time instead of --seconds, in one thread: "
+            "the same roster on any machine."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plain: Annotated[bool, typer.Option(help="The plain baseline model only.")] = False,
     open_ends: Annotated[
         bool,
         typer.Option(help="Runs of shifts touching either end of the horizon may be short."),
     ] = False,
+    locale: Annotated[
+        str | None,
+        typer.Option(help="Language of the explanations (nl, en); default the app's language."),
+    ] = None,
 ) -> None:
     """Solve a Curtois & Qu benchmark instance."""
     try:
@@ -83,7 +98,7 @@ def nrp(
     except (FileNotFoundError, nrp_format.NrpFormatError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
-    limits = Limits(seconds=seconds, workers=workers, plain=plain)
+    limits = Limits(seconds=seconds, workers=workers, plain=plain, work=work)
     if as_json:
         solution = solve(problem, limits)
         typer.echo(json.dumps(solution_json(problem, solution)))
@@ -102,4 +117,4 @@ def nrp(
             )
 
         solution = solve(problem, limits, on_progress=report)
-    show(console, problem, solution)
+    show(console, problem, solution, locale or get_settings().default_locale)

@@ -1,19 +1,17 @@
 """Reader for the Curtois & Qu shift-scheduling benchmark (schedulingbenchmarks.org, Instance1-24).
 
 The instances are kept in the repository in ``data/nrp`` (MIT licence, LICENSE-source.txt beside
-them), so the tests and the benchmark need nothing outside it; the environment variable
-REGIOZORG_NRP_DIR points elsewhere. The benchmark's rules map one to one onto `Problem`.
+them), so the tests and the benchmark need nothing outside it; the setting ``nrp_dir``
+(REGIOZORG_NRP_DIR) points elsewhere. The benchmark's rules map one to one onto `Problem`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from regiozorg.config import get_settings
 from regiozorg.roster.problem import Cover, Problem, ShiftRequest, ShiftType, Staff
-
-_REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 class NrpFormatError(ValueError):
@@ -21,10 +19,7 @@ class NrpFormatError(ValueError):
 
 
 def benchmark_dir() -> Path:
-    override = os.environ.get("REGIOZORG_NRP_DIR")
-    if override:
-        return Path(override)
-    return _REPO_ROOT / "data" / "nrp"
+    return get_settings().nrp_dir
 
 
 def instance_path(instance: str) -> Path:

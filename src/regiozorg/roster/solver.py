@@ -13,6 +13,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from regiozorg.roster import rules
+from regiozorg.roster.clocks import Clock, WallClock, WorkClock
+from regiozorg.roster.explain import Explanation, explain_infeasible
 from regiozorg.roster.neighbourhoods import NEIGHBOURHOODS
 from regiozorg.roster.problem import CostLine, Problem, Roster
 from regiozorg.roster.rules import read_cost_lines, read_roster
@@ -41,11 +43,27 @@ WHOLE_SEARCH_MAX_CELLS = 100_000
 
 @dataclass(frozen=True)
 class Limits:
+    """How long to search: `seconds` on the wall clock, or, when `work` is given, that much of
+    CP-SAT's deterministic time (see `clocks`). The shares of the time below apply to either."""
+
     seconds: float = 60.0
     workers: int = 2
     seed: int = 0
     plain: bool = False
     """Only the plain model, as a baseline: no hint, no neighbourhood search."""
+    work: float | None = None
+    """A budget of work instead of seconds: the same roster from the same seed on any machine
+    and under any load, as tests need. Searches are then not watched for stalling (only wall
+    time can see a search that finds nothing), so none is restarted."""
+
+    @property
+    def budget(self) -> float:
+        """The time given, in the unit of `clock()`."""
+        return self.seconds if self.work is None else self.work
+
+    def clock(self) -> Clock:
+        """A fresh clock for one solve: work done so far counts from zero."""
+        return WallClock() if self.work is None else WorkClock()
 
 
 @dataclass(frozen=True)
@@ -70,8 +88,8 @@ class Solution:
     seconds: float
     roster: Roster | None
     cost_lines: tuple[CostLine, ...] = ()
-    explanation: tuple[str, ...] = ()
-    """Why the problem is infeasible, one line per clashing rule; empty otherwise."""
+    explanation: Explanation | None = None
+    """Why the problem is infeasible (INFEASIBLE only)."""
 
     @property
     def has_roster(self) -> bool:
@@ -134,13 +152,15 @@ _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 TWO_WORKERS = ("max_lp", "default_lp")
 
 
-def _solver(seconds: float, workers: int, seed: int, *, plain: bool = False) -> cp_model.CpSolver:
+def _solver(
+    clock: Clock, budget: float, workers: int, seed: int, *, plain: bool = False
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = workers
     if workers == len(TWO_WORKERS) and not plain:
         solver.parameters.subsolvers.extend(TWO_WORKERS)
     solver.parameters.random_seed = seed
+    clock.limit(solver, max(budget, 0.05))
     return solver
 
 
@@ -151,6 +171,7 @@ def _stop_when_stalled(
     share of the time (noted in `reporter.stalled`), or at `cutoff`. Without any roster at
     `give_up`, stop it anyway: a person-by-person start is then the better bet."""
     stall = STALL_SHARE * limits.seconds
+    # Wall time only: a clock of work has no `watch` (see `Limits.work`).
 
     def watch() -> None:
         while not reporter.done.wait(0.2):
@@ -181,39 +202,59 @@ def _found(m: rules.RosterModel, solver: cp_model.CpSolver) -> _Incumbent:
     return _Incumbent(round(solver.objective_value), read_roster(m, solver.value), m, solver.value)
 
 
+@dataclass(frozen=True)
+class _Search:
+    """One call of `solve`: what it was given, and when it began on its clock and on the wall."""
+
+    problem: Problem
+    limits: Limits
+    clock: Clock
+    begun: float
+    """`clock.now()` at the start: the shares of the time count from here."""
+    started: float
+    """The wall clock at the start, for the seconds reported."""
+    on_progress: ProgressCallback | None
+
+    def at(self, share: float) -> float:
+        """The moment on the clock by which `share` of the time is used."""
+        return self.begun + share * self.limits.budget
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
 def solve(
     problem: Problem, limits: Limits, on_progress: ProgressCallback | None = None
 ) -> Solution:
     """Solve within `limits`: CP-SAT over the whole problem, restarted with other seeds while
     restarts pay (skipped when the problem is too large to find a roster that way), then
-    (unless plain) large-neighbourhood search from the best roster for the rest of the time."""
-    started = time.monotonic()
-    deadline = started + limits.seconds
+    (unless plain) large-neighbourhood search from the best roster for the rest of the time.
+    Decisions follow `limits.clock()`; the seconds reported are always wall time."""
+    clock = limits.clock()
+    search = _Search(problem, limits, clock, clock.now(), time.monotonic(), on_progress)
     cells = len(problem.staff) * problem.days * len(problem.shift_types)
     if limits.plain or cells <= WHOLE_SEARCH_MAX_CELLS:
-        status, best_bound, incumbent = _whole_searches(problem, limits, started, on_progress)
+        status, best_bound, incumbent = _whole_searches(search)
     else:
         status, best_bound, incumbent = cp_model.UNKNOWN, 0, None
     if incumbent is None and status == cp_model.UNKNOWN and not limits.plain:
-        incumbent = _start_person_by_person(problem, limits, started)
+        incumbent = _start_person_by_person(search)
     if incumbent is None:
-        return _no_roster(problem, limits, status, time.monotonic() - started)
+        return _no_roster(search, status)
     if status != cp_model.OPTIMAL and not limits.plain:
-        incumbent = _improve(problem, limits, incumbent, best_bound, deadline, on_progress, started)
+        incumbent = _improve(search, incumbent, best_bound)
     optimal = status == cp_model.OPTIMAL or incumbent.objective == best_bound
     return Solution(
         status="OPTIMAL" if optimal else "FEASIBLE",
         objective=incumbent.objective,
         best_bound=best_bound,
-        seconds=time.monotonic() - started,
+        seconds=search.elapsed(),
         roster=incumbent.roster,
         cost_lines=read_cost_lines(incumbent.m, incumbent.value),
     )
 
 
-def _whole_searches(
-    problem: Problem, limits: Limits, started: float, on_progress: ProgressCallback | None
-) -> tuple[Any, int, _Incumbent | None]:
+def _whole_searches(search: _Search) -> tuple[Any, int, _Incumbent | None]:
     """CP-SAT over the whole problem: for the whole time when plain. Otherwise until the
     first-search share, or earlier once it stalls; a search that stalled is restarted from
     scratch with the next seed, each restart stopped when it stalls, until the restart share
@@ -221,32 +262,29 @@ def _whole_searches(
     1240, 1148, 1151: a stalled search sits in a basin the next seed may well avoid. A search
     still improving at the first-search share is left to neighbourhood search (Instance12 at
     60 s: 6282 when the search went on while improving, 4341 with neighbourhood search)."""
-    m = rules.build(problem)
+    limits, clock = search.limits, search.clock
+    m = rules.build(search.problem)
     status, bound, incumbent, stalled = _whole_search(
+        search,
         m,
-        limits,
         limits.seed,
-        on_progress,
-        started,
-        give_up=started + GIVE_UP_SHARE * limits.seconds,
-        cutoff=started + (1.0 if limits.plain else FIRST_SEARCH_SHARE) * limits.seconds,
+        give_up=search.at(GIVE_UP_SHARE),
+        cutoff=search.at(1.0 if limits.plain else FIRST_SEARCH_SHARE),
     )
-    restarts_end = started + RESTART_SHARE * limits.seconds
+    restarts_end = search.at(RESTART_SHARE)
     seed = limits.seed
     while (
         stalled
         and not limits.plain
         and status == cp_model.FEASIBLE
         and incumbent is not None
-        and time.monotonic() < restarts_end - STALL_SHARE * limits.seconds
+        and clock.now() < restarts_end - STALL_SHARE * limits.budget
     ):
         seed += 1
         again, again_bound, other, stalled = _whole_search(
+            search,
             m,
-            limits,
             seed,
-            on_progress,
-            started,
             give_up=restarts_end,
             cutoff=restarts_end,
             report_below=incumbent.objective,
@@ -267,35 +305,36 @@ def _whole_searches(
 
 
 def _whole_search(
+    search: _Search,
     m: rules.RosterModel,
-    limits: Limits,
     seed: int,
-    on_progress: ProgressCallback | None,
-    started: float,
     *,
     give_up: float,
     cutoff: float,
     report_below: float = float("inf"),
 ) -> tuple[Any, int, _Incumbent | None, bool]:
-    solver = _solver(cutoff - time.monotonic(), limits.workers, seed, plain=limits.plain)
-    reporter = _Reporter(m, on_progress, started, report_below)
-    if not limits.plain:
+    limits, clock = search.limits, search.clock
+    solver = _solver(clock, cutoff - clock.now(), limits.workers, seed, plain=limits.plain)
+    reporter = _Reporter(m, search.on_progress, search.started, report_below)
+    if not limits.plain and not clock.deterministic:
         _stop_when_stalled(solver, reporter, limits, give_up=give_up, cutoff=cutoff)
-    status = solver.solve(m.model, reporter)
+    status = clock.solve(solver, m.model, reporter)
     reporter.done.set()
     incumbent = _found(m, solver) if status in _FOUND else None
     return status, round(solver.best_objective_bound), incumbent, reporter.stalled
 
 
-def _start_person_by_person(problem: Problem, limits: Limits, started: float) -> _Incumbent | None:
+def _start_person_by_person(search: _Search) -> _Incumbent | None:
     """A first roster when the whole-problem search found none (see `start.person_by_person`),
     scored by the model in which every cell is frozen."""
+    problem, limits = search.problem, search.limits
     roster = person_by_person(
         problem,
-        started + START_SHARE * limits.seconds,
+        search.at(START_SHARE),
         limits.seed,
         limits.workers,
-        last_resort=started + limits.seconds,
+        last_resort=search.at(1.0),
+        clock=search.clock,
     )
     if roster is None:
         return None
@@ -304,16 +343,13 @@ def _start_person_by_person(problem: Problem, limits: Limits, started: float) ->
     return _Incumbent(objective, roster, m, _fixed)
 
 
-def _no_roster(
-    problem: Problem, limits: Limits, status: cp_model.CpSolverStatus, seconds: float
-) -> Solution:
-    explanation: tuple[str, ...] = ()
+def _no_roster(search: _Search, status: cp_model.CpSolverStatus) -> Solution:
+    explanation = None
     if status == cp_model.INFEASIBLE:
-        from regiozorg.roster.explain import explain_infeasible  # noqa: PLC0415
-
-        explanation = explain_infeasible(problem, seconds=max(limits.seconds - seconds, 5.0))
+        left = search.at(1.0) - search.clock.now()
+        explanation = explain_infeasible(search.problem, max(left, 5.0), clock=search.clock)
     return Solution(
-        _STATUS.get(status, "UNKNOWN"), None, None, seconds, None, explanation=explanation
+        _STATUS.get(status, "UNKNOWN"), None, None, search.elapsed(), None, explanation=explanation
     )
 
 
@@ -336,41 +372,38 @@ def choice_weights(successes: dict[str, int], spent: dict[str, float]) -> list[f
     return [(1 + successes[k]) / (step + spent[k]) for k in successes]
 
 
-def _improve(
-    problem: Problem,
-    limits: Limits,
-    incumbent: _Incumbent,
-    best_bound: int,
-    deadline: float,
-    on_progress: ProgressCallback | None,
-    started: float,
-) -> _Incumbent:
+def _improve(search: _Search, incumbent: _Incumbent, best_bound: int) -> _Incumbent:
     """Large-neighbourhood search: free a set of cells, freeze the rest to the incumbent, solve
     the sub-model (`rules.build` with `frozen` and `free`) exactly with the incumbent as hint;
     keep equal or better rosters. Each neighbourhood's size grows when its sub-problems are
     solved to optimality fast and shrinks when they time out, so sub-solves stay just hard
     enough."""
+    problem, limits, clock = search.problem, search.limits, search.clock
+    deadline = search.at(1.0)
     rng = random.Random(limits.seed)  # noqa: S311 - reproducible search, not cryptography
     cells = len(problem.staff) * problem.days
     size: dict[str, float] = dict.fromkeys(NEIGHBOURHOODS, float(min(cells, INITIAL_FREE_CELLS)))
-    step_seconds = min(MAX_STEP_SECONDS, max(MIN_STEP_SECONDS, limits.seconds / STEPS_PER_RUN))
+    step_seconds = min(MAX_STEP_SECONDS, max(MIN_STEP_SECONDS, limits.budget / STEPS_PER_RUN))
     iteration = 0
     successes = dict.fromkeys(NEIGHBOURHOODS, 0)
     spent = dict.fromkeys(NEIGHBOURHOODS, 0.0)
     hot = hot_days(incumbent.m, incumbent.value)
     while incumbent.objective > best_bound:
-        if deadline - time.monotonic() < MIN_STEP_SECONDS / 2:
+        if deadline - clock.now() < MIN_STEP_SECONDS / 2:
             break
         iteration += 1
         (kind,) = rng.choices(list(NEIGHBOURHOODS), weights=choice_weights(successes, spent))
-        step_started = time.monotonic()
+        step_started, step_wall = clock.now(), time.monotonic()
         free = NEIGHBOURHOODS[kind](rng, problem, size[kind], hot)
         sub = rules.build(problem, frozen=incumbent.roster, free=free)
         solver = _solver(
-            min(step_seconds, deadline - time.monotonic()), limits.workers, limits.seed + iteration
+            clock,
+            min(step_seconds, deadline - clock.now()),
+            limits.workers,
+            limits.seed + iteration,
         )
-        status = solver.solve(sub.model)
-        spent[kind] += time.monotonic() - step_started
+        status = clock.solve(solver, sub.model)
+        spent[kind] += clock.now() - step_started
         log.debug(
             "step %d %s: %d free cells, %s in %.2f s (built in %.2f s), %s against %d",
             iteration,
@@ -378,11 +411,11 @@ def _improve(
             len(free),
             solver.status_name(status),
             solver.wall_time,
-            time.monotonic() - step_started - solver.wall_time,
+            time.monotonic() - step_wall - solver.wall_time,
             round(solver.objective_value) if status in _FOUND else "-",
             incumbent.objective,
         )
-        if status == cp_model.OPTIMAL and solver.wall_time < step_seconds / 2:
+        if status == cp_model.OPTIMAL and clock.took(solver) < step_seconds / 2:
             size[kind] = min(cells, size[kind] * GROW)
         elif status != cp_model.OPTIMAL:
             size[kind] = max(2 * problem.days, size[kind] * SHRINK)
@@ -391,13 +424,8 @@ def _improve(
             incumbent = _found(sub, solver)
             hot = hot_days(sub, solver.value)
             successes[kind] += better
-            if better and on_progress:
-                on_progress(
-                    Progress(
-                        incumbent.objective,
-                        best_bound,
-                        time.monotonic() - started,
-                        incumbent.roster,
-                    )
+            if better and search.on_progress:
+                search.on_progress(
+                    Progress(incumbent.objective, best_bound, search.elapsed(), incumbent.roster)
                 )
     return incumbent

@@ -18,13 +18,13 @@ cover objective, for the rest of the person's share of the time.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
 from regiozorg.roster import rules
+from regiozorg.roster.clocks import Clock, WallClock
 from regiozorg.roster.problem import Assignment, Problem, Roster, Staff
 
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -46,16 +46,19 @@ def person_by_person(
     workers: int = 1,
     *,
     last_resort: float | None = None,
+    clock: Clock | None = None,
 ) -> Roster | None:
     """None when a person has no lawful roster on their own, or time runs out. Each person gets an
     equal share of the time left until `deadline`, so a fast person leaves more to those after
     them. Finding a person's first lawful roster may go on past `deadline` up to `last_resort`
-    (it stops at the first): a late roster is better than none."""
+    (it stops at the first): a late roster is better than none. Times are on `clock` (the wall
+    clock unless given)."""
+    clock = clock or WallClock()
     last_resort = max(deadline, last_resort or deadline)
     staffed: Staffed = Counter()
     assignments: dict[str, Assignment] = {}
     for number, person in enumerate(problem.staff):
-        now = time.monotonic()
+        now = clock.now()
         if now >= last_resort:
             return None
         days = roster_alone(
@@ -66,6 +69,7 @@ def person_by_person(
             patience=last_resort - now,
             seed=seed,
             workers=workers,
+            clock=clock,
         )
         if days is None:
             return None
@@ -83,28 +87,31 @@ def roster_alone(
     patience: float = 0.0,
     seed: int = 0,
     workers: int = 1,
+    clock: Clock | None = None,
 ) -> Assignment | None:
     """The best roster found in `seconds` for `person` alone against the cover `staffed` leaves
     open; None when they have no lawful roster or none was found in time. Finding a first lawful
-    roster may take up to `patience` seconds if that is longer."""
-    started = time.monotonic()
+    roster may take up to `patience` seconds if that is longer. Seconds are on `clock` (the wall
+    clock unless given)."""
+    clock = clock or WallClock()
+    started = clock.now()
     alone = replace(problem, staff=(person,), covers=(), requests=())
     m = rules.build(alone, rules=rules.HARD_RULES)
     cells = list(m.x.items())
     minutes = [problem.shift_types[s].minutes for (_, _, s), _ in cells]
     m.model.maximize(cp_model.LinearExpr.weighted_sum([var for _, var in cells], minutes))
     budget = max(seconds, patience)
-    first = _solver(min(budget, LIGHT_PRESOLVE_SECONDS), seed, workers)
+    first = _solver(clock, min(budget, LIGHT_PRESOLVE_SECONDS), seed, workers)
     first.parameters.stop_after_first_solution = True
-    status = first.solve(m.model)
+    status = clock.solve(first, m.model)
     if status == cp_model.UNKNOWN and budget > LIGHT_PRESOLVE_SECONDS:
-        first = _solver(budget - (time.monotonic() - started), seed, workers, light=False)
+        first = _solver(clock, budget - (clock.now() - started), seed, workers, light=False)
         first.parameters.stop_after_first_solution = True
-        status = first.solve(m.model)
+        status = clock.solve(first, m.model)
     if status not in _FOUND:
         return None
     lawful = rules.read_roster(m, first.value).assignments[person.id]
-    spent = time.monotonic() - started
+    spent = clock.now() - started
     left = min(max(seconds - spent, MIN_OPTIMISE_SECONDS), max(seconds, patience) - spent)
     if left <= 0:
         return lawful
@@ -117,8 +124,8 @@ def roster_alone(
     )
     for _, var in cells:
         m.model.add_hint(var, first.value(var))
-    second = _solver(left, seed, workers)
-    if second.solve(m.model) not in _FOUND:
+    second = _solver(clock, left, seed, workers)
+    if clock.solve(second, m.model) not in _FOUND:
         return lawful
     return rules.read_roster(m, second.value).assignments[person.id]
 
@@ -141,7 +148,9 @@ def open_cover_weights(
     return weights
 
 
-def _solver(seconds: float, seed: int, workers: int, *, light: bool = True) -> cp_model.CpSolver:
+def _solver(
+    clock: Clock, seconds: float, seed: int, workers: int, *, light: bool = True
+) -> cp_model.CpSolver:
     """A light presolve (one round, no probing, no symmetry) finds the first roster of a person
     of Instance24 (364 days, 32 shift types) in 0.35-0.47 s instead of 0.6-1.5 s; but for the
     people of Instance22 it finds none in 10 s where the full presolve needs 2-5 s."""
@@ -150,7 +159,7 @@ def _solver(seconds: float, seed: int, workers: int, *, light: bool = True) -> c
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.symmetry_level = 0
-    solver.parameters.max_time_in_seconds = max(seconds, 0.01)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    clock.limit(solver, max(seconds, 0.01))
     return solver

@@ -34,7 +34,7 @@ def wanted(
 
 def solved(problem: Problem) -> Solution:
     """Solve to optimality and check the evaluator agrees before the test looks at it."""
-    solution = solve(problem, Limits(seconds=10, workers=2))
+    solution = solve(problem, Limits(work=10))
     assert solution.status == "OPTIMAL"
     assert solution.roster is not None
     evaluation = evaluate(problem, solution.roster)

@@ -9,12 +9,13 @@ from random import Random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-from roster_cast import ward
 
 from regiozorg.roster import rules
+from regiozorg.roster.clocks import WorkClock
 from regiozorg.roster.evaluator import evaluate
 from regiozorg.roster.problem import Cover, Problem, Roster, ShiftRequest, ShiftType, Staff
 from regiozorg.roster.solver import Limits, Progress, solve
+from tests.unit.roster.roster_cast import ward
 
 
 def roster(**days: str) -> Roster:
@@ -138,9 +139,9 @@ def problems(draw: st.DrawFn) -> Problem:
 @given(problems())
 def test_solver_and_evaluator_agree_on_every_reported_roster(problem: Problem) -> None:
     seen: list[Progress] = []
-    solution = solve(problem, Limits(seconds=2, workers=2), on_progress=seen.append)
+    solution = solve(problem, Limits(work=2), on_progress=seen.append)
     if solution.status == "INFEASIBLE":
-        assert solution.explanation
+        assert solution.explanation is not None
         return
     assert solution.roster is not None
     for found in [*seen, Progress(solution.objective or 0, 0, 0, solution.roster)]:
@@ -158,7 +159,7 @@ def test_a_sub_model_changes_only_its_free_cells_and_scores_the_whole_roster(
 ) -> None:
     """Neighbourhood search re-solves sub-models: the frozen cells must stay as they were, the
     objective must be the whole roster's cost, and a lawful frozen roster must stay lawful."""
-    start = solve(problem, Limits(seconds=1, workers=2, plain=True))
+    start = solve(problem, Limits(work=1, plain=True))
     if start.roster is None:
         return
     cells = [(p, d) for p in range(len(problem.staff)) for d in range(problem.days)]
@@ -168,9 +169,9 @@ def test_a_sub_model_changes_only_its_free_cells_and_scores_the_whole_roster(
     assert sum(term.weight * term.count(int) for term in frozen_only.penalties) == start.objective
 
     sub = rules.build(problem, frozen=start.roster, free=free)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 5
-    assert solver.solve(sub.model) == cp_model.OPTIMAL
+    solver, clock = cp_model.CpSolver(), WorkClock()
+    clock.limit(solver, 5.0)
+    assert clock.solve(solver, sub.model) == cp_model.OPTIMAL
     assert start.objective is not None
     # Weights are integers; CP-SAT reports the objective as a float (2.000000000000001).
     assert round(solver.objective_value) <= start.objective

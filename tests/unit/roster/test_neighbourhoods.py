@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import random
 
-from roster_cast import ward
-
 from regiozorg.roster.neighbourhoods import some_days, some_staff, staff_block
 from regiozorg.roster.problem import Staff
+from tests.unit.roster.roster_cast import ward
 
 STAFF = tuple(Staff(name) for name in ("anna", "bram", "cees", "dirk", "eva", "fien"))
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from roster_cast import solved, wanted, ward, worked_days
-
 from regiozorg.roster.problem import Cover, ShiftRequest, Staff
+from tests.unit.roster.roster_cast import solved, wanted, ward, worked_days
 
 EVERY_DAY = list(range(14))
 
