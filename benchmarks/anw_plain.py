@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -77,8 +78,8 @@ def solve(scenario: Scenario, *, seconds: float, workers: int = 2, seed: int = 1
                         x[p, s, area, role.code] = model.new_bool_var(f"x{p}_{s}_{area}_{role}")
                         works[p, s].append(x[p, s, area, role.code])
     by_position: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
-    for (_, s, area, role), var in x.items():
-        by_position[s, area, role].append(var)
+    for (_, s, area, code), var in x.items():
+        by_position[s, area, code].append(var)
     for s in range(len(slots)):
         for area in scenario.areas:
             for role in scenario.roles:
@@ -145,11 +146,11 @@ def solve(scenario: Scenario, *, seconds: float, workers: int = 2, seed: int = 1
     assignments = []
     duties: dict[str, int] = defaultdict(int)
     if found:
-        for (p, s, area, role), var in x.items():
+        for (p, s, area, code), var in x.items():
             if solver.value(var):
-                physician = scenario.physicians[p].id
-                duties[physician] += 1
-                assignments.append((slots[s].day, slots[s].duty.code, area, role, physician))
+                who = scenario.physicians[p].id
+                duties[who] += 1
+                assignments.append((slots[s].day, slots[s].duty.code, area, code, who))
     return Outcome(
         name,
         solver.objective_value if found else None,
@@ -169,7 +170,7 @@ def _fairness(
 ) -> list[Any]:
     """Each physician's share of the duties in proportion to FTE, per kind of duty; each
     organisation's in proportion to its physicians' FTE. Deviations in hundredths of a duty."""
-    kinds = {
+    kinds: dict[str, Callable[[rules.Slot], bool]] = {
         "fair_all": lambda slot: True,
         "fair_nights": lambda slot: rules.is_night(slot.duty),
         "fair_weekends": lambda slot: slot.day.weekday() >= 5,

@@ -29,6 +29,7 @@ import os
 import re
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -90,7 +91,7 @@ def _cpu(server: Server) -> float:
 
 def count_side_by_side(engine: Engine, n: int) -> dict[str, Any]:
     keys = [Bed.location_id]
-    ways = {
+    ways: dict[str, Callable[[Session], Any]] = {
         "counted_bed_by_bed": lambda session: board._tally(
             session, keys, [], board._counted_wards(session, keys, [], per_care_type=False)
         ),

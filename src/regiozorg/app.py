@@ -30,6 +30,7 @@ from regiozorg.beds.web import router as beds_router
 from regiozorg.config import Settings, get_settings
 from regiozorg.db import make_engine, make_sessionmaker
 from regiozorg.errors import DomainError
+from regiozorg.i18n import translate
 from regiozorg.network.web import router as network_router
 from regiozorg.night import worker as night_worker
 from regiozorg.night.api import router as night_api_router
@@ -39,7 +40,6 @@ from regiozorg.night.web import router as night_router
 from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
 from regiozorg.web.favicon import router as favicon_router
-from regiozorg.web.i18n import translate
 from regiozorg.web.input import CleanInput
 from regiozorg.web.openapi import document_refusals
 from regiozorg.web.pages import PACKAGE, render

@@ -23,8 +23,8 @@ from regiozorg.beds.schemas import BedRequestIn
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import ConflictError, DomainError, NotFoundError
+from regiozorg.i18n import translate
 from regiozorg.network.models import Organisation
-from regiozorg.web.i18n import translate
 from tests.cast import (
     COORDINATOR,
     HEIDEZICHT,
@@ -834,7 +834,7 @@ def test_a_cancellation_without_a_reason_is_refused_whoever_calls(
     stored = session.get(BedRequest, request.id)
     assert stored is not None
     assert stored.status is RequestStatus.OFFERED and stored.outcome_reason is None
-    assert session.get(BedAssignment, hold.hold_id).status is AssignmentStatus.HELD  # type: ignore[union-attr]
+    assert session.get_one(BedAssignment, hold.hold_id).status is AssignmentStatus.HELD
     assert (
         session.scalar(select(func.count()).where(BedRequestEvent.request_id == request.id))
         == steps

@@ -10,9 +10,9 @@ import pytest
 
 from regiozorg.auth import Permission
 from regiozorg.beds.rules import RequestStatus
+from regiozorg.i18n import translate
 from regiozorg.night.rules import IncidentKind, IncidentState
 from regiozorg.web.audit_labels import action_text
-from regiozorg.web.i18n import translate
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "regiozorg"
 

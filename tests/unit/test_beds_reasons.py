@@ -13,7 +13,7 @@ import pytest
 from regiozorg.beds import explain, rules
 from regiozorg.beds import web as pages
 from regiozorg.beds.rules import MatchReason, Reason
-from regiozorg.web.i18n import translate
+from regiozorg.i18n import translate
 
 RULES = Path(rules.__file__)
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")

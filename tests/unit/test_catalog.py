@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from regiozorg.web.i18n import LOCALE_DIR, translate
+from regiozorg.i18n import LOCALE_DIR, translate
 from regiozorg.web.labels import LABELS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "regiozorg"

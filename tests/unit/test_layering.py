@@ -260,8 +260,8 @@ def test_transaction_importing_a_feature_is_caught() -> None:
 
 
 def test_relative_imports_are_read_too() -> None:
-    found = _made_up("regiozorg.night.rules", "from ..web import i18n\nfrom . import models\n")
-    assert Violation("rules are pure", "regiozorg.night.rules", "regiozorg.web.i18n") in found
+    found = _made_up("regiozorg.night.rules", "from ..web import deps\nfrom . import models\n")
+    assert Violation("rules are pure", "regiozorg.night.rules", "regiozorg.web.deps") in found
     assert imports_of(
         "regiozorg.night.rules", "from . import models\n", ["regiozorg.night.models"]
     ) == {"regiozorg.night.models"}

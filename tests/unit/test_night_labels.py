@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from regiozorg.i18n import translate
 from regiozorg.night import labels
 from regiozorg.night.rules import (
     EscalationStep,
@@ -11,7 +12,6 @@ from regiozorg.night.rules import (
     SkipReason,
     StepTaken,
 )
-from regiozorg.web.i18n import translate
 from tests.unit.test_catalog import _english_catalog
 
 # what intake, actions and escalation store as IncidentEvent.kind besides the states

@@ -340,12 +340,12 @@ def test_an_english_reader_reads_why_a_request_is_not_suitable_in_english(
     english = "The patient has a Wlz indication: ELV is excluded."
     dutch = "Patiënt heeft een Wlz-indicatie: ELV is uitgesloten."
     assert dutch in coordinator.page(f"/beds/requests/{first}")
-    assert coordinator.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert coordinator.submit("/settings/language", {"locale": "en"}).status_code == 303
     page = coordinator.page(f"/beds/requests/{first}")
     assert english in page and dutch not in page
 
     planner = login(PLANNER)
-    assert planner.submit("/settings/language", {"locale": "en"}).status_code == 303  # type: ignore[attr-defined]
+    assert planner.submit("/settings/language", {"locale": "en"}).status_code == 303
     rows = [row for row in planner.page("/beds/reports").split("<tr") if english in row]
     assert len(rows) == 1 and dutch not in rows[0]
     counted = re.search(r'class="numeric">(\d+)</td>', rows[0])
@@ -419,19 +419,19 @@ def test_the_request_page_refuses_a_cancellation_without_a_reason(
     coordinator = login(COORDINATOR)
     request_id = _new_request(coordinator, session)
     held = coordinator.submit(f"/beds/requests/{request_id}/hold", {"bed_id": str(bed.id)})
-    assert held.status_code == 303  # type: ignore[attr-defined]
+    assert held.status_code == 303
 
     refused = coordinator.submit(
         f"/beds/requests/{request_id}/status", {"target": "cancelled", "note": "  "}
     )
-    assert refused.status_code == 422  # type: ignore[attr-defined]
-    assert "Geef een reden op voor het annuleren." in refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 422
+    assert "Geef een reden op voor het annuleren." in refused.text
     assert _status(session, request_id) is RequestStatus.OFFERED
     assert _hold_of(session, request_id).status is AssignmentStatus.HELD
 
     cancelled = coordinator.submit(
         f"/beds/requests/{request_id}/status", {"target": "cancelled", "note": "Thuis gebleven"}
     )
-    assert cancelled.status_code == 303  # type: ignore[attr-defined]
+    assert cancelled.status_code == 303
     assert _status(session, request_id) is RequestStatus.CANCELLED
     assert _hold_of(session, request_id).status is AssignmentStatus.CANCELLED

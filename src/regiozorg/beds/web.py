@@ -33,10 +33,10 @@ from regiozorg.beds.schemas import BedRequestIn, RequestCorrectionIn
 from regiozorg.clock import AMSTERDAM
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError, NotFoundError
+from regiozorg.i18n import translate
 from regiozorg.network import queries as network
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, MaybeSignedIn, SessionDep, SettingsDep
-from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, page_locale, render

@@ -20,6 +20,7 @@ from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.clock import local, utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
+from regiozorg.i18n import translate
 from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.night import actions, history, intake, labels, queries, rules, team
 from regiozorg.night.models import Incident, NightLocation, NightPlan
@@ -27,7 +28,6 @@ from regiozorg.night.rules import ContactMode, IncidentState, InterventionType, 
 from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
-from regiozorg.web.i18n import translate
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, page_locale, render
 

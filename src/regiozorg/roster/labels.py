@@ -7,9 +7,9 @@ pages later) says them with `say_explanation`.
 from __future__ import annotations
 
 from regiozorg.errors import N_
+from regiozorg.i18n import translate
 from regiozorg.roster.explain import Clash, Explanation
 from regiozorg.roster.problem import Problem
-from regiozorg.web.i18n import translate
 
 CLASH_HEADER = N_("Geen rooster voldoet aan deze harde regels samen:")
 NO_CLASH_FOUND = N_(

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from regiozorg import audit_queries
 from regiozorg.auth import Actor
 from regiozorg.clock import AMSTERDAM, utcnow
+from regiozorg.i18n import translate
 from regiozorg.network import queries as network
 from regiozorg.web import audit_labels as labels
 from regiozorg.web.deps import CurrentActor, SessionDep
-from regiozorg.web.i18n import translate
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import page_locale, render
 

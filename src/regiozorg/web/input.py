@@ -31,8 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from regiozorg.edge_text import MAX_DEPTH, TooDeepError, clean, clean_document
 from regiozorg.errors import N_
+from regiozorg.i18n import translate
 from regiozorg.web.deps import LANGUAGE_COOKIE
-from regiozorg.web.i18n import translate
 
 log = logging.getLogger("regiozorg.input")
 

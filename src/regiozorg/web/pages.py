@@ -15,8 +15,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from regiozorg.auth import Decision, Permission, decide
 from regiozorg.clock import local
 from regiozorg.errors import DomainError
+from regiozorg.i18n import translate
 from regiozorg.web.deps import CSRF_COOKIE, signed_in
-from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
 
 PACKAGE = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 from regiozorg.anw import generate
 from regiozorg.anw.rules import DayKind, Profession
 from regiozorg.anw.scenario import ScenarioError, dumps, loads
-from regiozorg.web.i18n import translate
+from regiozorg.i18n import translate
 
 # The example of the issue and the README, as written there.
 EXAMPLE = (Path(__file__).parent / "readme_example.yaml").read_text()
@@ -21,7 +21,7 @@ def test_the_example_of_the_readme_reads_as_written() -> None:
     scenario = loads(EXAMPLE)
     assert scenario.name == "Demo ANW pool"
     assert (scenario.start, scenario.weeks) == (date(2027, 3, 1), 13)
-    assert scenario.holidays == {date(2027, 3, 28), date(2027, 3, 29), date(2027, 4, 27)}
+    assert scenario.holidays == frozenset({date(2027, 3, 28), date(2027, 3, 29), date(2027, 4, 27)})
     night = scenario.duties[0]
     assert (night.code, night.start, night.end) == ("weeknight", time(17), time(8))
     assert night.crosses_midnight and night.days == {DayKind.WEEKDAY}

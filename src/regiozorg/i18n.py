@@ -17,7 +17,7 @@ from babel.support import Translations
 
 from regiozorg.errors import Message, Messages
 
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SUPPORTED = ("nl", "en")
 SOURCE_LOCALE = "nl"
 
