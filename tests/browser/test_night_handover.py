@@ -13,8 +13,8 @@ from playwright.sync_api import expect, sync_playwright
 from sqlalchemy.orm import Session
 
 from regiozorg.clock import AMSTERDAM
-from regiozorg.night import reports_web
 from regiozorg.night.models import Incident
+from regiozorg.night.reports import web as reports_web
 from regiozorg.night.rules import IncidentKind, IncidentState, InterventionType, Outcome
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
 from tests.cast import LINDEHOF, ORG_ADMIN, PASSWORD, first_client

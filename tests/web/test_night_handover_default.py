@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from regiozorg.clock import AMSTERDAM
-from regiozorg.night import reports_web
 from regiozorg.night.models import Incident
+from regiozorg.night.reports import web as reports_web
 from regiozorg.night.rules import IncidentKind, IncidentState, InterventionType, Outcome
 from tests.cast import LINDEHOF, ORG_ADMIN, first_client
 from tests.web.conftest import Login

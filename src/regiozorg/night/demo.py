@@ -25,7 +25,7 @@ from regiozorg.night.models import (
     NightShift,
 )
 from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, Risk
-from regiozorg.night.setup import DEFAULT_STEPS
+from regiozorg.night.setup.actions import DEFAULT_STEPS
 
 NIGHT_LOCATIONS = (
     ("Zorggroep Lindehof", "Meppel"),

@@ -4,7 +4,6 @@ own history, and the live event stream they listen to."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -21,10 +20,13 @@ from regiozorg.clock import local, utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.night import actions, history, intake, labels, queries, rules, team
+from regiozorg.night import labels, rules, team
+from regiozorg.night.console import actions, queries
+from regiozorg.night.console.schemas import CloseIn, TriageIn
+from regiozorg.night.intake import actions as intake
+from regiozorg.night.intake.schemas import CallIn
 from regiozorg.night.models import Incident, NightLocation, NightPlan
 from regiozorg.night.rules import ContactMode, IncidentState, InterventionType, Outcome
-from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
@@ -542,25 +544,3 @@ def mobile_page(request: Request, session: SessionDep, actor: CurrentActor) -> R
 def mobile_task(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The current task alone, re-fetched when a night event arrives."""
     return _render(request, "night/_task.html", _mobile_context(session, actor) | {"error": None})
-
-
-# --- an organisation's own history -----------------------------------------------------------
-
-
-@router.get("/night/history")
-@no_store
-def history_page(
-    request: Request, session: SessionDep, actor: CurrentActor, organisation: str = ""
-) -> Response:
-    organisations = history.organisations_in_view(session, actor)
-    chosen = None
-    with contextlib.suppress(ValueError):
-        chosen = UUID(organisation) if organisation else None
-    rows = history.read_history(session, actor, organisation_id=chosen)
-    context = {
-        "rows": rows,
-        "organisations": organisations,
-        "chosen": str(chosen) if chosen else "",
-        "when": _when,
-    }
-    return _render(request, "night/history.html", context)

@@ -26,8 +26,10 @@ from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.network.queries import travel_minutes
-from regiozorg.night import intake, labels, rules
-from regiozorg.night.intake import publish_change
+from regiozorg.night import labels, rules
+from regiozorg.night.console.schemas import CloseIn, TriageIn
+from regiozorg.night.intake import actions as intake
+from regiozorg.night.intake.actions import publish_change
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -40,7 +42,6 @@ from regiozorg.night.models import (
     NightShift,
 )
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
-from regiozorg.night.schemas import CloseIn, TriageIn
 from regiozorg.night.team import current_shift, ensure_on_shift, on_shift
 
 NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import exists, func, select
@@ -69,6 +69,17 @@ def check_period(first: date, last: date) -> None:
         raise DomainError(N_("De eerste nacht ligt na de laatste."))
     if (last - first).days >= MAX_NIGHTS:
         raise DomainError(N_("Kies een periode van hoogstens {nights} nachten."), nights=MAX_NIGHTS)
+
+
+def requested_period(first: date | None, last: date | None) -> tuple[date, date]:
+    """Missing ends default to the last fourteen nights, tonight included. Ends given are
+    checked before the missing one is counted from them (9999-12-31 has no next night)."""
+    for given in (first, last):
+        if given is not None:
+            periods.check_day(given)
+    default_first, default_last = figures.default_period(utcnow())
+    last = last or (first + timedelta(days=figures.DEFAULT_NIGHTS - 1) if first else default_last)
+    return first or last - (default_last - default_first), last
 
 
 def _facts(session: Session, actor: Actor, first: date, last: date) -> list[IncidentFacts]:

@@ -28,6 +28,8 @@ from regiozorg.db import Base, unit_of_work
 from regiozorg.errors import N_, DomainError
 from regiozorg.network.models import Client, Location
 from regiozorg.night import rules
+from regiozorg.night.intake.scaip import MessageType
+from regiozorg.night.intake.schemas import AlarmIn, CallIn
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -39,8 +41,6 @@ from regiozorg.night.models import (
     NightPlan,
 )
 from regiozorg.night.rules import IncidentKind, IncidentState, Outcome, UnknownSender
-from regiozorg.night.scaip import MessageType
-from regiozorg.night.schemas import AlarmIn, CallIn
 from regiozorg.night.team import ensure_on_shift
 
 NIGHT = "night"

@@ -19,7 +19,7 @@ from regiozorg.clock import utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.network.models import Location
 from regiozorg.night import labels, rules
-from regiozorg.night.intake import escalation_steps, in_flight, publish_change
+from regiozorg.night.intake.actions import escalation_steps, in_flight, publish_change
 from regiozorg.night.models import (
     AlarmController,
     Incident,

@@ -15,8 +15,10 @@ from fastapi.responses import RedirectResponse, Response
 from regiozorg.auth import Actor, Permission, ensure_allowed, scope
 from regiozorg.clock import local
 from regiozorg.errors import N_, DomainError
-from regiozorg.night import labels, setup, setup_queries
+from regiozorg.night import labels
 from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, Risk
+from regiozorg.night.setup import actions as setup
+from regiozorg.night.setup import queries as setup_queries
 from regiozorg.web.deps import CurrentActor, SessionDep
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, render
