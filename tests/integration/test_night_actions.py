@@ -515,7 +515,7 @@ def test_a_visit_from_alarm_to_handover(session: Session, settings: Settings) ->
 
     # Both mobile carers are free; the one based in Meppel is nearer to this Meppel client.
     options = {
-        o.name: o for o in actions.carer_options(session, settings, _incident(session, incident_id))
+        o.name: o for o in queries.carer_options(session, settings, _incident(session, incident_id))
     }
     assert len(options) == 2
     minutes = {o.user_id: o.travel_minutes for o in options.values()}

@@ -25,8 +25,8 @@ from regiozorg.config import Settings
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.network.queries import travel_minutes
 from regiozorg.night import labels, rules
+from regiozorg.night.console import queries
 from regiozorg.night.console.schemas import CloseIn, TriageIn
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.intake.actions import publish_change
@@ -39,10 +39,9 @@ from regiozorg.night.models import (
     NightContact,
     NightLocation,
     NightPlan,
-    NightShift,
 )
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
-from regiozorg.night.team import current_shift, ensure_on_shift, on_shift
+from regiozorg.night.team import ensure_on_shift, on_shift
 
 NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")
 NOT_YOUR_TASK = N_("Deze taak is aan een andere zorgverlener gegeven.")
@@ -170,7 +169,7 @@ def dispatch(
         incident = _for_step(session, actor, incident_id)
         _ensure_handler(session, actor, incident)
         if carer_id is None:
-            best = rules.suggested_carer(carer_options(session, settings, incident))
+            best = rules.suggested_carer(queries.carer_options(session, settings, incident))
             if best is None:
                 raise ConflictError(N_("Er is nu geen vrije mobiele zorgverlener."))
             carer_id = UUID(best.user_id)
@@ -185,40 +184,6 @@ def dispatch(
         incident.en_route_at = None
     publish_change(incident_id, IncidentState.DISPATCHED, incident.priority)
     return carer_id
-
-
-def carer_options(
-    session: Session, settings: Settings, incident: Incident
-) -> list[rules.CarerOption]:
-    """Mobile carers on shift now, whether busy, and their travel time to the incident."""
-    now = utcnow()
-    rows = session.execute(
-        select(NightShift.user_id, User.name, Location.code)
-        .join(User, User.id == NightShift.user_id)
-        .outerjoin(Location, Location.id == NightShift.base_location_id)
-        .where(NightShift.role == DeskRole.MOBILE, current_shift(now))
-    ).all()
-    busy = set(
-        session.scalars(
-            select(Incident.carer_id).where(
-                Incident.state.in_(list(rules.CARER_BUSY_STATES)), Incident.id != incident.id
-            )
-        )
-    )
-    destination = (
-        session.scalar(select(Location.code).where(Location.id == incident.location_id))
-        if incident.location_id
-        else None
-    )
-    options = []
-    for user_id, name, base in {r[0]: r for r in rows}.values():
-        minutes = (
-            travel_minutes(session, settings, origin=base, destination=destination)
-            if base and destination
-            else None
-        )
-        options.append(rules.CarerOption(str(user_id), name, user_id in busy, minutes))
-    return sorted(options, key=lambda o: (o.busy, o.travel_minutes is None, o.travel_minutes or 0))
 
 
 def _carer_step(
@@ -531,6 +496,8 @@ class IncidentDetail:
     # Numbers of the service, not of the person: shown whoever reads the incident.
     location_phone: str | None = None  # the night phone of the staff of the own location
     fallback_phones: tuple[str, ...] = ()  # the escalation's fallback numbers (priority)
+    role: rules.IncidentRole = rules.IncidentRole.NONE  # what the reader is to the incident
+    next_steps: tuple[rules.Step, ...] = ()  # what the reader can do now (``rules.next_steps``)
 
 
 def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentDetail:
@@ -577,6 +544,9 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
                 .order_by(IncidentEvent.at, IncidentEvent.id)
             )
         )
+        role = rules.incident_role(
+            actor.user_id, handler_id=incident.handler_id, carer_id=incident.carer_id
+        )
         detail = IncidentDetail(
             id=incident.id,
             kind=incident.kind,
@@ -601,6 +571,8 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
             handover_note=incident.handover_note,
             location_phone=location_phone or None,
             fallback_phones=fallback_phones,
+            role=role,
+            next_steps=rules.next_steps(incident.state, role),
         )
         visible = rules.clinical_text_visible(
             client_known=incident.audited_client is not None,

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from regiozorg.auth import Permission, ensure_allowed
-from regiozorg.errors import NotFoundError
 from regiozorg.night import rules
 from regiozorg.night.console import actions, queries
 from regiozorg.night.console.schemas import (
@@ -30,7 +29,6 @@ from regiozorg.night.console.schemas import (
     TriageIn,
 )
 from regiozorg.night.intake import actions as intake
-from regiozorg.night.models import Incident
 from regiozorg.night.rules import IncidentState
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
@@ -107,11 +105,7 @@ def get_incident(incident_id: UUID, session: SessionDep, actor: CurrentActor) ->
 def incident_carers(
     incident_id: UUID, session: SessionDep, settings: SettingsDep, actor: CurrentActor
 ) -> CarerOptions:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFoundError("Melding niet gevonden.")
-    options = actions.carer_options(session, settings, incident)
+    options = queries.carers_to_send(session, settings, actor, incident_id=incident_id)
     best = rules.suggested_carer(options)
     return CarerOptions(
         options=[CarerOptionOut.model_validate(o, from_attributes=True) for o in options],

@@ -9,7 +9,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from regiozorg.night.rules import ContactMode, DeskRole, IncidentState, InterventionType, Outcome
+from regiozorg.night.rules import (
+    ContactMode,
+    DeskRole,
+    IncidentState,
+    InterventionType,
+    Outcome,
+    Step,
+)
 
 
 class TriageIn(BaseModel):
@@ -129,6 +136,10 @@ class IncidentOut(_Read):
     intervention: str | None
     log_notes: str
     handover_note: str
+    next_steps: list[Step] = Field(
+        description="What you can do now, most likely first (the incident's state and whether "
+        "you are its handler or its carer); a step can still be refused by the time you take it."
+    )
 
 
 class CarerOut(_Read):

@@ -4,7 +4,7 @@ own history, and the live event stream they listen to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -12,21 +12,25 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.clock import local, utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
-from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.night import labels, rules, team
+from regiozorg.night import labels, rules
 from regiozorg.night.console import actions, queries
 from regiozorg.night.console.schemas import CloseIn, TriageIn
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.intake.schemas import CallIn
-from regiozorg.night.models import Incident, NightLocation, NightPlan
-from regiozorg.night.rules import ContactMode, IncidentState, InterventionType, Outcome
+from regiozorg.night.rules import (
+    ContactMode,
+    IncidentRole,
+    IncidentState,
+    InterventionType,
+    Outcome,
+    Step,
+)
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.i18n import translate
@@ -35,7 +39,6 @@ from regiozorg.web.pages import error_message, page_locale, render
 
 router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
-CLIENT_NOT_FOUND = N_("Geen deelnemende cliënt met dit cliëntnummer bij deze organisatie.")
 # Where a step's form sends the person back to: the console's incident page or the phone view.
 RETURN_PAGES = {"incident", "mobile"}
 
@@ -61,37 +64,6 @@ def _age(seconds: int) -> str:
     return f"{minutes}:{rest:02d}" if minutes < 60 else f"{minutes // 60}u{minutes % 60:02d}"
 
 
-# --- who takes part --------------------------------------------------------------------------
-
-
-def _night_organisations(session: Session) -> Sequence[tuple[UUID, str]]:
-    """Organisations with a location in the night service: not secret, and the handler needs
-    them to name a caller without any list of clients on screen."""
-    return [
-        (row[0], row[1])
-        for row in session.execute(
-            select(Organisation.id, Organisation.name)
-            .join(Location, Location.organisation_id == Organisation.id)
-            .join(NightLocation, NightLocation.location_id == Location.id)
-            .distinct()
-            .order_by(Organisation.name)
-        )
-    ]
-
-
-def _night_locations(session: Session) -> Sequence[tuple[UUID, str, str]]:
-    """Locations in the night service with their organisation's name, for a caller's place."""
-    return [
-        (row[0], row[1], row[2])
-        for row in session.execute(
-            select(Location.id, Organisation.name, Location.name)
-            .join(Organisation, Organisation.id == Location.organisation_id)
-            .join(NightLocation, NightLocation.location_id == Location.id)
-            .order_by(Organisation.name, Location.name)
-        )
-    ]
-
-
 def _chosen(value: str) -> UUID | None:
     """A form's choice of organisation or location: none, or its id."""
     if not value.strip():
@@ -100,33 +72,6 @@ def _chosen(value: str) -> UUID | None:
         return UUID(value.strip())
     except ValueError:
         raise DomainError(intake.NOT_IN_NIGHT_SERVICE) from None
-
-
-def _enrolled_client(
-    session: Session, actor: Actor, organisation_id: str, client_number: str
-) -> UUID:
-    """The enrolled client the handler names by organisation and client number. Only someone
-    on the night roster may ask, so the form cannot be used to probe client numbers."""
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    if not team.on_shift(session, actor.user_id):
-        raise team.NotOnShiftError(team.NOT_ON_SHIFT)
-    try:
-        organisation = UUID(organisation_id)
-    except ValueError:
-        raise DomainError(CLIENT_NOT_FOUND) from None
-    found = session.scalar(
-        select(Client.id)
-        .join(NightPlan, NightPlan.client_id == Client.id)
-        .where(
-            Client.organisation_id == organisation,
-            Client.client_number == client_number.strip(),
-            NightPlan.enrolled.is_(True),
-        )
-    )
-    session.rollback()
-    if found is None:
-        raise DomainError(CLIENT_NOT_FOUND)
-    return found
 
 
 # --- the console -----------------------------------------------------------------------------
@@ -157,8 +102,8 @@ def _console(
 ) -> Response:
     context = _queue_context(session) | {
         "carers": queries.carers_on_shift(session),
-        "organisations": _night_organisations(session),
-        "locations": _night_locations(session),
+        "organisations": queries.night_organisations(session),
+        "locations": queries.night_locations(session),
         "error": error,
     }
     return _render(request, "night/console.html", context, status_code)
@@ -194,7 +139,9 @@ def record_call(
     organisation or location alone, or left unknown to resolve later."""
     try:
         client_id = (
-            _enrolled_client(session, actor, organisation_id, client_number)
+            queries.enrolled_client(
+                session, actor, organisation_id=organisation_id, client_number=client_number
+            )
             if client_number.strip()
             else None
         )
@@ -235,18 +182,16 @@ def _incident_context(
     session: Session, settings: Settings, actor: Actor, incident_id: UUID
 ) -> dict[str, Any]:
     detail = actions.view_incident(session, actor, incident_id=incident_id)
-    handler = detail.handler_id == actor.user_id
-    options: list[rules.CarerOption] = []
-    if handler and detail.state in (IncidentState.VISIT_NEEDED, IncidentState.DISPATCHED):
-        incident = session.get(Incident, incident_id)
-        assert incident is not None
-        options = actions.carer_options(session, settings, incident)
-        session.rollback()
+    options = (
+        queries.carers_to_send(session, settings, actor, incident_id=incident_id)
+        if Step.DISPATCH in detail.next_steps
+        else []
+    )
     suggested = rules.suggested_carer(options)
     return {
         "detail": detail,
-        "is_handler": handler,
-        "is_carer": detail.carer_id == actor.user_id,
+        "is_handler": IncidentRole.HANDLER in detail.role,
+        "is_carer": IncidentRole.CARER in detail.role,
         "options": options,
         "suggested": suggested.user_id if suggested else "",
         "contact_modes": [ContactMode.PHONE, ContactMode.VIDEO],
@@ -367,7 +312,11 @@ def dispatch(
     )  # fmt: skip
 
 
-CARER_STEPS = {"take": actions.take_task, "arrive": actions.arrive, "complete": actions.complete}
+CARER_STEPS: dict[str, Callable[..., IncidentState]] = {
+    Step.TAKE: actions.take_task,
+    Step.ARRIVE: actions.arrive,
+    Step.COMPLETE: actions.complete,
+}
 
 
 @router.post("/night/incidents/{incident_id}/carer/{step}")
@@ -486,7 +435,9 @@ def resolve_sender(
         chosen = (
             _picked(actor, client_id)
             if client_id.strip()
-            else _enrolled_client(session, actor, organisation_id, client_number)
+            else queries.enrolled_client(
+                session, actor, organisation_id=organisation_id, client_number=client_number
+            )
         )
         actions.resolve_sender(
             session, actor, incident_id=incident_id, client_id=chosen,
@@ -507,14 +458,11 @@ def _picked(actor: Actor, client_id: str) -> UUID:
 
 
 def _mobile_context(session: Session, actor: Actor) -> dict[str, Any]:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    assert actor.user_id is not None
-    tasks = queries.tasks_of(session, actor.user_id)
-    session.rollback()
-    detail = actions.view_incident(session, actor, incident_id=tasks[0]) if tasks else None
+    task, waiting = queries.current_task(session, actor)
+    detail = actions.view_incident(session, actor, incident_id=task) if task else None
     return {
         "detail": detail,
-        "waiting": len(tasks) - 1 if tasks else 0,
+        "waiting": waiting,
         "interventions": list(InterventionType),
         "when": _when,
     }

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from regiozorg import audit, csv_export
 from regiozorg.accounts.models import User
-from regiozorg.auth import Actor, Permission, ensure_allowed, scope
+from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
 from regiozorg.clock import utcnow
 from regiozorg.db import unit_of_work
 from regiozorg.errors import N_, DomainError, NotFoundError
@@ -320,10 +320,16 @@ class Handover:
     clients: Sequence[HandoverClient]
 
 
-def handover(session: Session, actor: Actor, *, organisation_id: UUID, night: date) -> Handover:
+def handover(
+    session: Session, actor: Actor, *, organisation_id: UUID | None, night: date | None = None
+) -> Handover:
     """The closed incidents of the organisation's clients in that night, for the client's own
     day team. Only the organisation's own care staff read it (others learn nothing: 404), and
-    every client shown is one audit row, in the same transaction as the read."""
+    every client shown is one audit row, in the same transaction as the read. Without an
+    organisation it is the reader's own (the first, when more); without a night, the night
+    that ended this morning."""
+    organisation_id = organisation_id or own_organisation(actor)
+    night = night or periods.night_just_ended(utcnow())
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_HISTORY, organisation_id)
         organisation = session.get(Organisation, organisation_id)
@@ -388,3 +394,33 @@ def handover(session: Session, actor: Actor, *, organisation_id: UUID, night: da
                 for client, location, incidents in clients.values()
             ],
         )
+
+
+def own_organisation(actor: Actor) -> UUID:
+    """The organisation whose handover a reader opens on: the first of their own."""
+    own = scope(actor, Permission.NIGHT_HISTORY) or frozenset()
+    if not own:
+        ensure_allowed(actor, Permission.NIGHT_HISTORY)  # refuses anyone without an own one
+        raise NotFoundError("Organisatie niet gevonden.")  # the system account: none of its own
+    return min(own, key=str)
+
+
+def handover_choices(session: Session, actor: Actor) -> list[tuple[str, UUID]]:
+    """The reader's own organisations by name, to switch the handover between."""
+    own = scope(actor, Permission.NIGHT_HISTORY) or frozenset()
+    return sorted(
+        (name, organisation_id)
+        for organisation_id, name in session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(own)))
+        )
+    )
+
+
+def handover_readable(actor: Actor, report: NightReport) -> set[UUID]:
+    """The organisations in the report whose handover the reader may open (a link each)."""
+    return {
+        row.organisation_id
+        for row in report.organisations
+        if row.organisation_id
+        and decide(actor, Permission.NIGHT_HISTORY, row.organisation_id) is Decision.ALLOW
+    }

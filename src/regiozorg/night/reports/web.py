@@ -11,12 +11,9 @@ from uuid import UUID
 from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from regiozorg.auth import Decision, Permission, decide, ensure_allowed, scope
-from regiozorg.clock import local, utcnow
-from regiozorg.network.models import Organisation
-from regiozorg.night import figures, labels, periods
+from regiozorg.clock import local
+from regiozorg.night import figures, labels
 from regiozorg.night.reports import history
 from regiozorg.night.reports import queries as reports
 from regiozorg.night.reports.schemas import FirstNight, LastNight
@@ -53,12 +50,6 @@ def reports_page(
 ) -> Response:
     start, end = reports.requested_period(first, last)
     report = reports.night_report(session, actor, first=start, last=end)
-    handover_for = {
-        row.organisation_id
-        for row in report.organisations
-        if row.organisation_id
-        and decide(actor, Permission.NIGHT_HISTORY, row.organisation_id) is Decision.ALLOW
-    }
     chart_data = {
         "nights": [night.isoformat() for night, _ in report.nights],
         "outcomes": {
@@ -81,7 +72,7 @@ def reports_page(
     context = labels.PAGE_LABELS | {
         "report": report,
         "chart_data": chart_data,
-        "handover_for": handover_for,
+        "handover_for": reports.handover_readable(actor, report),
         "target": figures.ANSWER_TARGET_SHARE,
         "translated": labels.translated,
         **_formatters(page_locale(request)),
@@ -115,19 +106,8 @@ def handover_page(
     night: date | None = None,
 ) -> Response:
     """Without an organisation the page opens on the reader's own (when there is one)."""
-    own = scope(actor, Permission.NIGHT_HISTORY) or frozenset()
-    chosen = organisation or (min(own, key=str) if own else None)
-    if chosen is None:
-        ensure_allowed(actor, Permission.NIGHT_HISTORY)  # refuses: no organisation of one's own
-        raise AssertionError  # pragma: no cover - one with history rights has an organisation
-    wanted = night or periods.night_just_ended(utcnow())
-    report = reports.handover(session, actor, organisation_id=chosen, night=wanted)
-    choices = sorted(
-        (name, org_id)
-        for org_id, name in session.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(own)))
-        )
-    )
+    report = reports.handover(session, actor, organisation_id=organisation, night=night)
+    choices = reports.handover_choices(session, actor)
     context = labels.PAGE_LABELS | {
         "handover": report,
         "choices": choices,
