@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from regiozorg.auth import Decision, Permission, decide
-from regiozorg.clock import local
 from regiozorg.errors import DomainError
 from regiozorg.web.deps import CSRF_COOKIE, signed_in
 from regiozorg.web.i18n import translate
 from regiozorg.web.labels import label
+from regiozorg.web.moments import local_text
 
 PACKAGE = Path(__file__).resolve().parents[1]
 TEMPLATE_DIRS = [PACKAGE / "web" / "templates", *sorted(PACKAGE.glob("*/templates"))]
@@ -29,7 +29,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         auto_reload=False,
     )
-    env.filters["local"] = lambda moment: local(moment).strftime("%d-%m-%Y %H:%M:%S")
+    env.filters["local"] = local_text
     return env
 
 

@@ -83,7 +83,8 @@ def list_incidents(
         rows = queries.closed_incidents(session, limit=limit)
     else:
         rows = queries.open_queue(session, limit=limit, states={IncidentState(state)})
-    return [QueueRowOut.model_validate(row) for row in rows]
+    # The API's fields only: the page's extra marks of a row stay out of the answer.
+    return [QueueRowOut.model_validate(row.model_dump()) for row in rows]
 
 
 @router.get(
@@ -94,7 +95,8 @@ def list_incidents(
 @no_store
 def get_incident(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> IncidentOut:
     detail = actions.view_incident(session, actor, incident_id=incident_id)
-    return IncidentOut.model_validate(detail)
+    # The API's fields only, at every level: the pages' numbers to call stay out of it.
+    return IncidentOut.model_validate(detail.model_dump())
 
 
 @router.get(

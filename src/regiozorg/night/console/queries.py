@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +23,7 @@ from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.network.queries import travel_minutes
 from regiozorg.night import figures, rules
+from regiozorg.night.console.schemas import QueueRowOut
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -37,21 +37,10 @@ from regiozorg.night.rules import DeskRole, IncidentState
 from regiozorg.night.team import current_shift, ensure_on_shift
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    id: UUID
-    kind: str
-    state: IncidentState
-    priority: int
-    received_at: datetime
-    age_seconds: int
-    unknown_sender: bool
-    location: str | None
-    room: str
-    device_type: str | None
-    handler: str | None
-    carer: str | None
-    escalations: int
+class QueueRow(QueueRowOut):
+    """An incident in the queue as the console shows it: the API's row (``QueueRowOut``) with
+    what the page marks it by."""
+
     escalation: str | None = None  # the last escalation step as stored (labels.escalation_shown)
     # the norm its waiting time is held to now (``figures.running_norm``), None if none runs
     norm_seconds: int | None = None

@@ -48,7 +48,11 @@ class CloseIn(BaseModel):
 
 
 class _Read(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """What the API answers about the console, and the base of the read models the pages show
+    (``queries.QueueRow``, ``actions.IncidentDetail``): the pages' extra fields are declared
+    there, the API answers these."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True)
 
 
 class StepDone(BaseModel):

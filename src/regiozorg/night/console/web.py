@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
-from regiozorg.clock import local, utcnow
+from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.night import labels, rules
@@ -33,6 +33,7 @@ from regiozorg.night.rules import (
 )
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.forms import PageAgain, run_form_step
 from regiozorg.web.i18n import translate
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, page_locale, render
@@ -48,10 +49,6 @@ def _render(
 ) -> Response:
     """A night page; its templates say the service's codes in words (``labels.PAGE_LABELS``)."""
     return render(request, template, labels.PAGE_LABELS | context, status_code)
-
-
-def _when(moment: Any) -> str:
-    return local(moment).strftime("%d-%m %H:%M:%S") if moment else ""
 
 
 def _iso(moment: datetime) -> str:
@@ -83,7 +80,6 @@ def _queue_context(session: Session) -> dict[str, Any]:
     return {
         "queue": queries.open_queue(session),
         "age": _age,
-        "when": _when,
         "iso": _iso,
         "server_now": _iso(utcnow()),
         "escalation_shown": labels.escalation_shown,
@@ -197,7 +193,6 @@ def _incident_context(
         "contact_modes": [ContactMode.PHONE, ContactMode.VIDEO],
         "outcomes": [o for o in Outcome if o is not Outcome.RESET_AT_SOURCE],
         "interventions": list(InterventionType),
-        "when": _when,
         "event_label": labels.event_label,
         "event_detail": labels.event_detail,
         "escalation_shown": labels.escalation_shown,
@@ -235,6 +230,32 @@ def incident_page(
     return _incident_page(request, session, settings, actor, incident_id)
 
 
+def _again(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    incident_id: UUID,
+    back: str,
+    typed: dict[str, str] | None = None,
+) -> PageAgain:
+    """The page the step's form was on, once more: the phone view or the incident page."""
+    if back == "mobile":
+        return lambda error, status: _mobile_page(
+            request, session, actor, error=error, status=status, typed=typed
+        )
+    return lambda error, status: _incident_page(
+        request, session, settings, actor, incident_id, error=error, status_code=status,
+        typed=typed,
+    )  # fmt: skip
+
+
+def _onwards(incident_id: UUID, back: str) -> Response:
+    if back == "mobile":
+        return RedirectResponse("/night/mobile", status_code=303)
+    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+
+
 def _step(
     request: Request,
     session: Session,
@@ -245,19 +266,12 @@ def _step(
     back: str = "incident",
 ) -> Response:
     """Run one action; on refusal the same page again with the reason in the reader's words."""
-    try:
-        step()
-    except DomainError as refused:
-        message = error_message(request, refused)
-        if back == "mobile":
-            return _mobile_page(request, session, actor, error=message, status=refused.status_code)
-        return _incident_page(
-            request, session, settings, actor, incident_id, error=message,
-            status_code=refused.status_code,
-        )  # fmt: skip
-    if back == "mobile":
-        return RedirectResponse("/night/mobile", status_code=303)
-    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+    return run_form_step(
+        request,
+        step,
+        then=_onwards(incident_id, back),
+        again=_again(request, session, settings, actor, incident_id, back),
+    )
 
 
 @router.post("/night/incidents/{incident_id}/acknowledge")
@@ -369,25 +383,20 @@ def close(
     a refusal shows the form again with everything typed still in it."""
     back = back if back in RETURN_PAGES else "incident"
     typed = {"intervention": intervention, "notes": notes, "handover_note": handover_note}
-    try:
+
+    def step() -> None:
         data = CloseIn(
             intervention=_chosen_intervention(intervention), notes=notes,
             handover_note=handover_note,
         )  # fmt: skip
         actions.close(session, actor, incident_id=incident_id, data=data)
-    except DomainError as refused:
-        message = error_message(request, refused)
-        if back == "mobile":
-            return _mobile_page(
-                request, session, actor, error=message, status=refused.status_code, typed=typed
-            )
-        return _incident_page(
-            request, session, settings, actor, incident_id, error=message,
-            status_code=refused.status_code, typed=typed,
-        )  # fmt: skip
-    if back == "mobile":
-        return RedirectResponse("/night/mobile", status_code=303)
-    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+
+    return run_form_step(
+        request,
+        step,
+        then=_onwards(incident_id, back),
+        again=_again(request, session, settings, actor, incident_id, back, typed),
+    )
 
 
 @router.get("/night/incidents/{incident_id}/sender")
@@ -464,7 +473,6 @@ def _mobile_context(session: Session, actor: Actor) -> dict[str, Any]:
         "detail": detail,
         "waiting": waiting,
         "interventions": list(InterventionType),
-        "when": _when,
     }
 
 

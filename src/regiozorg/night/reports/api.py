@@ -9,7 +9,6 @@ from fastapi import APIRouter
 from regiozorg.night import figures
 from regiozorg.night.reports import queries as reports
 from regiozorg.night.reports.schemas import (
-    FiguresOut,
     FirstNight,
     InterventionOut,
     LastNight,
@@ -44,13 +43,13 @@ def figures_api(
         first_night=report.first,
         last_night=report.last,
         answer_target_share=figures.ANSWER_TARGET_SHARE,
-        total=FiguresOut.of(report.total),
-        nights=[NightOut(night=night, figures=FiguresOut.of(f)) for night, f in report.nights],
+        total=report.total,
+        nights=[NightOut(night=night, figures=f) for night, f in report.nights],
         organisations=[
             OrganisationOut(
                 organisation_id=row.organisation_id,
                 organisation=row.organisation,
-                figures=FiguresOut.of(row.figures),
+                figures=row.figures,
             )
             for row in report.organisations
         ],
@@ -63,7 +62,7 @@ def figures_api(
                 location=row.place.location,
                 answer_norm_seconds=row.place.norms.answer_seconds,
                 on_site_norm_minutes=row.place.norms.on_site_minutes,
-                figures=FiguresOut.of(row.figures),
+                figures=row.figures,
             )
             for row in report.rows
         ],

@@ -12,7 +12,6 @@ from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from regiozorg.clock import local
 from regiozorg.night import figures, labels
 from regiozorg.night.reports import history
 from regiozorg.night.reports import queries as reports
@@ -22,10 +21,6 @@ from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import page_locale, render
 
 router = APIRouter(route_class=PrivacyRoute)
-
-
-def _when(moment: Any) -> str:
-    return local(moment).strftime("%d-%m %H:%M:%S") if moment else ""
 
 
 def _formatters(locale: str) -> dict[str, Any]:
@@ -133,6 +128,5 @@ def history_page(
         "rows": rows,
         "organisations": organisations,
         "chosen": str(chosen) if chosen else "",
-        "when": _when,
     }
     return render(request, "night/history.html", labels.PAGE_LABELS | context)
