@@ -3,6 +3,9 @@
 Every message is stored once under (source, reference); a retry finds the incident its first
 try opened. A message from an unknown controller, device or client still becomes an incident,
 marked "unknown sender", for the handler to resolve.
+
+Reads other features' tables: ``network`` (clients and locations: whose device it is, where a
+caller is).
 """
 
 from __future__ import annotations

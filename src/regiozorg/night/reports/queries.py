@@ -1,6 +1,9 @@
 """The night logbook as reports: figures per night, location and organisation (no client in
 sight), and the handover report an organisation's own care staff read in the morning (with
-client details, every client shown audited)."""
+client details, every client shown audited).
+
+Reads other features' tables: ``network`` (clients, locations, organisations: the places and
+clients counted or shown) and ``accounts`` (users: the carer's name)."""
 
 from __future__ import annotations
 
