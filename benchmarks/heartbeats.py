@@ -81,7 +81,7 @@ from benchmarks.night import (
 from regiozorg.auth import SYSTEM
 from regiozorg.night.models import AlarmController
 from regiozorg.night.rules import HEARTBEAT_GRACE
-from regiozorg.night.setup import register_device
+from regiozorg.night.setup.actions import register_device
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/regiozorg_bench_heartbeats"
 INTERVAL = 300  # seconds: the controllers' heartbeat interval (the app's default)

@@ -64,7 +64,7 @@ from regiozorg.db import make_engine
 from regiozorg.migrate import upgrade
 from regiozorg.night.models import AlarmDevice
 from regiozorg.night.rules import EscalationTarget
-from regiozorg.night.setup import set_escalation_steps
+from regiozorg.night.setup.actions import set_escalation_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/regiozorg_bench_night"

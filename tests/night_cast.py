@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from regiozorg.accounts.models import MembershipRow, User
 from regiozorg.auth import Actor, Membership
 from regiozorg.demo import demo_email
-from regiozorg.night.schemas import AlarmIn
+from regiozorg.night.intake.schemas import AlarmIn
 
 DESK = demo_email("nightcarer")  # on the roster at the desk
 MOBILE_MEPPEL = demo_email("mobiel.meppel")

@@ -33,10 +33,12 @@ from regiozorg.errors import DomainError
 from regiozorg.i18n import translate
 from regiozorg.network.web import router as network_router
 from regiozorg.night import worker as night_worker
-from regiozorg.night.api import router as night_api_router
-from regiozorg.night.reports_web import router as night_reports_router
-from regiozorg.night.setup_web import router as night_setup_router
-from regiozorg.night.web import router as night_router
+from regiozorg.night.console.api import router as night_console_api_router
+from regiozorg.night.console.web import router as night_router
+from regiozorg.night.intake.api import router as night_intake_api_router
+from regiozorg.night.reports.api import router as night_figures_api_router
+from regiozorg.night.reports.web import router as night_reports_router
+from regiozorg.night.setup.web import router as night_setup_router
 from regiozorg.web.audit_routes import router as audit_router
 from regiozorg.web.deps import NotSignedInError, csrf_protect
 from regiozorg.web.favicon import router as favicon_router
@@ -131,8 +133,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(beds_router)
     app.include_router(night_router)
     app.include_router(beds_api_router)
-    app.include_router(night_api_router)
+    app.include_router(night_intake_api_router)
+    app.include_router(night_console_api_router)
     app.include_router(night_reports_router)
+    app.include_router(night_figures_api_router)
     app.include_router(night_setup_router)
     app.include_router(audit_router)
     app.include_router(vendor_router)

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy.orm import Session
 
 from regiozorg.clock import utcnow
-from regiozorg.night import intake
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from tests.browser.conftest import ServedApp, demo_database, serving
 from tests.cast import COORDINATOR, PASSWORD

@@ -16,10 +16,11 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy.orm import Session
 
 from regiozorg.config import Settings
-from regiozorg.night import actions, escalation, intake
+from regiozorg.night.console import actions, escalation
+from regiozorg.night.console.schemas import TriageIn
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import ContactMode, IncidentState, Outcome
-from regiozorg.night.schemas import TriageIn
 from tests.browser.conftest import Scene, demo_scene
 from tests.cast import PASSWORD
 from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 from sqlalchemy.orm import Session
 
 from regiozorg.network.models import Client
-from regiozorg.night import intake
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import IncidentState
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Scene, demo_scene

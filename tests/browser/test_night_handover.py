@@ -13,8 +13,8 @@ from playwright.sync_api import expect, sync_playwright
 from sqlalchemy.orm import Session
 
 from regiozorg.clock import AMSTERDAM
-from regiozorg.night import reports_web
 from regiozorg.night.models import Incident
+from regiozorg.night.reports import queries as reports
 from regiozorg.night.rules import IncidentKind, IncidentState, InterventionType, Outcome
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_database, served
 from tests.cast import LINDEHOF, ORG_ADMIN, PASSWORD, first_client
@@ -57,7 +57,7 @@ def address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_the_handover_opens_on_the_night_that_has_just_ended(
     address: str, monkeypatch: pytest.MonkeyPatch, clock: datetime, width: int
 ) -> None:
-    monkeypatch.setattr(reports_web, "utcnow", lambda: clock)
+    monkeypatch.setattr(reports, "utcnow", lambda: clock)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(locale="nl-NL", viewport={"width": width, "height": 844})

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.network.models import Client
-from regiozorg.night import actions, intake
+from regiozorg.night.console import actions
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import AlarmDevice, Incident
 from tests.browser.conftest import Scene, demo_scene
 from tests.cast import PASSWORD

@@ -19,7 +19,11 @@ from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import ConflictError, DomainError
 from regiozorg.network.models import Client
-from regiozorg.night import actions, escalation, intake, labels, queries, team
+from regiozorg.night import labels, team
+from regiozorg.night.console import actions, escalation, queries
+from regiozorg.night.console.schemas import CloseIn, TriageIn
+from regiozorg.night.intake import actions as intake
+from regiozorg.night.intake.schemas import CallIn
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -37,7 +41,6 @@ from regiozorg.night.rules import (
     Risk,
     UnknownSender,
 )
-from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
 from tests.cast import HEIDEZICHT_PHYSICIAN
 from tests.night_cast import (
     DESK,
@@ -515,7 +518,7 @@ def test_a_visit_from_alarm_to_handover(session: Session, settings: Settings) ->
 
     # Both mobile carers are free; the one based in Meppel is nearer to this Meppel client.
     options = {
-        o.name: o for o in actions.carer_options(session, settings, _incident(session, incident_id))
+        o.name: o for o in queries.carer_options(session, settings, _incident(session, incident_id))
     }
     assert len(options) == 2
     minutes = {o.user_id: o.travel_minutes for o in options.values()}

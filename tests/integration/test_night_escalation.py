@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from regiozorg.accounts.models import User
 from regiozorg.audit import AuditEntry
 from regiozorg.clock import utcnow
-from regiozorg.night import escalation, intake, queries
+from regiozorg.night.console import escalation, queries
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident, IncidentEvent, NightShift
 from regiozorg.night.rules import DeskRole
 from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm

@@ -12,7 +12,7 @@ from regiozorg.beds import rules
 from regiozorg.beds import web as pages
 from regiozorg.beds.rules import BedStatus, MatchReason, NormState
 from regiozorg.beds.schemas import BedRequestIn
-from regiozorg.web.pages import local_time
+from regiozorg.web.moments import local_text
 
 
 @pytest.mark.parametrize(
@@ -92,6 +92,6 @@ def test_initials_are_taken_as_typed_with_dutch_particles() -> None:
 
 def test_the_bed_pages_show_moments_with_the_one_date_filter_to_the_minute() -> None:
     moment = datetime(2026, 12, 7, 13, 5, 9, tzinfo=UTC)
-    assert local_time(moment, "minute") == "07-12-2026 14:05"  # Amsterdam, winter time
-    assert local_time(moment) == "07-12-2026 14:05:09"
-    assert local_time(None) == ""
+    assert local_text(moment, "minute") == "07-12-2026 14:05"  # Amsterdam, winter time
+    assert local_text(moment) == "07-12-2026 14:05:09"
+    assert local_text(None) == ""

@@ -32,7 +32,7 @@ LAYERS: tuple[frozenset[str], ...] = (
 NOT_FEATURES = frozenset({"web", "locale"})
 # A feature's entry points from outside: HTML and JSON routes, the command line.
 ENTRY_POINTS = frozenset({"web", "api", "cli"})
-# Modules that may not read another feature's tables (COMMON.md, the feature boundary rule).
+# Modules that may not read another feature's tables (docs/ARCHITECTURE.md, the feature boundary).
 NO_OTHER_MODELS = frozenset({"web", "api", "rules", "schemas", "cli"})
 # What a rule may not touch: it is pure, no database, no session, no web.
 IMPURE = ("sqlalchemy", "psycopg", "regiozorg.db", "regiozorg.transaction", "regiozorg.web")
@@ -46,18 +46,6 @@ class Violation:
     rule: str
     module: str
     imported: str
-
-
-# Violations that other helpers of the renovation (issue 12) are removing right now. Listed so
-# this test holds the line today; the lead strikes an entry once its fix is merged (the test
-# below says which entries are no longer true). Never add to this list.
-KNOWN: frozenset[Violation] = frozenset(
-    {
-        # night split: its pages read the network's tables through network's queries
-        Violation(OTHER_TABLES, "regiozorg.night.web", "regiozorg.network.models"),
-        Violation(OTHER_TABLES, "regiozorg.night.reports_web", "regiozorg.network.models"),
-    }
-)
 
 
 # --- reading the source ----------------------------------------------------------------------
@@ -181,14 +169,8 @@ def imports() -> dict[str, frozenset[str]]:
 
 
 def test_no_new_violation_of_the_layering(imports: dict[str, frozenset[str]]) -> None:
-    new = sorted(violations(imports) - KNOWN)
+    new = sorted(violations(imports))
     assert not new, "\n".join(f"{v.rule}: {v.module} imports {v.imported}" for v in new)
-
-
-def test_every_known_violation_is_still_there(imports: dict[str, frozenset[str]]) -> None:
-    """When a fix is merged, its entry leaves KNOWN, so the list never hides a new one."""
-    gone = sorted(KNOWN - violations(imports))
-    assert not gone, "fixed, strike from KNOWN:\n" + "\n".join(map(str, gone))
 
 
 def test_the_lowest_layer_loads_no_feature(imports: dict[str, frozenset[str]]) -> None:
@@ -347,3 +329,9 @@ def test_an_import_cycle_is_caught(tmp_path: Path) -> None:
     done = _import_each([], ["cyclic.low"], path=tmp_path)
     assert done.returncode == 1
     assert "cyclic.low" in done.stdout and "partially initialized" in done.stdout
+
+
+def test_the_night_services_parts_are_folders(imports: dict[str, frozenset[str]]) -> None:
+    """A newcomer finds intake, console, setup and reports of the night service by name."""
+    for part in ("intake", "console", "setup", "reports"):
+        assert f"regiozorg.night.{part}" in imports, part

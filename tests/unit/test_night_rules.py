@@ -334,3 +334,71 @@ def test_a_night_shift_lasts_at_most_thirteen_hours() -> None:
     )
     assert rules.shift_refusal(start, start + timedelta(days=3650)) is not None
     assert rules.shift_refusal(start, start) == "Een dienst moet eindigen na het begin."
+
+
+# --- the next steps (one source for the incident page, the phone view and the API) -------------
+
+Step = rules.Step
+Part = rules.IncidentRole
+HANDLER, CARER, BOTH, NOBODY = Part.HANDLER, Part.CARER, Part.HANDLER | Part.CARER, Part.NONE
+
+
+@pytest.mark.parametrize(
+    ("state", "role", "expected"),
+    [
+        (S.RECEIVED, NOBODY, (Step.ACKNOWLEDGE,)),
+        (S.ACKNOWLEDGED, HANDLER, (Step.START_CONTACT, Step.DECIDE_OUTCOME)),
+        (S.ACKNOWLEDGED, NOBODY, ()),
+        (S.TRIAGE, HANDLER, (Step.DECIDE_OUTCOME,)),
+        (S.VISIT_NEEDED, HANDLER, (Step.DISPATCH,)),
+        (S.VISIT_NEEDED, CARER, ()),
+        (S.DISPATCHED, HANDLER, (Step.DISPATCH, Step.TAKE, Step.ARRIVE)),
+        (S.DISPATCHED, CARER, (Step.TAKE, Step.ARRIVE)),
+        (S.DISPATCHED, NOBODY, ()),
+        (S.EN_ROUTE, CARER, (Step.ARRIVE,)),
+        (S.ON_SITE, CARER, (Step.COMPLETE,)),
+        (S.ON_SITE, HANDLER, (Step.COMPLETE,)),
+        (S.COMPLETED, CARER, (Step.CLOSE,)),
+        (S.COMPLETED, HANDLER, (Step.CLOSE,)),
+        (S.COMPLETED, NOBODY, ()),
+        (S.CLOSED, BOTH, ()),
+    ],
+)
+def test_next_steps_follow_the_state_and_the_readers_part(
+    state: IncidentState, role: rules.IncidentRole, expected: tuple[rules.Step, ...]
+) -> None:
+    assert rules.next_steps(state, role) == expected
+
+
+def test_the_carers_phone_shows_taking_the_task_first_not_arriving() -> None:
+    # The phone view shows one big button, the first carer step: "Ik ga" before "Aanwezig".
+    assert rules.next_steps(S.DISPATCHED, CARER)[0] is Step.TAKE
+
+
+STEP_TARGETS = {
+    Step.ACKNOWLEDGE: {S.ACKNOWLEDGED},
+    Step.START_CONTACT: {S.TRIAGE},
+    Step.DECIDE_OUTCOME: {S.COMPLETED, S.VISIT_NEEDED},
+    Step.DISPATCH: {S.DISPATCHED},
+    Step.TAKE: {S.EN_ROUTE},
+    Step.ARRIVE: {S.ON_SITE},
+    Step.COMPLETE: {S.COMPLETED},
+    Step.CLOSE: {S.CLOSED},
+}
+
+
+@pytest.mark.parametrize(("state", "role"), list(product(IncidentState, [NOBODY, HANDLER, CARER])))
+def test_every_step_shown_is_a_move_the_state_allows(
+    state: IncidentState, role: rules.IncidentRole
+) -> None:
+    for step in rules.next_steps(state, role):
+        assert all((state, target) in ALLOWED for target in STEP_TARGETS[step]), step
+
+
+def test_a_readers_part_in_an_incident() -> None:
+    handler, carer, other = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    assert rules.incident_role(handler, handler_id=handler, carer_id=carer) == HANDLER
+    assert rules.incident_role(carer, handler_id=handler, carer_id=carer) == CARER
+    assert rules.incident_role(handler, handler_id=handler, carer_id=handler) == BOTH
+    assert rules.incident_role(other, handler_id=handler, carer_id=carer) == NOBODY
+    assert rules.incident_role(None, handler_id=None, carer_id=None) == NOBODY

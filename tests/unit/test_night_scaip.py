@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regiozorg.night.scaip import (
+from regiozorg.night.intake.scaip import (
     DEVICE_TYPES,
     MAX_BODY_BYTES,
     MessageType,

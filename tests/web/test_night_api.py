@@ -20,9 +20,9 @@ from regiozorg.audit import AuditEntry
 from regiozorg.auth import SYSTEM
 from regiozorg.demo import demo_email
 from regiozorg.network.models import Client
-from regiozorg.night import api
+from regiozorg.night.intake import api
+from regiozorg.night.intake.scaip import parse
 from regiozorg.night.models import AlarmDevice
-from regiozorg.night.scaip import parse
 from tests.cast import HEIDEZICHT_PHYSICIAN, NIGHT_CARER
 from tests.web.conftest import Browser
 

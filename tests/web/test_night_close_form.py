@@ -8,10 +8,11 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from regiozorg.night import actions, intake
+from regiozorg.night.console import actions
+from regiozorg.night.console.schemas import TriageIn
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import ContactMode, IncidentState, Outcome
-from regiozorg.night.schemas import TriageIn
 from tests.night_cast import DESK, PLATFORM, actor_of, alarm
 from tests.web.conftest import Login
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from regiozorg.night import escalation, intake
+from regiozorg.night.console import escalation
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from tests.night_cast import DESK, PLATFORM, actor_of, alarm
 from tests.web.conftest import Login

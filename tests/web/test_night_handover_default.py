@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from regiozorg.clock import AMSTERDAM
-from regiozorg.night import reports_web
 from regiozorg.night.models import Incident
+from regiozorg.night.reports import queries as reports
 from regiozorg.night.rules import IncidentKind, IncidentState, InterventionType, Outcome
 from tests.cast import LINDEHOF, ORG_ADMIN, first_client
 from tests.web.conftest import Login
@@ -54,7 +54,7 @@ def test_the_handover_opens_on_the_night_that_has_just_ended(
 ) -> None:
     _closed(session, datetime(2026, 3, 10, 23, 30, tzinfo=AMSTERDAM), "Overdracht nacht 10")
     _closed(session, datetime(2026, 3, 12, 1, 30, tzinfo=AMSTERDAM), "Overdracht nacht 11")
-    monkeypatch.setattr(reports_web, "utcnow", lambda: clock)
+    monkeypatch.setattr(reports, "utcnow", lambda: clock)
     page = login(ORG_ADMIN).page("/night/handover")
     assert f'name="night" value="{NIGHT.isoformat()}"' in page
     assert "De nacht van 10-03-2026 op 11-03-2026" in page

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.night import actions, intake
+from regiozorg.night.console import actions
+from regiozorg.night.console.schemas import TriageIn
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import NightContact, NightPlan, NightShift
 from regiozorg.night.rules import ContactMode, DeskRole, Outcome
-from regiozorg.night.schemas import TriageIn
 from tests.night_cast import DESK, MOBILE_HOOGEVEEN, MOBILE_MEPPEL, PLATFORM, actor_of, alarm
 from tests.web.conftest import Login
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from regiozorg.accounts.models import User
 from regiozorg.audit import AuditEntry
 from regiozorg.network.models import Client
-from regiozorg.night import escalation, intake
+from regiozorg.night.console import escalation
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import IncidentState
 from tests.cast import (

@@ -22,8 +22,8 @@ from regiozorg import workers
 from regiozorg.app import create_app
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.night import intake
 from regiozorg.night import worker as night_worker
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident, IncidentEvent
 from regiozorg.night.rules import IncidentState
 from tests.night_cast import PLATFORM, actor_of, alarm

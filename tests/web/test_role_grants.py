@@ -17,7 +17,7 @@ from regiozorg.audit import AuditEntry
 from regiozorg.auth import REACHING_ROLES, SYSTEM, AccessDeniedError, Permission, Role
 from regiozorg.errors import DomainError
 from regiozorg.network.models import Organisation
-from regiozorg.night import intake
+from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from tests.cast import (
     HEIDEZICHT,

@@ -17,7 +17,7 @@ from regiozorg.accounts import actions
 from regiozorg.accounts import queries as account_queries
 from regiozorg.accounts.models import ApiToken, User
 from regiozorg.auth import SYSTEM
-from regiozorg.night import intake
+from regiozorg.night.intake import actions as intake
 from regiozorg.web import sse
 from regiozorg.web.deps import SESSION_COOKIE
 from tests.cast import NETWORK_ADMIN

@@ -16,8 +16,8 @@ from regiozorg.clock import local
 from regiozorg.config import get_settings
 from regiozorg.db import make_engine, make_sessionmaker
 from regiozorg.errors import DomainError
-from regiozorg.night import setup
 from regiozorg.night.rules import DeskRole, EscalationTarget
+from regiozorg.night.setup import actions as setup
 
 night_app = typer.Typer(help="Shared night service: locations, roster, devices, escalation.")
 console = Console(stderr=True)

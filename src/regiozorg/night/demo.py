@@ -1,7 +1,10 @@
 """The demo's shared night service: Lindehof (Meppel, Havelte), Heidezicht and Eikenrode
 (Hoogeveen) share one desk and two mobile carers. Every client of those locations is enrolled
 with a generated night plan and a call button or bed mat; the night roster covers the two
-weeks after seeding around the clock, so the demo works whatever time it is tried."""
+weeks after seeding around the clock, so the demo works whatever time it is tried.
+
+Reads the demo region's ``network`` tables (organisations, locations, clients) to seed the
+night service's own; it writes only night tables."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from regiozorg.night.models import (
     NightShift,
 )
 from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, Risk
-from regiozorg.night.setup import DEFAULT_STEPS
+from regiozorg.night.setup.actions import DEFAULT_STEPS
 
 NIGHT_LOCATIONS = (
     ("Zorggroep Lindehof", "Meppel"),

@@ -88,15 +88,25 @@ class InterventionFigures:
 
 @dataclass(frozen=True)
 class Figures:
+    """Counts, shares as fractions (0-1, null when nothing to count), times in seconds or
+    minutes as named."""
+
+    # One read model for the report page, its CSV and the API (``/api/v1/night/figures``): the
+    # shares are computed once, in ``summarise``, and the API answers these fields in this order.
     incidents: int
     client_incidents: int  # incidents of a known client
     client_nights: int  # distinct (client, night) pairs: the denominator of contacts per client
+    contacts_per_client: float | None  # per client per night: three alarms in one night count 3
     false_alarm: int
     resolved_remotely: int
     visit: int
     emergency_112: int
     reset_at_source: int
     undecided: int  # no outcome yet
+    false_alarm_share: float | None  # of the decided ones, as the other shares
+    remote_share: float | None  # handled from a distance: resolved remotely or a false alarm
+    visit_share: float | None
+    emergency_share: float | None
     unknown_sender: int
     escalated: int  # incidents that escalated at least once
     escalation_steps: int
@@ -104,50 +114,17 @@ class Figures:
     answer_p90_seconds: float | None
     answer_counted: int  # answered, or unanswered for longer than the norm
     answer_within: int
+    answer_share: float | None
+    answer_norm_met: bool | None  # at least 98.5% of the counted answered within the norm
     on_site_p50_minutes: float | None
     on_site_p90_minutes: float | None
     on_site_counted: int
     on_site_within: int
+    on_site_share: float | None
 
     @property
     def decided(self) -> int:
         return self.incidents - self.undecided
-
-    @property
-    def contacts_per_client(self) -> float | None:
-        """Incidents per client per night: a client with three alarms in one night counts 3."""
-        return share(self.client_incidents, self.client_nights)
-
-    @property
-    def false_alarm_share(self) -> float | None:
-        return share(self.false_alarm, self.decided)
-
-    @property
-    def remote_share(self) -> float | None:
-        """Handled from a distance: resolved remotely or a false alarm."""
-        return share(self.resolved_remotely + self.false_alarm, self.decided)
-
-    @property
-    def visit_share(self) -> float | None:
-        return share(self.visit, self.decided)
-
-    @property
-    def emergency_share(self) -> float | None:
-        return share(self.emergency_112, self.decided)
-
-    @property
-    def answer_share(self) -> float | None:
-        return share(self.answer_within, self.answer_counted)
-
-    @property
-    def answer_norm_met(self) -> bool | None:
-        """Met when at least 98.5% of the counted alarms were answered within the norm."""
-        measured = self.answer_share
-        return None if measured is None else measured >= ANSWER_TARGET_SHARE
-
-    @property
-    def on_site_share(self) -> float | None:
-        return share(self.on_site_within, self.on_site_counted)
 
 
 def percentile(values: Iterable[float], fraction: float) -> float | None:
@@ -222,16 +199,28 @@ def summarise(
                 tally[0] += 1
                 tally[1] += verdict
     client_rows = [row for row in rows if row.client_id is not None]
+    client_incidents = len(client_rows)
+    undecided = sum(1 for row in rows if row.outcome is None)
+    decided = len(rows) - undecided
+    false_alarm = outcomes[Outcome.FALSE_ALARM]
+    resolved_remotely = outcomes[Outcome.RESOLVED_REMOTELY]
+    answer_share = share(answer[1], answer[0])
+    client_nights = len({(row.client_id, row.night) for row in client_rows})
     return Figures(
         incidents=len(rows),
-        client_incidents=len(client_rows),
-        client_nights=len({(row.client_id, row.night) for row in client_rows}),
-        false_alarm=outcomes[Outcome.FALSE_ALARM],
-        resolved_remotely=outcomes[Outcome.RESOLVED_REMOTELY],
+        client_incidents=client_incidents,
+        client_nights=client_nights,
+        contacts_per_client=share(client_incidents, client_nights),
+        false_alarm=false_alarm,
+        resolved_remotely=resolved_remotely,
         visit=outcomes[Outcome.VISIT_NEEDED],
         emergency_112=outcomes[Outcome.EMERGENCY_112],
         reset_at_source=outcomes[Outcome.RESET_AT_SOURCE],
-        undecided=sum(1 for row in rows if row.outcome is None),
+        undecided=undecided,
+        false_alarm_share=share(false_alarm, decided),
+        remote_share=share(resolved_remotely + false_alarm, decided),
+        visit_share=share(outcomes[Outcome.VISIT_NEEDED], decided),
+        emergency_share=share(outcomes[Outcome.EMERGENCY_112], decided),
         unknown_sender=sum(1 for row in rows if row.unknown_sender),
         escalated=sum(1 for row in rows if row.escalations > 0),
         escalation_steps=sum(row.escalations for row in rows),
@@ -239,10 +228,13 @@ def summarise(
         answer_p90_seconds=percentile(answer_times, 0.9),
         answer_counted=answer[0],
         answer_within=answer[1],
+        answer_share=answer_share,
+        answer_norm_met=None if answer_share is None else answer_share >= ANSWER_TARGET_SHARE,
         on_site_p50_minutes=percentile(on_site_times, 0.5),
         on_site_p90_minutes=percentile(on_site_times, 0.9),
         on_site_counted=on_site[0],
         on_site_within=on_site[1],
+        on_site_share=share(on_site[1], on_site[0]),
     )
 
 

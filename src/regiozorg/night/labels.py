@@ -22,6 +22,7 @@ from regiozorg.night.rules import (
     Outcome,
     Risk,
     SkipReason,
+    Step,
     StepTaken,
     UnknownSender,
 )
@@ -101,6 +102,13 @@ ENROLMENT_LABELS = {
     "no_plan": N_("Nog geen nachtzorgplan"),
 }
 
+# The carer's steps on their buttons (``rules.next_steps``); the other steps are forms.
+STEP_LABELS = {
+    Step.TAKE: N_("Ik ga"),
+    Step.ARRIVE: N_("Aanwezig"),
+    Step.COMPLETE: N_("Klaar"),
+}
+
 # What the night pages' templates get in their context, by these names.
 PAGE_LABELS: dict[str, Mapping[Any, str]] = {  # keyed by code: a StrEnum or str
     "state_labels": STATE_LABELS,
@@ -114,6 +122,7 @@ PAGE_LABELS: dict[str, Mapping[Any, str]] = {  # keyed by code: a StrEnum or str
     "report_outcome_labels": REPORT_OUTCOME_LABELS,
     "device_type_labels": DEVICE_TYPE_LABELS,
     "enrolment_labels": ENROLMENT_LABELS,
+    "step_labels": STEP_LABELS,
 }
 
 

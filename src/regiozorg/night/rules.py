@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
+from enum import Flag, StrEnum, auto
+from uuid import UUID
 
 from regiozorg.clock import local
 from regiozorg.errors import N_
@@ -183,6 +184,77 @@ def reset_closes(state: IncidentState) -> bool:
     """A reset from the device closes its alarm only while nobody has been sent: once a carer
     is on the way, the carer decides on site."""
     return state in (IncidentState.RECEIVED, IncidentState.ACKNOWLEDGED, IncidentState.TRIAGE)
+
+
+# --- the next steps ------------------------------------------------------------------------
+
+
+class IncidentRole(Flag):
+    """What the reader is to one incident: its handler (who claimed it), its carer (who was
+    sent), both, or neither (``NONE``: someone else of the night team)."""
+
+    NONE = 0
+    HANDLER = auto()
+    CARER = auto()
+
+
+class Step(StrEnum):
+    """A step a person can take on an incident now. The carer's steps are named as in their
+    address (``/night/incidents/{id}/carer/take``)."""
+
+    ACKNOWLEDGE = "acknowledge"
+    START_CONTACT = "start_contact"
+    DECIDE_OUTCOME = "decide_outcome"
+    DISPATCH = "dispatch"
+    TAKE = "take"
+    ARRIVE = "arrive"
+    COMPLETE = "complete"
+    CLOSE = "close"
+
+
+CARER_STEPS = (Step.TAKE, Step.ARRIVE, Step.COMPLETE)
+
+
+def incident_role(
+    reader: UUID | None, *, handler_id: UUID | None, carer_id: UUID | None
+) -> IncidentRole:
+    """What ``reader`` is to the incident with this handler and carer."""
+    role = IncidentRole.NONE
+    if reader is not None and reader == handler_id:
+        role |= IncidentRole.HANDLER
+    if reader is not None and reader == carer_id:
+        role |= IncidentRole.CARER
+    return role
+
+
+_HANDLER_STEPS: dict[IncidentState, tuple[Step, ...]] = {
+    IncidentState.ACKNOWLEDGED: (Step.START_CONTACT, Step.DECIDE_OUTCOME),
+    IncidentState.TRIAGE: (Step.DECIDE_OUTCOME,),
+    IncidentState.VISIT_NEEDED: (Step.DISPATCH,),
+    IncidentState.DISPATCHED: (Step.DISPATCH,),
+}
+# The handler may take the carer's steps on the carer's behalf (a carer without a phone).
+_CARER_STEPS: dict[IncidentState, tuple[Step, ...]] = {
+    IncidentState.DISPATCHED: (Step.TAKE, Step.ARRIVE),
+    IncidentState.EN_ROUTE: (Step.ARRIVE,),
+    IncidentState.ON_SITE: (Step.COMPLETE,),
+    IncidentState.COMPLETED: (Step.CLOSE,),
+}
+
+
+def next_steps(state: IncidentState, role: IncidentRole) -> tuple[Step, ...]:
+    """The steps ``role`` can take on an incident in ``state``, most likely first: anyone of
+    the night team claims a new incident; its handler contacts, decides and sends a carer;
+    the carer (or the handler on the carer's behalf) goes, arrives, finishes and writes the
+    logbook entry. The actions still decide: a step shown can be refused by then."""
+    if state is IncidentState.RECEIVED:
+        return (Step.ACKNOWLEDGE,)
+    steps: tuple[Step, ...] = ()
+    if IncidentRole.HANDLER in role:
+        steps += _HANDLER_STEPS.get(state, ())
+    if role & (IncidentRole.HANDLER | IncidentRole.CARER):
+        steps += _CARER_STEPS.get(state, ())
+    return steps
 
 
 # --- priority ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from regiozorg import workers
-from regiozorg.night import escalation
+from regiozorg.night.console import escalation
 
 log = logging.getLogger("regiozorg.night")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from regiozorg.auth import Decision, Permission, decide
-from regiozorg.clock import local
 from regiozorg.errors import DomainError
 from regiozorg.i18n import translate
 from regiozorg.web.deps import CSRF_COOKIE, signed_in
 from regiozorg.web.labels import label
+from regiozorg.web.moments import local_text
 
 PACKAGE = Path(__file__).resolve().parents[1]
 TEMPLATE_DIRS = [PACKAGE / "web" / "templates", *sorted(PACKAGE.glob("*/templates"))]
@@ -30,18 +29,8 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         auto_reload=False,
     )
-    env.filters["local"] = local_time
+    env.filters["local"] = local_text
     return env
-
-
-def local_time(moment: datetime | None, precision: str = "second") -> str:
-    """The one date filter: a moment in Amsterdam time, 07-12-2026 14:05:09, or to the
-    ``"minute"`` (07-12-2026 14:05) where seconds would be noise; nothing for no moment."""
-    if moment is None:
-        return ""
-    return local(moment).strftime(
-        "%d-%m-%Y %H:%M" if precision == "minute" else "%d-%m-%Y %H:%M:%S"
-    )
 
 
 def _reader(request: Request) -> Any:

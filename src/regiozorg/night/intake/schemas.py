@@ -1,15 +1,13 @@
-"""Pydantic models of the night console's API and forms."""
+"""Pydantic models of the alarm intake: an alarm platform's message and a call taken at the desk."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from regiozorg.night.rules import ContactMode, InterventionType, Outcome
-from regiozorg.night.scaip import REF_LENGTH, MessageType, is_usable_ref
+from regiozorg.night.intake.scaip import REF_LENGTH, MessageType, is_usable_ref
 
 
 def _usable_reference(text: str) -> str:
@@ -103,35 +101,5 @@ class CallIn(BaseModel):
     priority: Annotated[int, Field(ge=1, le=5)] = 2
 
 
-class TriageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    contact_mode: ContactMode = ContactMode.PHONE
-    outcome: Outcome | None = Field(
-        default=None,
-        description="Leave out to start remote contact; set to decide: resolved_remotely, "
-        "false_alarm, visit_needed or emergency_112.",
-    )
-    note: Annotated[str, Field(max_length=500)] = ""
-
-
-class DispatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    carer_id: UUID | None = Field(
-        default=None, description="The mobile carer to send; the nearest free one if left out."
-    )
-
-
-class CloseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    intervention: InterventionType
-    notes: Annotated[str, Field(max_length=4000)] = ""
-    handover_note: Annotated[str, Field(max_length=4000)] = ""
-
-
-class IncidentStep(BaseModel):
-    id: UUID
-    state: str
-    at: datetime
+class CallCreated(BaseModel):
+    incident_id: UUID

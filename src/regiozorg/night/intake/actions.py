@@ -3,6 +3,9 @@
 Every message is stored once under (source, reference); a retry finds the incident its first
 try opened. A message from an unknown controller, device or client still becomes an incident,
 marked "unknown sender", for the handler to resolve.
+
+Reads other features' tables: ``network`` (clients and locations: whose device it is, where a
+caller is).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from regiozorg.errors import N_, DomainError
 from regiozorg.network.models import Client, Location
 from regiozorg.night import rules
 from regiozorg.night.events import IncidentChanged
+from regiozorg.night.intake.scaip import MessageType
+from regiozorg.night.intake.schemas import AlarmIn, CallIn
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -40,8 +45,6 @@ from regiozorg.night.models import (
     NightPlan,
 )
 from regiozorg.night.rules import IncidentKind, IncidentState, Outcome, UnknownSender
-from regiozorg.night.scaip import MessageType
-from regiozorg.night.schemas import AlarmIn, CallIn
 from regiozorg.night.team import ensure_on_shift
 from regiozorg.transaction import unit_of_work
 

@@ -1,12 +1,15 @@
 """The night logbook as reports: figures per night, location and organisation (no client in
 sight), and the handover report an organisation's own care staff read in the morning (with
-client details, every client shown audited)."""
+client details, every client shown audited).
+
+Reads other features' tables: ``network`` (clients, locations, organisations: the places and
+clients counted or shown) and ``accounts`` (users: the carer's name)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import exists, func, select
@@ -14,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from regiozorg import audit, csv_export
 from regiozorg.accounts.models import User
-from regiozorg.auth import Actor, Permission, ensure_allowed, scope
+from regiozorg.auth import Actor, Decision, Permission, decide, ensure_allowed, scope
 from regiozorg.clock import utcnow
 from regiozorg.errors import N_, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
@@ -69,6 +72,17 @@ def check_period(first: date, last: date) -> None:
         raise DomainError(N_("De eerste nacht ligt na de laatste."))
     if (last - first).days >= MAX_NIGHTS:
         raise DomainError(N_("Kies een periode van hoogstens {nights} nachten."), nights=MAX_NIGHTS)
+
+
+def requested_period(first: date | None, last: date | None) -> tuple[date, date]:
+    """Missing ends default to the last fourteen nights, tonight included. Ends given are
+    checked before the missing one is counted from them (9999-12-31 has no next night)."""
+    for given in (first, last):
+        if given is not None:
+            periods.check_day(given)
+    default_first, default_last = figures.default_period(utcnow())
+    last = last or (first + timedelta(days=figures.DEFAULT_NIGHTS - 1) if first else default_last)
+    return first or last - (default_last - default_first), last
 
 
 def _facts(session: Session, actor: Actor, first: date, last: date) -> list[IncidentFacts]:
@@ -309,10 +323,16 @@ class Handover:
     clients: Sequence[HandoverClient]
 
 
-def handover(session: Session, actor: Actor, *, organisation_id: UUID, night: date) -> Handover:
+def handover(
+    session: Session, actor: Actor, *, organisation_id: UUID | None, night: date | None = None
+) -> Handover:
     """The closed incidents of the organisation's clients in that night, for the client's own
     day team. Only the organisation's own care staff read it (others learn nothing: 404), and
-    every client shown is one audit row, in the same transaction as the read."""
+    every client shown is one audit row, in the same transaction as the read. Without an
+    organisation it is the reader's own (the first, when more); without a night, the night
+    that ended this morning."""
+    organisation_id = organisation_id or own_organisation(actor)
+    night = night or periods.night_just_ended(utcnow())
     with unit_of_work(session):
         ensure_allowed(actor, Permission.NIGHT_HISTORY, organisation_id)
         organisation = session.get(Organisation, organisation_id)
@@ -377,3 +397,33 @@ def handover(session: Session, actor: Actor, *, organisation_id: UUID, night: da
                 for client, location, incidents in clients.values()
             ],
         )
+
+
+def own_organisation(actor: Actor) -> UUID:
+    """The organisation whose handover a reader opens on: the first of their own."""
+    own = scope(actor, Permission.NIGHT_HISTORY) or frozenset()
+    if not own:
+        ensure_allowed(actor, Permission.NIGHT_HISTORY)  # refuses anyone without an own one
+        raise NotFoundError("Organisatie niet gevonden.")  # the system account: none of its own
+    return min(own, key=str)
+
+
+def handover_choices(session: Session, actor: Actor) -> list[tuple[str, UUID]]:
+    """The reader's own organisations by name, to switch the handover between."""
+    own = scope(actor, Permission.NIGHT_HISTORY) or frozenset()
+    return sorted(
+        (name, organisation_id)
+        for organisation_id, name in session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(own)))
+        )
+    )
+
+
+def handover_readable(actor: Actor, report: NightReport) -> set[UUID]:
+    """The organisations in the report whose handover the reader may open (a link each)."""
+    return {
+        row.organisation_id
+        for row in report.organisations
+        if row.organisation_id
+        and decide(actor, Permission.NIGHT_HISTORY, row.organisation_id) is Decision.ALLOW
+    }

@@ -4,8 +4,7 @@ own history, and the live event stream they listen to."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -13,27 +12,34 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
-from regiozorg.clock import local, utcnow
+from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.i18n import translate
-from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.night import actions, history, intake, labels, queries, rules, team
-from regiozorg.night.models import Incident, NightLocation, NightPlan
-from regiozorg.night.rules import ContactMode, IncidentState, InterventionType, Outcome
-from regiozorg.night.schemas import CallIn, CloseIn, TriageIn
+from regiozorg.night import labels, rules
+from regiozorg.night.console import actions, queries
+from regiozorg.night.console.schemas import CloseIn, TriageIn
+from regiozorg.night.intake import actions as intake
+from regiozorg.night.intake.schemas import CallIn
+from regiozorg.night.rules import (
+    ContactMode,
+    IncidentRole,
+    IncidentState,
+    InterventionType,
+    Outcome,
+    Step,
+)
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
+from regiozorg.web.forms import PageAgain, run_form_step
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, page_locale, render
 
 router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
-CLIENT_NOT_FOUND = N_("Geen deelnemende cliënt met dit cliëntnummer bij deze organisatie.")
 # Where a step's form sends the person back to: the console's incident page or the phone view.
 RETURN_PAGES = {"incident", "mobile"}
 
@@ -43,10 +49,6 @@ def _render(
 ) -> Response:
     """A night page; its templates say the service's codes in words (``labels.PAGE_LABELS``)."""
     return render(request, template, labels.PAGE_LABELS | context, status_code)
-
-
-def _when(moment: Any) -> str:
-    return local(moment).strftime("%d-%m %H:%M:%S") if moment else ""
 
 
 def _iso(moment: datetime) -> str:
@@ -59,37 +61,6 @@ def _age(seconds: int) -> str:
     return f"{minutes}:{rest:02d}" if minutes < 60 else f"{minutes // 60}u{minutes % 60:02d}"
 
 
-# --- who takes part --------------------------------------------------------------------------
-
-
-def _night_organisations(session: Session) -> Sequence[tuple[UUID, str]]:
-    """Organisations with a location in the night service: not secret, and the handler needs
-    them to name a caller without any list of clients on screen."""
-    return [
-        (row[0], row[1])
-        for row in session.execute(
-            select(Organisation.id, Organisation.name)
-            .join(Location, Location.organisation_id == Organisation.id)
-            .join(NightLocation, NightLocation.location_id == Location.id)
-            .distinct()
-            .order_by(Organisation.name)
-        )
-    ]
-
-
-def _night_locations(session: Session) -> Sequence[tuple[UUID, str, str]]:
-    """Locations in the night service with their organisation's name, for a caller's place."""
-    return [
-        (row[0], row[1], row[2])
-        for row in session.execute(
-            select(Location.id, Organisation.name, Location.name)
-            .join(Organisation, Organisation.id == Location.organisation_id)
-            .join(NightLocation, NightLocation.location_id == Location.id)
-            .order_by(Organisation.name, Location.name)
-        )
-    ]
-
-
 def _chosen(value: str) -> UUID | None:
     """A form's choice of organisation or location: none, or its id."""
     if not value.strip():
@@ -98,33 +69,6 @@ def _chosen(value: str) -> UUID | None:
         return UUID(value.strip())
     except ValueError:
         raise DomainError(intake.NOT_IN_NIGHT_SERVICE) from None
-
-
-def _enrolled_client(
-    session: Session, actor: Actor, organisation_id: str, client_number: str
-) -> UUID:
-    """The enrolled client the handler names by organisation and client number. Only someone
-    on the night roster may ask, so the form cannot be used to probe client numbers."""
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    if not team.on_shift(session, actor.user_id):
-        raise team.NotOnShiftError(team.NOT_ON_SHIFT)
-    try:
-        organisation = UUID(organisation_id)
-    except ValueError:
-        raise DomainError(CLIENT_NOT_FOUND) from None
-    found = session.scalar(
-        select(Client.id)
-        .join(NightPlan, NightPlan.client_id == Client.id)
-        .where(
-            Client.organisation_id == organisation,
-            Client.client_number == client_number.strip(),
-            NightPlan.enrolled.is_(True),
-        )
-    )
-    session.rollback()
-    if found is None:
-        raise DomainError(CLIENT_NOT_FOUND)
-    return found
 
 
 # --- the console -----------------------------------------------------------------------------
@@ -136,7 +80,6 @@ def _queue_context(session: Session) -> dict[str, Any]:
     return {
         "queue": queries.open_queue(session),
         "age": _age,
-        "when": _when,
         "iso": _iso,
         "server_now": _iso(utcnow()),
         "escalation_shown": labels.escalation_shown,
@@ -155,8 +98,8 @@ def _console(
 ) -> Response:
     context = _queue_context(session) | {
         "carers": queries.carers_on_shift(session),
-        "organisations": _night_organisations(session),
-        "locations": _night_locations(session),
+        "organisations": queries.night_organisations(session),
+        "locations": queries.night_locations(session),
         "error": error,
     }
     return _render(request, "night/console.html", context, status_code)
@@ -192,7 +135,9 @@ def record_call(
     organisation or location alone, or left unknown to resolve later."""
     try:
         client_id = (
-            _enrolled_client(session, actor, organisation_id, client_number)
+            queries.enrolled_client(
+                session, actor, organisation_id=organisation_id, client_number=client_number
+            )
             if client_number.strip()
             else None
         )
@@ -233,24 +178,21 @@ def _incident_context(
     session: Session, settings: Settings, actor: Actor, incident_id: UUID
 ) -> dict[str, Any]:
     detail = actions.view_incident(session, actor, incident_id=incident_id)
-    handler = detail.handler_id == actor.user_id
-    options: list[rules.CarerOption] = []
-    if handler and detail.state in (IncidentState.VISIT_NEEDED, IncidentState.DISPATCHED):
-        incident = session.get(Incident, incident_id)
-        assert incident is not None
-        options = actions.carer_options(session, settings, incident)
-        session.rollback()
+    options = (
+        queries.carers_to_send(session, settings, actor, incident_id=incident_id)
+        if Step.DISPATCH in detail.next_steps
+        else []
+    )
     suggested = rules.suggested_carer(options)
     return {
         "detail": detail,
-        "is_handler": handler,
-        "is_carer": detail.carer_id == actor.user_id,
+        "is_handler": IncidentRole.HANDLER in detail.role,
+        "is_carer": IncidentRole.CARER in detail.role,
         "options": options,
         "suggested": suggested.user_id if suggested else "",
         "contact_modes": [ContactMode.PHONE, ContactMode.VIDEO],
         "outcomes": [o for o in Outcome if o is not Outcome.RESET_AT_SOURCE],
         "interventions": list(InterventionType),
-        "when": _when,
         "event_label": labels.event_label,
         "event_detail": labels.event_detail,
         "escalation_shown": labels.escalation_shown,
@@ -288,6 +230,32 @@ def incident_page(
     return _incident_page(request, session, settings, actor, incident_id)
 
 
+def _again(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    incident_id: UUID,
+    back: str,
+    typed: dict[str, str] | None = None,
+) -> PageAgain:
+    """The page the step's form was on, once more: the phone view or the incident page."""
+    if back == "mobile":
+        return lambda error, status: _mobile_page(
+            request, session, actor, error=error, status=status, typed=typed
+        )
+    return lambda error, status: _incident_page(
+        request, session, settings, actor, incident_id, error=error, status_code=status,
+        typed=typed,
+    )  # fmt: skip
+
+
+def _onwards(incident_id: UUID, back: str) -> Response:
+    if back == "mobile":
+        return RedirectResponse("/night/mobile", status_code=303)
+    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+
+
 def _step(
     request: Request,
     session: Session,
@@ -298,19 +266,12 @@ def _step(
     back: str = "incident",
 ) -> Response:
     """Run one action; on refusal the same page again with the reason in the reader's words."""
-    try:
-        step()
-    except DomainError as refused:
-        message = error_message(request, refused)
-        if back == "mobile":
-            return _mobile_page(request, session, actor, error=message, status=refused.status_code)
-        return _incident_page(
-            request, session, settings, actor, incident_id, error=message,
-            status_code=refused.status_code,
-        )  # fmt: skip
-    if back == "mobile":
-        return RedirectResponse("/night/mobile", status_code=303)
-    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+    return run_form_step(
+        request,
+        step,
+        then=_onwards(incident_id, back),
+        again=_again(request, session, settings, actor, incident_id, back),
+    )
 
 
 @router.post("/night/incidents/{incident_id}/acknowledge")
@@ -365,7 +326,11 @@ def dispatch(
     )  # fmt: skip
 
 
-CARER_STEPS = {"take": actions.take_task, "arrive": actions.arrive, "complete": actions.complete}
+CARER_STEPS: dict[str, Callable[..., IncidentState]] = {
+    Step.TAKE: actions.take_task,
+    Step.ARRIVE: actions.arrive,
+    Step.COMPLETE: actions.complete,
+}
 
 
 @router.post("/night/incidents/{incident_id}/carer/{step}")
@@ -418,25 +383,20 @@ def close(
     a refusal shows the form again with everything typed still in it."""
     back = back if back in RETURN_PAGES else "incident"
     typed = {"intervention": intervention, "notes": notes, "handover_note": handover_note}
-    try:
+
+    def step() -> None:
         data = CloseIn(
             intervention=_chosen_intervention(intervention), notes=notes,
             handover_note=handover_note,
         )  # fmt: skip
         actions.close(session, actor, incident_id=incident_id, data=data)
-    except DomainError as refused:
-        message = error_message(request, refused)
-        if back == "mobile":
-            return _mobile_page(
-                request, session, actor, error=message, status=refused.status_code, typed=typed
-            )
-        return _incident_page(
-            request, session, settings, actor, incident_id, error=message,
-            status_code=refused.status_code, typed=typed,
-        )  # fmt: skip
-    if back == "mobile":
-        return RedirectResponse("/night/mobile", status_code=303)
-    return RedirectResponse(f"/night/incidents/{incident_id}", status_code=303)
+
+    return run_form_step(
+        request,
+        step,
+        then=_onwards(incident_id, back),
+        again=_again(request, session, settings, actor, incident_id, back, typed),
+    )
 
 
 @router.get("/night/incidents/{incident_id}/sender")
@@ -484,7 +444,9 @@ def resolve_sender(
         chosen = (
             _picked(actor, client_id)
             if client_id.strip()
-            else _enrolled_client(session, actor, organisation_id, client_number)
+            else queries.enrolled_client(
+                session, actor, organisation_id=organisation_id, client_number=client_number
+            )
         )
         actions.resolve_sender(
             session, actor, incident_id=incident_id, client_id=chosen,
@@ -505,16 +467,12 @@ def _picked(actor: Actor, client_id: str) -> UUID:
 
 
 def _mobile_context(session: Session, actor: Actor) -> dict[str, Any]:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    assert actor.user_id is not None
-    tasks = queries.tasks_of(session, actor.user_id)
-    session.rollback()
-    detail = actions.view_incident(session, actor, incident_id=tasks[0]) if tasks else None
+    task, waiting = queries.current_task(session, actor)
+    detail = actions.view_incident(session, actor, incident_id=task) if task else None
     return {
         "detail": detail,
-        "waiting": len(tasks) - 1 if tasks else 0,
+        "waiting": waiting,
         "interventions": list(InterventionType),
-        "when": _when,
     }
 
 
@@ -542,25 +500,3 @@ def mobile_page(request: Request, session: SessionDep, actor: CurrentActor) -> R
 def mobile_task(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The current task alone, re-fetched when a night event arrives."""
     return _render(request, "night/_task.html", _mobile_context(session, actor) | {"error": None})
-
-
-# --- an organisation's own history -----------------------------------------------------------
-
-
-@router.get("/night/history")
-@no_store
-def history_page(
-    request: Request, session: SessionDep, actor: CurrentActor, organisation: str = ""
-) -> Response:
-    organisations = history.organisations_in_view(session, actor)
-    chosen = None
-    with contextlib.suppress(ValueError):
-        chosen = UUID(organisation) if organisation else None
-    rows = history.read_history(session, actor, organisation_id=chosen)
-    context = {
-        "rows": rows,
-        "organisations": organisations,
-        "chosen": str(chosen) if chosen else "",
-        "when": _when,
-    }
-    return _render(request, "night/history.html", context)

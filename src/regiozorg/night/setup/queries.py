@@ -1,7 +1,10 @@
 """Read models for the set-up pages: taking part, roster, controllers, escalation, plans.
 
 Each is scoped to what the reader sets up: the network admin sees the whole service, an
-organisation's admin their own locations, controllers and carers."""
+organisation's admin their own locations, controllers and carers.
+
+Reads other features' tables: ``network`` (clients, locations, organisations) and ``accounts``
+(users and memberships: the night carers to put on the roster)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ care plans for its own clients. Handlers parse the form, call one action, and re
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -13,13 +12,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from regiozorg.auth import Actor, Permission, ensure_allowed, scope
-from regiozorg.clock import local
 from regiozorg.errors import N_, DomainError
-from regiozorg.night import labels, setup, setup_queries
+from regiozorg.night import labels
 from regiozorg.night.rules import ContactMode, DeskRole, EscalationTarget, Risk
+from regiozorg.night.setup import actions as setup
+from regiozorg.night.setup import queries as setup_queries
 from regiozorg.web.deps import CurrentActor, SessionDep
+from regiozorg.web.forms import PageAgain, run_form_step
 from regiozorg.web.no_store import PrivacyRoute, no_store
-from regiozorg.web.pages import error_message, render
+from regiozorg.web.pages import render
 
 router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
@@ -29,10 +30,6 @@ DEFAULT_DEVICE_TYPE = "0003"
 
 FormText = Annotated[str, Form()]
 Choice = TypeVar("Choice", bound=StrEnum)
-
-
-def _when(moment: datetime | None) -> str:
-    return local(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
 
 
 def _number(text: str, message: str) -> int:
@@ -64,7 +61,7 @@ def _choice(kind: type[Choice], value: str, message: str) -> Choice:
 
 
 def _labels() -> dict[str, Any]:
-    return {**labels.PAGE_LABELS, "when": _when}
+    return dict(labels.PAGE_LABELS)
 
 
 # --- set-up ----------------------------------------------------------------------------------
@@ -100,14 +97,13 @@ def _setup_page(
     return render(request, "night/setup_index.html", context, status_code)
 
 
-def _refused(
-    request: Request, session: SessionDep, actor: Actor, error: DomainError, section: str,
-    values: dict[str, Any],
-) -> Response:  # fmt: skip
-    return _setup_page(
-        request, session, actor, error=error_message(request, error), section=section,
-        values=values, status_code=error.status_code,
-    )  # fmt: skip
+def _again(
+    request: Request, session: SessionDep, actor: Actor, section: str, values: dict[str, Any]
+) -> PageAgain:
+    """The set-up page once more at the form's section, with what was typed in it."""
+    return lambda error, status: _setup_page(
+        request, session, actor, error=error, section=section, values=values, status_code=status
+    )
 
 
 def _back(section: str) -> RedirectResponse:
@@ -131,7 +127,8 @@ def enrol_location(
 ) -> Response:
     values = {"location_id": location_id, "answer_norm_seconds": answer_norm_seconds,
               "on_site_norm_minutes": on_site_norm_minutes, "staff_phone": staff_phone}  # fmt: skip
-    try:
+
+    def step() -> None:
         setup.enrol_location(
             session,
             actor,
@@ -140,20 +137,28 @@ def enrol_location(
             on_site_norm_minutes=_number(on_site_norm_minutes, N_("Vul de normen in als getal.")),
             staff_phone=staff_phone.strip() or None,
         )
-    except DomainError as error:
-        return _refused(request, session, actor, error, "locations", values)
-    return _back("locations")
+
+    return run_form_step(
+        request,
+        step,
+        then=_back("locations"),
+        again=_again(request, session, actor, "locations", values),
+    )
 
 
 @router.post("/night/setup/locations/{location_id}/unenrol")
 def unenrol_location(
     request: Request, session: SessionDep, actor: CurrentActor, location_id: UUID
 ) -> Response:
-    try:
+    def step() -> None:
         setup.unenrol_location(session, actor, location_id=location_id)
-    except DomainError as error:
-        return _refused(request, session, actor, error, "locations", {})
-    return _back("locations")
+
+    return run_form_step(
+        request,
+        step,
+        then=_back("locations"),
+        again=_again(request, session, actor, "locations", {}),
+    )
 
 
 @router.post("/night/setup/shifts")
@@ -170,7 +175,8 @@ def add_shift(
 ) -> Response:
     values = {"user_id": user_id, "role": role, "starts_at": starts_at, "ends_at": ends_at,
               "base_location_id": base_location_id, "phone": phone}  # fmt: skip
-    try:
+
+    def step() -> None:
         setup.add_shift(
             session,
             actor,
@@ -181,20 +187,22 @@ def add_shift(
             base_location_id=_uuid(base_location_id),
             phone=phone.strip(),
         )
-    except DomainError as error:
-        return _refused(request, session, actor, error, "roster", values)
-    return _back("roster")
+
+    return run_form_step(
+        request, step, then=_back("roster"), again=_again(request, session, actor, "roster", values)
+    )
 
 
 @router.post("/night/setup/shifts/{shift_id}/remove")
 def remove_shift(
     request: Request, session: SessionDep, actor: CurrentActor, shift_id: UUID
 ) -> Response:
-    try:
+    def step() -> None:
         setup.remove_shift(session, actor, shift_id=shift_id)
-    except DomainError as error:
-        return _refused(request, session, actor, error, "roster", {})
-    return _back("roster")
+
+    return run_form_step(
+        request, step, then=_back("roster"), again=_again(request, session, actor, "roster", {})
+    )
 
 
 @router.post("/night/setup/devices")
@@ -211,7 +219,8 @@ def register_device(
 ) -> Response:
     values = {"controller_id": controller_id, "device_id": device_id, "device_type": device_type,
               "client_number": client_number, "location_id": location_id, "room": room}  # fmt: skip
-    try:
+
+    def step() -> None:
         ensure_allowed(actor, Permission.NIGHT_SETUP)
         client = setup.client_by_number(session, actor, client_number) if client_number else None
         setup.register_device(
@@ -224,9 +233,13 @@ def register_device(
             location_id=_uuid(location_id),
             room=room.strip(),
         )
-    except DomainError as error:
-        return _refused(request, session, actor, error, "devices", values)
-    return _back("devices")
+
+    return run_form_step(
+        request,
+        step,
+        then=_back("devices"),
+        again=_again(request, session, actor, "devices", values),
+    )
 
 
 @router.post("/night/setup/escalation")
@@ -241,7 +254,8 @@ def set_escalation(
 ) -> Response:
     phones = (phone or []) + [""] * len(seconds)
     values = {"priority": priority, "seconds": seconds, "target": target, "phone": phones}
-    try:
+
+    def step() -> None:
         steps = []
         for after, chosen, number in zip(seconds, target, phones, strict=False):
             if not after.strip():
@@ -257,9 +271,13 @@ def set_escalation(
             priority=_number(priority, N_("Kies een prioriteit van 1 tot en met 5.")),
             steps=steps,
         )
-    except DomainError as error:
-        return _refused(request, session, actor, error, "escalation", values)
-    return _back("escalation")
+
+    return run_form_step(
+        request,
+        step,
+        then=_back("escalation"),
+        again=_again(request, session, actor, "escalation", values),
+    )
 
 
 # --- night care plans ------------------------------------------------------------------------
@@ -336,7 +354,8 @@ def save_plan(
         "contact_mode": contact_mode,
         "key_information": key_information,
     }
-    try:
+
+    def step() -> None:
         setup.set_plan(
             session,
             actor,
@@ -351,9 +370,12 @@ def save_plan(
             ),
             key_information=key_information.strip(),
         )
-    except DomainError as error:
-        return _plan_page(
-            request, session, actor, client_id, error=error_message(request, error), values=values,
-            status_code=error.status_code,
-        )  # fmt: skip
-    return RedirectResponse(f"/night/plans/{client_id}?saved=1", status_code=303)
+
+    return run_form_step(
+        request,
+        step,
+        then=RedirectResponse(f"/night/plans/{client_id}?saved=1", status_code=303),
+        again=lambda error, status: _plan_page(
+            request, session, actor, client_id, error=error, values=values, status_code=status
+        ),
+    )

@@ -1,43 +1,36 @@
-"""The night console's JSON API (``/api/v1``).
-
-Alarm platforms post alarms as JSON or as SCAIP XML with a bearer token of an account holding
-the night-carer role; the console's own script works incidents with its session cookie and the
-``X-CSRF-Token`` header. Access is decided in the actions and by ``regiozorg.auth``; domain
-errors become HTTP in ``regiozorg.app``, once.
+"""The alarm intake's JSON API (``/api/v1``): alarm platforms post alarms as JSON or as SCAIP
+XML with a bearer token of an account holding the night-carer role; the desk enters phone calls.
+Access is decided in the actions and by ``regiozorg.auth``; domain errors become HTTP in
+``regiozorg.app``, once.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
-from uuid import UUID
+from datetime import datetime
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
-from regiozorg.errors import NotFoundError
-from regiozorg.night import actions, intake, queries, rules, scaip
-from regiozorg.night.models import Incident
-from regiozorg.night.rules import DeskRole, IncidentState
-from regiozorg.night.scaip import ScaipError, ScaipMessage, Snu
-from regiozorg.night.schemas import (
+from regiozorg.night import rules
+from regiozorg.night.console import queries
+from regiozorg.night.intake import actions as intake
+from regiozorg.night.intake import scaip
+from regiozorg.night.intake.scaip import ScaipError, ScaipMessage, Snu
+from regiozorg.night.intake.schemas import (
     CALLBACK_LENGTH,
     AlarmAccepted,
     AlarmIn,
+    CallCreated,
     CallIn,
-    CloseIn,
-    DispatchIn,
-    TriageIn,
 )
-from regiozorg.web import sse
-from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep, actor_of
+from regiozorg.web.deps import CurrentActor, SessionDep, actor_of
 from regiozorg.web.input import CLEANED
-from regiozorg.web.no_store import PrivacyRoute, no_store
+from regiozorg.web.no_store import PrivacyRoute
 from regiozorg.web.openapi import Problem
 
 log = logging.getLogger("regiozorg.night")
@@ -52,147 +45,10 @@ router = APIRouter(
     },
 )
 
-MAX_LIST = 1000
 XML = "application/xml"
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "No such incident"}
-}
-STEP: dict[int | str, dict[str, Any]] = NOT_FOUND | {
-    403: {"model": Problem, "description": "Not allowed for your roles, or not on the roster now"},
-    409: {
-        "model": Problem,
-        "description": "Claimed by another handler (named), given to another carer, or not "
-        "possible in the incident's state",
-    },
-}
 
-
-# --- what the API answers ------------------------------------------------------------------
-
-
-class _Read(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-class StepDone(BaseModel):
-    id: UUID
-    state: IncidentState
-
-
-class Dispatched(StepDone):
-    carer_id: UUID
-
-
-class CallCreated(BaseModel):
-    incident_id: UUID
-
-
-class ResolveSenderIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    client_id: UUID
-    remember_device: bool = False
-
-
-class QueueRowOut(_Read):
-    """An incident in the queue: where and what, never who."""
-
-    id: UUID
-    kind: str
-    state: IncidentState
-    priority: int
-    received_at: datetime
-    age_seconds: int
-    unknown_sender: bool
-    location: str | None
-    room: str
-    device_type: str | None
-    handler: str | None
-    carer: str | None
-    escalations: int
-
-
-class ClientCardOut(_Read):
-    id: UUID
-    name: str
-    birth_date: date
-    client_number: str
-    organisation_id: UUID
-    location: str
-    room: str
-    instructions: str
-    risks: list[str]
-    epilepsy_protocol: str
-    monitoring_consent: bool
-    contact_mode: str
-    key_information: str
-
-
-class TimelineEntryOut(_Read):
-    at: datetime
-    kind: str
-    by: str
-    detail: str
-
-
-class IncidentOut(_Read):
-    """One incident. ``client`` is null when no client is known, or when the reader may not
-    see it (``client_hidden``: the night team off shift, or another organisation). When the
-    reader may not see the person (``text_hidden``), everything typed about them is blank:
-    ``summary``, ``log_notes``, ``handover_note`` and the note of the outcome step; the steps,
-    codes and times stay."""
-
-    id: UUID
-    kind: str
-    state: IncidentState
-    outcome: str | None
-    priority: int
-    unknown_sender: bool
-    summary: str
-    device_type: str | None
-    received_at: datetime
-    handler: str | None
-    handler_id: UUID | None
-    carer: str | None
-    carer_id: UUID | None
-    location: str | None
-    client: ClientCardOut | None
-    client_hidden: bool
-    text_hidden: bool
-    timeline: list[TimelineEntryOut]
-    intervention: str | None
-    log_notes: str
-    handover_note: str
-
-
-class CarerOut(_Read):
-    user_id: UUID
-    name: str
-    role: DeskRole
-    phone: str
-    base: str | None
-    task_id: UUID | None
-    task_state: IncidentState | None
-    task_location: str | None
-
-
-class CarerOptionOut(BaseModel):
-    user_id: UUID
-    name: str
-    busy: bool
-    travel_minutes: int | None
-
-
-class CarerOptions(BaseModel):
-    """Mobile carers on shift, free ones nearest first; ``suggested`` is the nearest free one
-    (null when everyone is busy): what dispatch sends when no carer is chosen."""
-
-    options: list[CarerOptionOut]
-    suggested: UUID | None
-
-
-# --- intake --------------------------------------------------------------------------------
+# --- alarms --------------------------------------------------------------------------------
 
 
 @router.post(
@@ -457,185 +313,3 @@ def alarm_from_scaip(message: ScaipMessage) -> AlarmIn:
 )
 def post_call(data: CallIn, session: SessionDep, actor: CurrentActor) -> CallCreated:
     return CallCreated(incident_id=intake.record_call(session, actor, call=data))
-
-
-# --- the queue and an incident ---------------------------------------------------------------
-
-
-@router.get(
-    "/incidents",
-    summary="Incidents by state, without client names",
-    description="`open` (the default): every open state, most urgent and oldest first; a state "
-    "name: only that state (`completed` shows those still waiting for their logbook entry); "
-    "`closed`: the most recently closed first.",
-)
-@no_store
-def list_incidents(
-    session: SessionDep,
-    actor: CurrentActor,
-    state: Annotated[Literal["open"] | IncidentState, Query()] = "open",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIST)] = 200,
-) -> list[QueueRowOut]:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    if state == "open":
-        rows = queries.open_queue(session, limit=limit, states=rules.OPEN_STATES)
-    elif state == IncidentState.CLOSED:
-        rows = queries.closed_incidents(session, limit=limit)
-    else:
-        rows = queries.open_queue(session, limit=limit, states={IncidentState(state)})
-    return [QueueRowOut.model_validate(row) for row in rows]
-
-
-@router.get(
-    "/incidents/{incident_id}",
-    summary="An incident with its timeline, and its client card when yours to see (audited)",
-    responses=NOT_FOUND,
-)
-@no_store
-def get_incident(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> IncidentOut:
-    detail = actions.view_incident(session, actor, incident_id=incident_id)
-    return IncidentOut.model_validate(detail)
-
-
-@router.get(
-    "/incidents/{incident_id}/carers",
-    summary="Mobile carers for an incident: busy or free, travel minutes, the suggested one",
-    responses=NOT_FOUND,
-)
-def incident_carers(
-    incident_id: UUID, session: SessionDep, settings: SettingsDep, actor: CurrentActor
-) -> CarerOptions:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFoundError("Melding niet gevonden.")
-    options = actions.carer_options(session, settings, incident)
-    best = rules.suggested_carer(options)
-    return CarerOptions(
-        options=[CarerOptionOut.model_validate(o, from_attributes=True) for o in options],
-        suggested=UUID(best.user_id) if best else None,
-    )
-
-
-@router.get("/night/carers", summary="Everyone on the night roster now, and their task")
-def night_carers(session: SessionDep, actor: CurrentActor) -> list[CarerOut]:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return [CarerOut.model_validate(row) for row in queries.carers_on_shift(session)]
-
-
-# --- the incident's steps --------------------------------------------------------------------
-
-
-@router.post(
-    "/incidents/{incident_id}/acknowledge",
-    summary="Claim the incident: its one handler",
-    responses=STEP,
-)
-def acknowledge(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> StepDone:
-    return StepDone(
-        id=incident_id, state=actions.acknowledge(session, actor, incident_id=incident_id)
-    )
-
-
-@router.post(
-    "/incidents/{incident_id}/triage",
-    summary="Start remote contact, or decide its outcome",
-    responses=STEP,
-)
-def triage(incident_id: UUID, data: TriageIn, session: SessionDep, actor: CurrentActor) -> StepDone:
-    state = actions.triage(session, actor, incident_id=incident_id, data=data)
-    return StepDone(id=incident_id, state=state)
-
-
-@router.post(
-    "/incidents/{incident_id}/dispatch",
-    summary="Send a mobile carer: the one chosen, or the nearest free one",
-    responses=STEP,
-)
-def dispatch(
-    incident_id: UUID,
-    data: DispatchIn,
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: CurrentActor,
-) -> Dispatched:
-    carer_id = actions.dispatch(
-        session, actor, settings, incident_id=incident_id, carer_id=data.carer_id
-    )
-    return Dispatched(id=incident_id, state=IncidentState.DISPATCHED, carer_id=carer_id)
-
-
-@router.post(
-    "/incidents/{incident_id}/accept",
-    summary='The carer takes the task ("ik ga")',
-    responses=STEP,
-)
-def accept(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> StepDone:
-    return StepDone(
-        id=incident_id, state=actions.take_task(session, actor, incident_id=incident_id)
-    )
-
-
-@router.post(
-    "/incidents/{incident_id}/on-site",
-    summary='The carer is with the client ("aanwezig")',
-    responses=STEP,
-)
-def on_site(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> StepDone:
-    return StepDone(id=incident_id, state=actions.arrive(session, actor, incident_id=incident_id))
-
-
-@router.post(
-    "/incidents/{incident_id}/complete",
-    summary='The visit is done ("klaar"); the logbook entry closes it',
-    responses=STEP,
-)
-def complete(incident_id: UUID, session: SessionDep, actor: CurrentActor) -> StepDone:
-    return StepDone(id=incident_id, state=actions.complete(session, actor, incident_id=incident_id))
-
-
-@router.post(
-    "/incidents/{incident_id}/close",
-    summary="Write the logbook entry and the handover note for the client's day team",
-    responses=STEP
-    | {422: {"model": Problem, "description": "A client's incident needs a handover note"}},
-)
-def close(incident_id: UUID, data: CloseIn, session: SessionDep, actor: CurrentActor) -> StepDone:
-    return StepDone(
-        id=incident_id, state=actions.close(session, actor, incident_id=incident_id, data=data)
-    )
-
-
-@router.post(
-    "/incidents/{incident_id}/resolve-sender",
-    summary="Name the client of an unknown sender's alarm (and remember the device)",
-    responses=STEP,
-)
-def resolve_sender(
-    incident_id: UUID, data: ResolveSenderIn, session: SessionDep, actor: CurrentActor
-) -> StepDone:
-    state = actions.resolve_sender(
-        session,
-        actor,
-        incident_id=incident_id,
-        client_id=data.client_id,
-        remember_device=data.remember_device,
-    )
-    return StepDone(id=incident_id, state=state)
-
-
-# --- the live stream -------------------------------------------------------------------------
-
-
-@router.get(
-    "/events",
-    response_class=StreamingResponse,
-    summary="The night console's live events (server-sent events)",
-    description="Each change of an incident as `event: incident.changed` with its id, state "
-    f"and priority; a comment every {sse.KEEPALIVE_SECONDS:.0f} s keeps the line open. Events say "
-    "that something changed: re-read the queue on (re)connecting.",
-    responses={200: {"content": {sse.MEDIA_TYPE: {"schema": {"type": "string"}}}}},
-)
-def night_events(request: Request, actor: CurrentActor) -> Response:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return sse.stream_response(request, intake.NIGHT, heartbeat=False)

@@ -6,6 +6,9 @@ answer is "who read this client's details, and when" (a client's or a privacy of
 question), and a row naming only the organisation cannot answer it. A page shows at most
 ``PAGE_SIZE`` incidents, so a read costs at most that many small inserts, in the same
 transaction as the read: no details leave without their audit rows committed.
+
+Reads other features' tables: ``network`` (clients, locations, organisations) and ``accounts``
+(users: the carer's name).
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """What a worker does every few seconds: escalate alarms nobody answered, and raise a
 technical alarm for a controller whose heartbeat stopped. Deadlines live in the database, so
 an app that restarts picks up exactly where the last one stopped; each step is one
-transaction, so two workers (two app processes) never take the same step twice."""
+transaction, so two workers (two app processes) never take the same step twice.
+
+Reads other features' tables: ``accounts`` (users: who is on shift to warn) and ``network``
+(locations: the staff of the own location)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from regiozorg.auth import SYSTEM
 from regiozorg.clock import utcnow
 from regiozorg.network.models import Location
 from regiozorg.night import labels, rules
-from regiozorg.night.intake import escalation_steps, in_flight, publish_change
+from regiozorg.night.intake.actions import escalation_steps, in_flight, publish_change
 from regiozorg.night.models import (
     AlarmController,
     Incident,

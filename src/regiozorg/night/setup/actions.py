@@ -1,5 +1,8 @@
 """Setting up the shared night service: which locations and clients take part, their night
-care plans, the night roster, alarm controllers and devices, and the escalation steps."""
+care plans, the night roster, alarm controllers and devices, and the escalation steps.
+
+Reads other features' tables for its checks, never writes them: ``network`` (clients and
+locations: whose they are) and ``accounts`` (users and memberships: who is a night carer)."""
 
 from __future__ import annotations
 

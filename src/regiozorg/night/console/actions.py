@@ -1,9 +1,13 @@
 """An incident's steps, from acknowledging to the logbook: each one transaction, with its
-timestamp, its timeline entry and its audit row; the console hears of it after commit."""
+timestamp, its timeline entry and its audit row; the console hears of it after commit.
+
+Reads other features' tables (never writes them): ``network`` (clients, locations and
+organisations: the client card, a client to link, travel times) and ``accounts`` (users: the
+names of the handler and the carer)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
@@ -24,9 +28,17 @@ from regiozorg.clock import utcnow
 from regiozorg.config import Settings
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.network.queries import travel_minutes
-from regiozorg.night import intake, labels, rules
-from regiozorg.night.intake import publish_change
+from regiozorg.night import labels, rules
+from regiozorg.night.console import queries
+from regiozorg.night.console.schemas import (
+    ClientCardOut,
+    CloseIn,
+    IncidentOut,
+    TimelineEntryOut,
+    TriageIn,
+)
+from regiozorg.night.intake import actions as intake
+from regiozorg.night.intake.actions import publish_change
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -36,11 +48,9 @@ from regiozorg.night.models import (
     NightContact,
     NightLocation,
     NightPlan,
-    NightShift,
 )
 from regiozorg.night.rules import DeskRole, IncidentState, Outcome
-from regiozorg.night.schemas import CloseIn, TriageIn
-from regiozorg.night.team import current_shift, ensure_on_shift, on_shift
+from regiozorg.night.team import ensure_on_shift, on_shift
 from regiozorg.transaction import unit_of_work
 
 NOT_YOUR_INCIDENT = N_("Deze melding is al opgepakt door {name}.")
@@ -169,7 +179,7 @@ def dispatch(
         incident = _for_step(session, actor, incident_id)
         _ensure_handler(session, actor, incident)
         if carer_id is None:
-            best = rules.suggested_carer(carer_options(session, settings, incident))
+            best = rules.suggested_carer(queries.carer_options(session, settings, incident))
             if best is None:
                 raise ConflictError(N_("Er is nu geen vrije mobiele zorgverlener."))
             carer_id = UUID(best.user_id)
@@ -184,40 +194,6 @@ def dispatch(
         incident.en_route_at = None
         publish_change(session, incident_id, IncidentState.DISPATCHED, incident.priority)
     return carer_id
-
-
-def carer_options(
-    session: Session, settings: Settings, incident: Incident
-) -> list[rules.CarerOption]:
-    """Mobile carers on shift now, whether busy, and their travel time to the incident."""
-    now = utcnow()
-    rows = session.execute(
-        select(NightShift.user_id, User.name, Location.code)
-        .join(User, User.id == NightShift.user_id)
-        .outerjoin(Location, Location.id == NightShift.base_location_id)
-        .where(NightShift.role == DeskRole.MOBILE, current_shift(now))
-    ).all()
-    busy = set(
-        session.scalars(
-            select(Incident.carer_id).where(
-                Incident.state.in_(list(rules.CARER_BUSY_STATES)), Incident.id != incident.id
-            )
-        )
-    )
-    destination = (
-        session.scalar(select(Location.code).where(Location.id == incident.location_id))
-        if incident.location_id
-        else None
-    )
-    options = []
-    for user_id, name, base in {r[0]: r for r in rows}.values():
-        minutes = (
-            travel_minutes(session, settings, origin=base, destination=destination)
-            if base and destination
-            else None
-        )
-        options.append(rules.CarerOption(str(user_id), name, user_id in busy, minutes))
-    return sorted(options, key=lambda o: (o.busy, o.travel_minutes is None, o.travel_minutes or 0))
 
 
 def _carer_step(
@@ -471,65 +447,28 @@ def resolve_sender(
 
 
 @dataclass(frozen=True)
-class ClientCard:
-    id: UUID
-    name: str
-    birth_date: date
-    client_number: str
-    organisation_id: UUID
-    location: str
-    room: str
-    instructions: str
-    risks: tuple[str, ...]
-    epilepsy_protocol: str
-    monitoring_consent: bool
-    contact_mode: str
-    key_information: str
-    phone: str = ""  # the client's own number at night
-    contacts: tuple[ContactPerson, ...] = ()
-
-
-@dataclass(frozen=True)
 class ContactPerson:
     name: str
     relation: str
     phone: str
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str
-    by: str
-    detail: str
+class ClientCard(ClientCardOut):
+    """The client card on the pages: the API's, with the numbers to call at night."""
+
+    phone: str = ""  # the client's own number at night
+    contacts: tuple[ContactPerson, ...] = ()
 
 
-@dataclass(frozen=True)
-class IncidentDetail:
-    id: UUID
-    kind: str
-    state: IncidentState
-    outcome: str | None
-    priority: int
-    unknown_sender: bool
-    summary: str
-    device_type: str | None
-    received_at: datetime
-    handler: str | None
-    handler_id: UUID | None
-    carer: str | None
-    carer_id: UUID | None
-    location: str | None
+class IncidentDetail(IncidentOut):
+    """One incident as its reader sees it: the API's answer (``IncidentOut``), with the
+    numbers the pages show beside it and the reader's part in the incident."""
+
     client: ClientCard | None  # None: no client known, or not yours to see
-    client_hidden: bool
-    text_hidden: bool  # the free text about the person is blanked for this reader
-    timeline: tuple[TimelineEntry, ...]
-    intervention: str | None
-    log_notes: str
-    handover_note: str
     # Numbers of the service, not of the person: shown whoever reads the incident.
     location_phone: str | None = None  # the night phone of the staff of the own location
     fallback_phones: tuple[str, ...] = ()  # the escalation's fallback numbers (priority)
+    role: rules.IncidentRole = rules.IncidentRole.NONE  # what the reader is to the incident
 
 
 def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> IncidentDetail:
@@ -567,14 +506,17 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
                 if phone
             )
         )
-        timeline = tuple(
-            TimelineEntry(event.at, event.kind, name or "", event.detail)
+        timeline = [
+            TimelineEntryOut(at=event.at, kind=event.kind, by=name or "", detail=event.detail)
             for event, name in session.execute(
                 select(IncidentEvent, User.name)
                 .outerjoin(User, User.id == IncidentEvent.by_user_id)
                 .where(IncidentEvent.incident_id == incident.id)
                 .order_by(IncidentEvent.at, IncidentEvent.id)
             )
+        ]
+        role = rules.incident_role(
+            actor.user_id, handler_id=incident.handler_id, carer_id=incident.carer_id
         )
         detail = IncidentDetail(
             id=incident.id,
@@ -600,6 +542,8 @@ def view_incident(session: Session, actor: Actor, *, incident_id: UUID) -> Incid
             handover_note=incident.handover_note,
             location_phone=location_phone or None,
             fallback_phones=fallback_phones,
+            role=role,
+            next_steps=list(rules.next_steps(incident.state, role)),
         )
         visible = rules.clinical_text_visible(
             client_known=incident.audited_client is not None,
@@ -613,17 +557,18 @@ def without_clinical_text(detail: IncidentDetail) -> IncidentDetail:
     """The incident as a reader sees it who may not see the person: the steps, codes, times
     and names of the night team stay; the card and everything typed about the person (the
     summary, the triage note in the timeline, the logbook entry, the handover note) go."""
-    return replace(
-        detail,
-        client=None,
-        text_hidden=True,
-        summary="",
-        log_notes="",
-        handover_note="",
-        timeline=tuple(
-            replace(entry, detail=rules.event_detail_without_text(entry.detail))
-            for entry in detail.timeline
-        ),
+    return detail.model_copy(
+        update={
+            "client": None,
+            "text_hidden": True,
+            "summary": "",
+            "log_notes": "",
+            "handover_note": "",
+            "timeline": [
+                entry.model_copy(update={"detail": rules.event_detail_without_text(entry.detail)})
+                for entry in detail.timeline
+            ],
+        }
     )
 
 
@@ -677,7 +622,7 @@ def _card(
             location=location,
             room=room,
             instructions=plan.instructions if plan else "",
-            risks=tuple(plan.risks) if plan else (),
+            risks=list(plan.risks) if plan else [],
             epilepsy_protocol=plan.epilepsy_protocol if plan else "",
             monitoring_consent=plan.monitoring_consent if plan else False,
             contact_mode=plan.contact_mode if plan else "",
