@@ -24,7 +24,7 @@ ROOT = "regiozorg"
 
 # The layers below the features, lowest first: a module imports from its own layer or lower.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"config", "clock", "errors", "csv_export", "edge_text"}),
+    frozenset({"config", "clock", "errors", "i18n", "csv_export", "edge_text"}),
     frozenset({"db"}),
     frozenset({"transaction", "audit", "auth", "events"}),
 )
