@@ -10,6 +10,17 @@ from datetime import date, datetime, timedelta
 from regiozorg.anw import rules
 from regiozorg.anw.scenario import Scenario
 from regiozorg.roster.duties import Duty, DutyProblem, Person, Post
+from regiozorg.roster.duty_rules import (
+    ApartDays,
+    ApartWeekends,
+    Away,
+    ExactCover,
+    FairShare,
+    MostInWindow,
+    Pinned,
+    RestAfter,
+    Rule,
+)
 
 
 def holidays_of(scenario: Scenario) -> frozenset[date]:
@@ -70,3 +81,21 @@ def to_problem(scenario: Scenario) -> DutyProblem:
         for physician in scenario.physicians
     )
     return DutyProblem(scenario.name, scenario.weeks * 7, tuple(duties), posts, people)
+
+
+def rules_of(scenario: Scenario) -> tuple[Rule, ...]:
+    """The pool's rules: hard as the file sets them, soft with the weights a planner sees."""
+    limits = scenario.rules
+    return (
+        ExactCover(),
+        Away(),
+        RestAfter("night", round(limits.min_rest_hours_after_night * 60)),
+        MostInWindow(limits.max_duties_per_28_days, 28),
+        Pinned(),
+        FairShare("", 10),
+        FairShare("night", 5),
+        FairShare("weekend", 5),
+        FairShare("holiday", 5),
+        ApartDays(3),
+        ApartWeekends(scenario.start.weekday(), "weekend", 3),
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ortools.sat.python import cp_model
 
@@ -89,6 +89,11 @@ class Rule(Protocol):
     def post(self, m: DutyModel) -> None: ...
 
     def check(self, problem: DutyProblem, roster: DutyRoster) -> list[Breach]: ...
+
+
+@runtime_checkable
+class SoftRule(Rule, Protocol):
+    def costs(self, problem: DutyProblem, roster: DutyRoster) -> list[Cost]: ...
 
 
 def _post_at(problem: DutyProblem) -> dict[tuple[str, str, str], Post]:
@@ -261,6 +266,185 @@ class Pinned:
 
 
 HARD_RULES: Sequence[Rule] = (ExactCover(), Away(), RestAfter(), MostInWindow(), Pinned())
+
+SCALE = 100  # shares are compared in hundredths of a duty
+
+
+@dataclass(frozen=True)
+class Cost:
+    """``count`` units of a soft rule for a subject, at ``weight`` each."""
+
+    rule: str
+    about: Subject
+    count: int
+    weight: int
+
+    @property
+    def cost(self) -> int:
+        return self.count * self.weight
+
+
+def _tagged(problem: DutyProblem, tag: str) -> set[str]:
+    return {duty.id for duty in problem.duties if not tag or tag in duty.tags}
+
+
+def _shares(problem: DutyProblem, tag: str) -> dict[str, int]:
+    """Each person's fair share of the posts on duties with ``tag`` ('' for all), duties
+    carried from earlier periods included, in hundredths: in proportion to their weight."""
+    counted = _tagged(problem, tag)
+    demand = sum(post.need for post in problem.posts if post.duty in counted)
+    carried = sum(person.carried.get(tag, 0.0) for person in problem.people)
+    weights = sum(person.weight for person in problem.people) or 1.0
+    return {
+        person.id: round(
+            ((demand + carried) * person.weight / weights - person.carried.get(tag, 0.0)) * SCALE
+        )
+        for person in problem.people
+    }
+
+
+@dataclass(frozen=True)
+class FairShare:
+    """Each person takes duties (with ``tag``: nights, weekends, holidays; '' for all) in
+    proportion to their weight (FTE), counting what earlier periods carried over: the cost is
+    the distance from that share, in hundredths of a duty."""
+
+    tag: str = ""
+    weight: int = 10
+    hard: bool = False
+
+    @property
+    def code(self) -> str:
+        return f"fair_{self.tag or 'all'}"
+
+    def post(self, m: DutyModel) -> None:
+        counted = _tagged(m.problem, self.tag)
+        shares = _shares(m.problem, self.tag)
+        bound = SCALE * len(m.problem.posts)
+        for p, person in enumerate(m.problem.people):
+            taken = [var for duty, choices in m.taking(p).items() if duty in counted
+                     for var in choices]  # fmt: skip
+            distance = m.model.new_int_var(0, bound + abs(shares[person.id]), "")
+            m.model.add_abs_equality(distance, SCALE * sum(taken) - shares[person.id])
+            m.penalise(self.code, subject(person=person.id), self.weight, distance)
+
+    def check(self, problem: DutyProblem, roster: DutyRoster) -> list[Breach]:
+        return []
+
+    def costs(self, problem: DutyProblem, roster: DutyRoster) -> list[Cost]:
+        counted = _tagged(problem, self.tag)
+        shares = _shares(problem, self.tag)
+        found = []
+        for person in problem.people:
+            taken = sum(key[0] in counted for key in roster.duties_of(person.id))
+            distance = abs(SCALE * taken - shares[person.id])
+            if distance:
+                found.append(Cost(self.code, subject(person=person.id), distance, self.weight))
+        return found
+
+
+def _any(m: DutyModel, choices: list[Any]) -> Any:
+    """A Boolean that is true exactly when one of ``choices`` is."""
+    flag = m.model.new_bool_var("")
+    m.model.add_max_equality(flag, choices)
+    return flag
+
+
+def _both(m: DutyModel, a: Any, b: Any) -> Any:
+    """A Boolean that is true exactly when ``a`` and ``b`` are: a penalty never counted in
+    vain, so the solver's cost is the rules' own price of its roster."""
+    both = m.model.new_bool_var("")
+    m.model.add_bool_and([a, b]).only_enforce_if(both)
+    m.model.add_bool_or([a.Not(), b.Not(), both])
+    return both
+
+
+@dataclass(frozen=True)
+class ApartDays:
+    """No duties on two days in a row: each pair costs ``weight``."""
+
+    weight: int = 3
+    code: str = "consecutive_days"
+    hard: bool = False
+
+    def post(self, m: DutyModel) -> None:
+        day_of = {duty.id: duty.day for duty in m.problem.duties}
+        for p, person in enumerate(m.problem.people):
+            per_day: dict[int, list[Any]] = defaultdict(list)
+            for duty, choices in m.taking(p).items():
+                per_day[day_of[duty]].extend(choices)
+            worked = {day: _any(m, choices) for day, choices in per_day.items()}
+            for day, flag in worked.items():
+                if day + 1 in worked:
+                    both = _both(m, flag, worked[day + 1])
+                    m.penalise(self.code, subject(person=person.id, day=day), self.weight, both)
+
+    def check(self, problem: DutyProblem, roster: DutyRoster) -> list[Breach]:
+        return []
+
+    def costs(self, problem: DutyProblem, roster: DutyRoster) -> list[Cost]:
+        day_of = {duty.id: duty.day for duty in problem.duties}
+        found = []
+        for person in problem.people:
+            days = {day_of[key[0]] for key in roster.duties_of(person.id)}
+            found += [
+                Cost(self.code, subject(person=person.id, day=day), 1, self.weight)
+                for day in sorted(days)
+                if day + 1 in days
+            ]
+        return found
+
+
+@dataclass(frozen=True)
+class ApartWeekends:
+    """No duties on two weekends in a row (duties tagged ``tag``, grouped by calendar week:
+    ``first_weekday`` is the weekday of day 0, Monday 0): each pair costs ``weight``."""
+
+    first_weekday: int = 0
+    tag: str = "weekend"
+    weight: int = 3
+    code: str = "weekends_in_a_row"
+    hard: bool = False
+
+    def _week(self, day: int) -> int:
+        return (day + self.first_weekday) // 7
+
+    def post(self, m: DutyModel) -> None:
+        weekend = {duty.id: self._week(duty.day) for duty in m.problem.duties
+                   if self.tag in duty.tags}  # fmt: skip
+        for p, person in enumerate(m.problem.people):
+            per_week: dict[int, list[Any]] = defaultdict(list)
+            for duty, choices in m.taking(p).items():
+                if duty in weekend:
+                    per_week[weekend[duty]].extend(choices)
+            worked = {week: _any(m, choices) for week, choices in per_week.items()}
+            for week, flag in worked.items():
+                if week + 1 in worked:
+                    both = _both(m, flag, worked[week + 1])
+                    m.penalise(self.code, subject(person=person.id, week=week), self.weight, both)
+
+    def check(self, problem: DutyProblem, roster: DutyRoster) -> list[Breach]:
+        return []
+
+    def costs(self, problem: DutyProblem, roster: DutyRoster) -> list[Cost]:
+        weekend = {duty.id: self._week(duty.day) for duty in problem.duties
+                   if self.tag in duty.tags}  # fmt: skip
+        found = []
+        for person in problem.people:
+            weeks = {weekend[key[0]] for key in roster.duties_of(person.id) if key[0] in weekend}
+            found += [
+                Cost(self.code, subject(person=person.id, week=week), 1, self.weight)
+                for week in sorted(weeks)
+                if week + 1 in weeks
+            ]
+        return found
+
+
+def costs_all(problem: DutyProblem, roster: DutyRoster, rules: Sequence[Rule]) -> list[Cost]:
+    """Every soft rule's own pricing of a roster, by rule and subject."""
+    return [
+        cost for rule in rules if isinstance(rule, SoftRule) for cost in rule.costs(problem, roster)
+    ]
 
 
 def check_all(problem: DutyProblem, roster: DutyRoster, rules: Sequence[Rule]) -> list[Breach]:

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 from regiozorg.anw import generate
-from regiozorg.anw.problem import to_problem
+from regiozorg.anw.problem import rules_of, to_problem
 from regiozorg.anw.scenario import loads
 from regiozorg.roster.clocks import WorkClock
-from regiozorg.roster.duty_rules import HARD_RULES, MostInWindow
+from regiozorg.roster.duty_rules import HARD_RULES, MostInWindow, costs_all
 from regiozorg.roster.duty_solver import solve
 
 EXAMPLE = loads((Path(__file__).parent / "readme_example.yaml").read_text())
@@ -43,3 +43,17 @@ def test_a_generated_pool_gets_a_lawful_roster() -> None:
     assert found.breaches == ()
     assert found.roster is not None
     assert len(found.roster.filled) == len(problem.posts)
+
+
+def test_the_solvers_cost_is_what_each_soft_rule_prices_the_roster_at() -> None:
+    scenario = generate.pool(generate.Size("small", 4, 16, 1, 4), seed=3)
+    problem = to_problem(scenario)
+    rules = rules_of(scenario)
+    found = solve(problem, rules, budget=10, clock=WorkClock())
+    assert found.roster is not None and found.breaches == ()
+    priced = costs_all(problem, found.roster, rules)
+    assert found.objective == sum(cost.cost for cost in priced)
+    assert {cost.rule for cost in priced} <= {
+        "fair_all", "fair_night", "fair_weekend", "fair_holiday",
+        "consecutive_days", "weekends_in_a_row",
+    }  # fmt: skip
