@@ -11,12 +11,20 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from regiozorg.roster.clocks import Clock, WallClock
 from regiozorg.roster.duties import DutyProblem, DutyRoster
-from regiozorg.roster.duty_rules import Breach, DutyModel, Rule, check_all, roster_from
+from regiozorg.roster.duty_rules import (
+    Breach,
+    DutyModel,
+    Rule,
+    check_all,
+    costs_all,
+    roster_from,
+)
 
 STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
           cp_model.INFEASIBLE: "infeasible"}  # fmt: skip
@@ -30,17 +38,6 @@ class DutySolution:
     bound: float | None
     first_seconds: float | None
     breaches: tuple[Breach, ...]  # the hard rules' own checks of the roster: empty if lawful
-
-
-class _FirstFound(cp_model.CpSolverSolutionCallback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.started = time.perf_counter()
-        self.first: float | None = None
-
-    def on_solution_callback(self) -> None:
-        if self.first is None:
-            self.first = time.perf_counter() - self.started
 
 
 def build(problem: DutyProblem, rules: Sequence[Rule], *, explain: bool = False) -> DutyModel:
@@ -61,25 +58,52 @@ def solve(
     workers: int = 2,
     seed: int = 1,
 ) -> DutySolution:
+    """A lawful roster first (the hard rules alone are quick to satisfy, the penalties of the
+    soft ones make the first roster slow to find), then the whole model from that roster as a
+    hint for what is left of the budget."""
     clock = clock or WallClock()
+    started, began = clock.now(), time.perf_counter()
+    lawful = build(problem, [rule for rule in rules if rule.hard])
+    status, solver = _search(lawful, clock, budget, workers, seed)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return DutySolution(STATUS.get(status, "unknown"), None, None, None, None, ())
+    first_seconds = time.perf_counter() - began
     m = build(problem, rules)
+    for key, var in m.x.items():
+        m.model.add_hint(var, solver.value(lawful.x[key]))
+    left = budget - (clock.now() - started)
+    if m.penalties and left > 0:
+        status, solver = _search(m, clock, left, workers, seed)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            roster = roster_from(m, solver.value)
+            return DutySolution(
+                STATUS[status],
+                roster,
+                solver.objective_value,
+                solver.best_objective_bound,
+                first_seconds,
+                tuple(check_all(problem, roster, rules)),
+            )
+    roster = roster_from(lawful, solver.value)
+    objective = sum(cost.cost for cost in costs_all(problem, roster, rules))
+    return DutySolution(
+        "feasible" if m.penalties else "optimal",
+        roster,
+        objective,
+        None,
+        first_seconds,
+        tuple(check_all(problem, roster, rules)),
+    )
+
+
+def _search(
+    m: DutyModel, clock: Clock, budget: float, workers: int, seed: int
+) -> tuple[Any, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     clock.limit(solver, budget)
-    found = _FirstFound()
-    status = clock.solve(solver, m.model, found)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return DutySolution(STATUS.get(status, "unknown"), None, None, None, None, ())
-    roster = roster_from(m, solver.value)
-    return DutySolution(
-        STATUS[status],
-        roster,
-        solver.objective_value if m.penalties else 0.0,
-        solver.best_objective_bound if m.penalties else 0.0,
-        found.first,
-        tuple(check_all(problem, roster, rules)),
-    )
+    return clock.solve(solver, m.model, None), solver
 
 
 def clashes(

@@ -49,7 +49,7 @@ def test_the_solvers_cost_is_what_each_soft_rule_prices_the_roster_at() -> None:
     scenario = generate.pool(generate.Size("small", 4, 16, 1, 4), seed=3)
     problem = to_problem(scenario)
     rules = rules_of(scenario)
-    found = solve(problem, rules, budget=10, clock=WorkClock())
+    found = solve(problem, rules, budget=3, clock=WorkClock())
     assert found.roster is not None and found.breaches == ()
     priced = costs_all(problem, found.roster, rules)
     assert found.objective == sum(cost.cost for cost in priced)
