@@ -14,16 +14,17 @@ from fastapi.responses import Response, StreamingResponse
 
 from regiozorg.auth import Permission, ensure_allowed
 from regiozorg.night import rules
-from regiozorg.night.console import actions, queries
-from regiozorg.night.console.schemas import (
+from regiozorg.night.console import queries
+from regiozorg.night.console.schemas import CarerOut, QueueRowOut
+from regiozorg.night.incidents import actions
+from regiozorg.night.incidents import queries as incident_queries
+from regiozorg.night.incidents.schemas import (
     CarerOptionOut,
     CarerOptions,
-    CarerOut,
     CloseIn,
     Dispatched,
     DispatchIn,
     IncidentOut,
-    QueueRowOut,
     ResolveSenderIn,
     StepDone,
     TriageIn,
@@ -107,7 +108,7 @@ def get_incident(incident_id: UUID, session: SessionDep, actor: CurrentActor) ->
 def incident_carers(
     incident_id: UUID, session: SessionDep, settings: SettingsDep, actor: CurrentActor
 ) -> CarerOptions:
-    options = queries.carers_to_send(session, settings, actor, incident_id=incident_id)
+    options = incident_queries.carers_to_send(session, settings, actor, incident_id=incident_id)
     best = rules.suggested_carer(options)
     return CarerOptions(
         options=[CarerOptionOut.model_validate(o, from_attributes=True) for o in options],

@@ -20,8 +20,10 @@ from regiozorg.config import Settings
 from regiozorg.errors import N_, DomainError
 from regiozorg.i18n import translate
 from regiozorg.night import labels, rules
-from regiozorg.night.console import actions, queries
-from regiozorg.night.console.schemas import CloseIn, TriageIn
+from regiozorg.night.console import queries
+from regiozorg.night.incidents import actions
+from regiozorg.night.incidents import queries as incident_queries
+from regiozorg.night.incidents.schemas import CloseIn, TriageIn
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.intake.schemas import CallIn
 from regiozorg.night.rules import (
@@ -135,7 +137,7 @@ def record_call(
     organisation or location alone, or left unknown to resolve later."""
     try:
         client_id = (
-            queries.enrolled_client(
+            incident_queries.enrolled_client(
                 session, actor, organisation_id=organisation_id, client_number=client_number
             )
             if client_number.strip()
@@ -179,7 +181,7 @@ def _incident_context(
 ) -> dict[str, Any]:
     detail = actions.view_incident(session, actor, incident_id=incident_id)
     options = (
-        queries.carers_to_send(session, settings, actor, incident_id=incident_id)
+        incident_queries.carers_to_send(session, settings, actor, incident_id=incident_id)
         if Step.DISPATCH in detail.next_steps
         else []
     )
@@ -444,7 +446,7 @@ def resolve_sender(
         chosen = (
             _picked(actor, client_id)
             if client_id.strip()
-            else queries.enrolled_client(
+            else incident_queries.enrolled_client(
                 session, actor, organisation_id=organisation_id, client_number=client_number
             )
         )
@@ -467,7 +469,7 @@ def _picked(actor: Actor, client_id: str) -> UUID:
 
 
 def _mobile_context(session: Session, actor: Actor) -> dict[str, Any]:
-    task, waiting = queries.current_task(session, actor)
+    task, waiting = incident_queries.current_task(session, actor)
     detail = actions.view_incident(session, actor, incident_id=task) if task else None
     return {
         "detail": detail,

@@ -29,8 +29,8 @@ from regiozorg.config import Settings
 from regiozorg.errors import N_, ConflictError, DomainError, NotFoundError
 from regiozorg.network.models import Client, Location, Organisation
 from regiozorg.night import labels, rules
-from regiozorg.night.console import queries
-from regiozorg.night.console.schemas import (
+from regiozorg.night.incidents import queries
+from regiozorg.night.incidents.schemas import (
     ClientCardOut,
     CloseIn,
     IncidentOut,
