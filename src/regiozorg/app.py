@@ -33,8 +33,8 @@ from regiozorg.errors import DomainError
 from regiozorg.i18n import translate
 from regiozorg.network.web import router as network_router
 from regiozorg.night import worker as night_worker
-from regiozorg.night.console.api import router as night_console_api_router
-from regiozorg.night.console.web import router as night_router
+from regiozorg.night.incidents.api import router as night_console_api_router
+from regiozorg.night.incidents.web import router as night_router
 from regiozorg.night.intake.api import router as night_intake_api_router
 from regiozorg.night.reports.api import router as night_figures_api_router
 from regiozorg.night.reports.web import router as night_reports_router
