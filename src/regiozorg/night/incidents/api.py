@@ -1,23 +1,18 @@
-"""The night console's JSON API (``/api/v1``): the queue, an incident and its steps, the carers
-on shift and the live stream. The console's own script works incidents with its session cookie
-and the ``X-CSRF-Token`` header. Access is decided in the actions and by ``regiozorg.auth``;
+"""One incident's JSON API (``/api/v1``): the incident, the carers it could be sent and its
+steps. The console's own script works incidents with its session cookie and the
+``X-CSRF-Token`` header. Access is decided in the actions and by ``regiozorg.auth``;
 domain errors become HTTP in ``regiozorg.app``, once.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi import APIRouter
 
-from regiozorg.auth import Permission, ensure_allowed
 from regiozorg.night import rules
-from regiozorg.night.console import queries
-from regiozorg.night.console.schemas import CarerOut, QueueRowOut
-from regiozorg.night.incidents import actions
-from regiozorg.night.incidents import queries as incident_queries
+from regiozorg.night.incidents import actions, queries
 from regiozorg.night.incidents.schemas import (
     CarerOptionOut,
     CarerOptions,
@@ -29,9 +24,7 @@ from regiozorg.night.incidents.schemas import (
     StepDone,
     TriageIn,
 )
-from regiozorg.night.intake import actions as intake
 from regiozorg.night.rules import IncidentState
-from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.openapi import Problem
@@ -46,7 +39,6 @@ router = APIRouter(
     },
 )
 
-MAX_LIST = 1000
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such incident"}
 }
@@ -60,32 +52,7 @@ STEP: dict[int | str, dict[str, Any]] = NOT_FOUND | {
 }
 
 
-# --- the queue and an incident ---------------------------------------------------------------
-
-
-@router.get(
-    "/incidents",
-    summary="Incidents by state, without client names",
-    description="`open` (the default): every open state, most urgent and oldest first; a state "
-    "name: only that state (`completed` shows those still waiting for their logbook entry); "
-    "`closed`: the most recently closed first.",
-)
-@no_store
-def list_incidents(
-    session: SessionDep,
-    actor: CurrentActor,
-    state: Annotated[Literal["open"] | IncidentState, Query()] = "open",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIST)] = 200,
-) -> list[QueueRowOut]:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    if state == "open":
-        rows = queries.open_queue(session, limit=limit, states=rules.OPEN_STATES)
-    elif state == IncidentState.CLOSED:
-        rows = queries.closed_incidents(session, limit=limit)
-    else:
-        rows = queries.open_queue(session, limit=limit, states={IncidentState(state)})
-    # The API's fields only: the page's extra marks of a row stay out of the answer.
-    return [QueueRowOut.model_validate(row.model_dump()) for row in rows]
+# --- the incident ----------------------------------------------------------------------------
 
 
 @router.get(
@@ -108,18 +75,12 @@ def get_incident(incident_id: UUID, session: SessionDep, actor: CurrentActor) ->
 def incident_carers(
     incident_id: UUID, session: SessionDep, settings: SettingsDep, actor: CurrentActor
 ) -> CarerOptions:
-    options = incident_queries.carers_to_send(session, settings, actor, incident_id=incident_id)
+    options = queries.carers_to_send(session, settings, actor, incident_id=incident_id)
     best = rules.suggested_carer(options)
     return CarerOptions(
         options=[CarerOptionOut.model_validate(o, from_attributes=True) for o in options],
         suggested=UUID(best.user_id) if best else None,
     )
-
-
-@router.get("/night/carers", summary="Everyone on the night roster now, and their task")
-def night_carers(session: SessionDep, actor: CurrentActor) -> list[CarerOut]:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return [CarerOut.model_validate(row) for row in queries.carers_on_shift(session)]
 
 
 # --- the incident's steps --------------------------------------------------------------------
@@ -221,20 +182,3 @@ def resolve_sender(
         remember_device=data.remember_device,
     )
     return StepDone(id=incident_id, state=state)
-
-
-# --- the live stream -------------------------------------------------------------------------
-
-
-@router.get(
-    "/events",
-    response_class=StreamingResponse,
-    summary="The night console's live events (server-sent events)",
-    description="Each change of an incident as `event: incident.changed` with its id, state "
-    f"and priority; a comment every {sse.KEEPALIVE_SECONDS:.0f} s keeps the line open. Events say "
-    "that something changed: re-read the queue on (re)connecting.",
-    responses={200: {"content": {sse.MEDIA_TYPE: {"schema": {"type": "string"}}}}},
-)
-def night_events(request: Request, actor: CurrentActor) -> Response:
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    return sse.stream_response(request, intake.NIGHT, heartbeat=False)
