@@ -1,5 +1,6 @@
-"""Read models of the night console: the live queue, the carers' board and the places a caller
-is named by. They show where and what, never who: a client's name and plan come only through
+"""Read models of the night console: the live queue, the carers' board, the places a caller
+is named by, and a controller's heartbeat interval (for the intake's SCAIP replies). They show
+where and what, never who: a client's name and plan come only through
 ``incidents.actions.view_incident``, which audits the read.
 
 Reads other features' tables: ``network`` (organisations and locations: names of places) and

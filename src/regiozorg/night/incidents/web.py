@@ -33,7 +33,7 @@ from regiozorg.web.pages import error_message, render
 
 router = APIRouter(include_in_schema=False, route_class=PrivacyRoute)
 
-# Where a step's form sends the person back to: the console's incident page or the phone view.
+# Where a step's form sends the person back to: the incident page or the phone view.
 RETURN_PAGES = {"incident", "mobile"}
 
 
