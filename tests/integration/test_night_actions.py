@@ -43,6 +43,7 @@ from regiozorg.night.rules import (
     Risk,
     UnknownSender,
 )
+from regiozorg.night.senders import actions as senders
 from tests.cast import HEIDEZICHT_PHYSICIAN
 from tests.night_cast import (
     DESK,
@@ -604,7 +605,7 @@ def test_resolving_an_unknown_sender_makes_the_next_alarm_known(session: Session
     first = intake.receive_alarm(session, platform, message=alarm("NEWDEV1", MEPPEL, "D777"))
     assert first.incident_id is not None
     actions.acknowledge(session, desk, incident_id=first.incident_id)
-    actions.resolve_sender(
+    senders.resolve_sender(
         session, desk, incident_id=first.incident_id, client_id=client_id, remember_device=True
     )
     resolved = _incident(session, first.incident_id)

@@ -18,9 +18,9 @@ from regiozorg.errors import N_, DomainError
 from regiozorg.i18n import translate
 from regiozorg.night import labels
 from regiozorg.night.console import queries
-from regiozorg.night.incidents import queries as incident_queries
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.intake.schemas import CallIn
+from regiozorg.night.senders import queries as naming
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep
 from regiozorg.web.no_store import PrivacyRoute, no_store
@@ -120,7 +120,7 @@ def record_call(
     organisation or location alone, or left unknown to resolve later."""
     try:
         client_id = (
-            incident_queries.enrolled_client(
+            naming.enrolled_client(
                 session, actor, organisation_id=organisation_id, client_number=client_number
             )
             if client_number.strip()

@@ -25,6 +25,7 @@ from regiozorg.night.incidents.schemas import (
     TriageIn,
 )
 from regiozorg.night.rules import IncidentState
+from regiozorg.night.senders import actions as senders
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.openapi import Problem
@@ -174,7 +175,7 @@ def close(incident_id: UUID, data: CloseIn, session: SessionDep, actor: CurrentA
 def resolve_sender(
     incident_id: UUID, data: ResolveSenderIn, session: SessionDep, actor: CurrentActor
 ) -> StepDone:
-    state = actions.resolve_sender(
+    state = senders.resolve_sender(
         session,
         actor,
         incident_id=incident_id,

@@ -1,8 +1,7 @@
-"""Read models of one incident: the mobile carers it could be sent, a carer's own task, and a
-client named by number (for a call taken at the desk, or an incident's unknown sender).
+"""Read models of one incident: the mobile carers it could be sent and a carer's own task.
 
-Reads other features' tables: ``network`` (locations and clients: travel times, an enrolled
-client by number) and ``accounts`` (users: the names of the mobile carers)."""
+Reads other features' tables: ``network`` (locations: travel times) and ``accounts`` (users:
+the names of the mobile carers)."""
 
 from __future__ import annotations
 
@@ -16,13 +15,13 @@ from regiozorg.accounts.models import User
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.errors import N_, DomainError, NotFoundError
-from regiozorg.network.models import Client, Location
+from regiozorg.errors import NotFoundError
+from regiozorg.network.models import Location
 from regiozorg.network.queries import travel_minutes
 from regiozorg.night import rules
-from regiozorg.night.models import Incident, NightPlan, NightShift
+from regiozorg.night.models import Incident, NightShift
 from regiozorg.night.rules import DeskRole, IncidentState
-from regiozorg.night.team import current_shift, ensure_on_shift
+from regiozorg.night.team import current_shift
 
 
 def tasks_of(session: Session, carer_id: UUID) -> Sequence[UUID]:
@@ -93,35 +92,3 @@ def carers_to_send(
     options = carer_options(session, settings, incident)
     session.rollback()  # ends the read before the page's next step (see ``db.unit_of_work``)
     return options
-
-
-# --- naming a client -------------------------------------------------------------------------
-
-
-CLIENT_NOT_FOUND = N_("Geen deelnemende cliënt met dit cliëntnummer bij deze organisatie.")
-
-
-def enrolled_client(
-    session: Session, actor: Actor, *, organisation_id: str, client_number: str
-) -> UUID:
-    """The enrolled client the handler names by organisation and client number, as typed on a
-    form. Only someone on the night roster may ask, so the form cannot be used to probe client
-    numbers; the access check comes before anything typed is read."""
-    ensure_on_shift(session, actor)
-    try:
-        organisation = UUID(organisation_id)
-    except ValueError:
-        raise DomainError(CLIENT_NOT_FOUND) from None
-    found = session.scalar(
-        select(Client.id)
-        .join(NightPlan, NightPlan.client_id == Client.id)
-        .where(
-            Client.organisation_id == organisation,
-            Client.client_number == client_number.strip(),
-            NightPlan.enrolled.is_(True),
-        )
-    )
-    session.rollback()  # ends the read: the action that links the client begins its own
-    if found is None:
-        raise DomainError(CLIENT_NOT_FOUND)
-    return found

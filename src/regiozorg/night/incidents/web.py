@@ -26,6 +26,8 @@ from regiozorg.night.rules import (
     Outcome,
     Step,
 )
+from regiozorg.night.senders import actions as senders
+from regiozorg.night.senders import queries as naming
 from regiozorg.web.deps import CurrentActor, SessionDep, SettingsDep
 from regiozorg.web.forms import PageAgain, run_form_step
 from regiozorg.web.no_store import PrivacyRoute, no_store
@@ -285,7 +287,7 @@ def find_sender(
     """Clients to link, found by name, client number or room: the matches alone for htmx, the
     whole incident page with them without JavaScript."""
     try:
-        search = actions.find_candidates(session, actor, incident_id=incident_id, text=q)
+        search = senders.find_candidates(session, actor, incident_id=incident_id, text=q)
     except DomainError as refused:
         return _incident_page(
             request, session, settings, actor, incident_id,
@@ -317,11 +319,11 @@ def resolve_sender(
         chosen = (
             _picked(actor, client_id)
             if client_id.strip()
-            else queries.enrolled_client(
+            else naming.enrolled_client(
                 session, actor, organisation_id=organisation_id, client_number=client_number
             )
         )
-        actions.resolve_sender(
+        senders.resolve_sender(
             session, actor, incident_id=incident_id, client_id=chosen,
             remember_device=remember_device,
         )  # fmt: skip
