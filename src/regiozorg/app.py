@@ -35,6 +35,8 @@ from regiozorg.network.web import router as network_router
 from regiozorg.night import worker as night_worker
 from regiozorg.night.console.api import router as night_console_api_router
 from regiozorg.night.console.web import router as night_router
+from regiozorg.night.incidents.api import router as night_incidents_api_router
+from regiozorg.night.incidents.web import router as night_incidents_router
 from regiozorg.night.intake.api import router as night_intake_api_router
 from regiozorg.night.reports.api import router as night_figures_api_router
 from regiozorg.night.reports.web import router as night_reports_router
@@ -132,9 +134,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(network_router)
     app.include_router(beds_router)
     app.include_router(night_router)
+    app.include_router(night_incidents_router)
     app.include_router(beds_api_router)
     app.include_router(night_intake_api_router)
     app.include_router(night_console_api_router)
+    app.include_router(night_incidents_api_router)
     app.include_router(night_reports_router)
     app.include_router(night_figures_api_router)
     app.include_router(night_setup_router)

@@ -16,8 +16,9 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy.orm import Session
 
 from regiozorg.config import Settings
-from regiozorg.night.console import actions, escalation
-from regiozorg.night.console.schemas import TriageIn
+from regiozorg.night.console import escalation
+from regiozorg.night.incidents import actions
+from regiozorg.night.incidents.schemas import TriageIn
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import ContactMode, IncidentState, Outcome

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.network.models import Client
-from regiozorg.night.console import actions
+from regiozorg.night.incidents import actions
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import AlarmDevice, Incident
 from tests.browser.conftest import Scene, demo_scene

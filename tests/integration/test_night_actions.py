@@ -20,8 +20,10 @@ from regiozorg.config import Settings
 from regiozorg.errors import ConflictError, DomainError
 from regiozorg.network.models import Client
 from regiozorg.night import labels, team
-from regiozorg.night.console import actions, escalation, queries
-from regiozorg.night.console.schemas import CloseIn, TriageIn
+from regiozorg.night.console import escalation, queries
+from regiozorg.night.incidents import actions
+from regiozorg.night.incidents import queries as incident_queries
+from regiozorg.night.incidents.schemas import CloseIn, TriageIn
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.intake.schemas import CallIn
 from regiozorg.night.models import (
@@ -41,6 +43,7 @@ from regiozorg.night.rules import (
     Risk,
     UnknownSender,
 )
+from regiozorg.night.senders import actions as senders
 from tests.cast import HEIDEZICHT_PHYSICIAN
 from tests.night_cast import (
     DESK,
@@ -518,7 +521,8 @@ def test_a_visit_from_alarm_to_handover(session: Session, settings: Settings) ->
 
     # Both mobile carers are free; the one based in Meppel is nearer to this Meppel client.
     options = {
-        o.name: o for o in queries.carer_options(session, settings, _incident(session, incident_id))
+        o.name: o
+        for o in incident_queries.carer_options(session, settings, _incident(session, incident_id))
     }
     assert len(options) == 2
     minutes = {o.user_id: o.travel_minutes for o in options.values()}
@@ -529,7 +533,7 @@ def test_a_visit_from_alarm_to_handover(session: Session, settings: Settings) ->
     assert not any(o.busy for o in options.values())
     carer_id = actions.dispatch(session, desk, settings, incident_id=incident_id)
     assert carer_id == meppel.user_id
-    assert list(queries.tasks_of(session, meppel.user_id)) == [incident_id]
+    assert list(incident_queries.tasks_of(session, meppel.user_id)) == [incident_id]
 
     assert actions.take_task(session, meppel, incident_id=incident_id) is S.EN_ROUTE
     assert actions.arrive(session, meppel, incident_id=incident_id) is S.ON_SITE
@@ -601,7 +605,7 @@ def test_resolving_an_unknown_sender_makes_the_next_alarm_known(session: Session
     first = intake.receive_alarm(session, platform, message=alarm("NEWDEV1", MEPPEL, "D777"))
     assert first.incident_id is not None
     actions.acknowledge(session, desk, incident_id=first.incident_id)
-    actions.resolve_sender(
+    senders.resolve_sender(
         session, desk, incident_id=first.incident_id, client_id=client_id, remember_device=True
     )
     resolved = _incident(session, first.incident_id)

@@ -27,7 +27,8 @@ from regiozorg.auth import Actor, Membership, Role
 from regiozorg.clock import utcnow
 from regiozorg.db import make_sessionmaker
 from regiozorg.errors import ConflictError
-from regiozorg.night.console import actions, escalation
+from regiozorg.night.console import escalation
+from regiozorg.night.incidents import actions
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import (
     AlarmController,

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from regiozorg.night.console import actions
-from regiozorg.night.console.schemas import TriageIn
+from regiozorg.night.incidents import actions
+from regiozorg.night.incidents.schemas import TriageIn
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import Incident
 from regiozorg.night.rules import ContactMode, IncidentState, Outcome

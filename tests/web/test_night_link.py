@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiozorg.audit import AuditEntry
-from regiozorg.night.console import actions
+from regiozorg.night.incidents import actions
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import AlarmDevice, Incident
 from tests.night_cast import DESK, MOBILE_MEPPEL, PLATFORM, actor_of, alarm

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from regiozorg.clock import utcnow
 from regiozorg.config import Settings
-from regiozorg.night.console import actions
-from regiozorg.night.console.schemas import TriageIn
+from regiozorg.night.incidents import actions
+from regiozorg.night.incidents.schemas import TriageIn
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.models import NightContact, NightPlan, NightShift
 from regiozorg.night.rules import ContactMode, DeskRole, Outcome

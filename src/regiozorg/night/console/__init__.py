@@ -1,2 +1,2 @@
-"""The console: the desk's queue, an incident and its steps from acknowledgement to the
-logbook entry, the mobile carer's view, and the escalation of incidents left waiting."""
+"""The desk's overview of the night: the live queue, the carers' board, a call taken at the
+desk, the live event stream, and the escalation of incidents left waiting."""

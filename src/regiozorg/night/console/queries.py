@@ -1,9 +1,10 @@
-"""Read models of the night console: the live queue, the carers' board, the carers to send
-and a carer's own task. They show where and what, never who: a client's name and plan come
-only through ``actions.view_incident``, which audits the read.
+"""Read models of the night console: the live queue, the carers' board, the places a caller
+is named by, and a controller's heartbeat interval (for the intake's SCAIP replies). They show
+where and what, never who: a client's name and plan come only through
+``incidents.actions.view_incident``, which audits the read.
 
-Reads other features' tables: ``network`` (organisations, locations, clients: names of places,
-an enrolled client by number) and ``accounts`` (users: the names of the night team)."""
+Reads other features' tables: ``network`` (organisations and locations: names of places) and
+``accounts`` (users: the names of the night team)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,8 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from regiozorg.accounts.models import User
-from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.clock import utcnow
-from regiozorg.config import Settings
-from regiozorg.errors import N_, DomainError, NotFoundError
-from regiozorg.network.models import Client, Location, Organisation
-from regiozorg.network.queries import travel_minutes
+from regiozorg.network.models import Location, Organisation
 from regiozorg.night import figures, rules
 from regiozorg.night.console.schemas import QueueRowOut
 from regiozorg.night.models import (
@@ -30,11 +27,10 @@ from regiozorg.night.models import (
     Incident,
     IncidentEvent,
     NightLocation,
-    NightPlan,
     NightShift,
 )
 from regiozorg.night.rules import DeskRole, IncidentState
-from regiozorg.night.team import current_shift, ensure_on_shift
+from regiozorg.night.team import current_shift
 
 
 class QueueRow(QueueRowOut):
@@ -211,76 +207,6 @@ def carers_on_shift(session: Session) -> Sequence[CarerRow]:
     return list(result.values())
 
 
-def tasks_of(session: Session, carer_id: UUID) -> Sequence[UUID]:
-    """A mobile carer's open tasks, oldest dispatch first: the first is the current one."""
-    return list(
-        session.scalars(
-            select(Incident.id)
-            .where(
-                Incident.carer_id == carer_id,
-                Incident.state.in_(list(rules.CARER_BUSY_STATES | {IncidentState.COMPLETED})),
-            )
-            .order_by(Incident.dispatched_at)
-        )
-    )
-
-
-def current_task(session: Session, actor: Actor) -> tuple[UUID | None, int]:
-    """The mobile carer's current task, and how many wait behind it."""
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    assert actor.user_id is not None  # a person: the system holds no night role
-    tasks = tasks_of(session, actor.user_id)
-    session.rollback()  # ends the read: reading the task (audited) is a transaction of its own
-    return (tasks[0], len(tasks) - 1) if tasks else (None, 0)
-
-
-def carer_options(
-    session: Session, settings: Settings, incident: Incident
-) -> list[rules.CarerOption]:
-    """Mobile carers on shift now, whether busy, and their travel time to the incident."""
-    now = utcnow()
-    rows = session.execute(
-        select(NightShift.user_id, User.name, Location.code)
-        .join(User, User.id == NightShift.user_id)
-        .outerjoin(Location, Location.id == NightShift.base_location_id)
-        .where(NightShift.role == DeskRole.MOBILE, current_shift(now))
-    ).all()
-    busy = set(
-        session.scalars(
-            select(Incident.carer_id).where(
-                Incident.state.in_(list(rules.CARER_BUSY_STATES)), Incident.id != incident.id
-            )
-        )
-    )
-    destination = (
-        session.scalar(select(Location.code).where(Location.id == incident.location_id))
-        if incident.location_id
-        else None
-    )
-    options = []
-    for user_id, name, base in {r[0]: r for r in rows}.values():
-        minutes = (
-            travel_minutes(session, settings, origin=base, destination=destination)
-            if base and destination
-            else None
-        )
-        options.append(rules.CarerOption(str(user_id), name, user_id in busy, minutes))
-    return sorted(options, key=lambda o: (o.busy, o.travel_minutes is None, o.travel_minutes or 0))
-
-
-def carers_to_send(
-    session: Session, settings: Settings, actor: Actor, *, incident_id: UUID
-) -> list[rules.CarerOption]:
-    """The mobile carers a handler can send to the incident (``carer_options``)."""
-    ensure_allowed(actor, Permission.NIGHT_HANDLE)
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFoundError("Melding niet gevonden.")
-    options = carer_options(session, settings, incident)
-    session.rollback()  # ends the read before the page's next step (see ``db.unit_of_work``)
-    return options
-
-
 # --- naming a caller -------------------------------------------------------------------------
 
 
@@ -310,32 +236,3 @@ def night_locations(session: Session) -> Sequence[tuple[UUID, str, str]]:
             .order_by(Organisation.name, Location.name)
         )
     ]
-
-
-CLIENT_NOT_FOUND = N_("Geen deelnemende cliënt met dit cliëntnummer bij deze organisatie.")
-
-
-def enrolled_client(
-    session: Session, actor: Actor, *, organisation_id: str, client_number: str
-) -> UUID:
-    """The enrolled client the handler names by organisation and client number, as typed on a
-    form. Only someone on the night roster may ask, so the form cannot be used to probe client
-    numbers; the access check comes before anything typed is read."""
-    ensure_on_shift(session, actor)
-    try:
-        organisation = UUID(organisation_id)
-    except ValueError:
-        raise DomainError(CLIENT_NOT_FOUND) from None
-    found = session.scalar(
-        select(Client.id)
-        .join(NightPlan, NightPlan.client_id == Client.id)
-        .where(
-            Client.organisation_id == organisation,
-            Client.client_number == client_number.strip(),
-            NightPlan.enrolled.is_(True),
-        )
-    )
-    session.rollback()  # ends the read: the action that links the client begins its own
-    if found is None:
-        raise DomainError(CLIENT_NOT_FOUND)
-    return found
