@@ -332,6 +332,7 @@ def test_an_import_cycle_is_caught(tmp_path: Path) -> None:
 
 
 def test_the_night_services_parts_are_folders(imports: dict[str, frozenset[str]]) -> None:
-    """A newcomer finds intake, console, setup and reports of the night service by name."""
-    for part in ("intake", "console", "setup", "reports"):
+    """A newcomer finds the night service's parts by name: alarms coming in, the desk's
+    overview, one incident, whose alarm it was, the set-up and the reports."""
+    for part in ("intake", "console", "incidents", "senders", "setup", "reports"):
         assert f"regiozorg.night.{part}" in imports, part
