@@ -24,6 +24,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from regiozorg.anw import rules
+from regiozorg.anw.problem import holidays_of
 from regiozorg.anw.scenario import Scenario
 
 WEIGHTS = {"fair_all": 10, "fair_nights": 5, "fair_weekends": 5, "fair_holidays": 5,
@@ -39,13 +40,6 @@ class Outcome:
     first_seconds: float | None
     duties: dict[str, int]  # per physician
     assignments: list[tuple[date, str, str, str, str]]  # date, duty, area, role, physician
-
-
-def holidays_of(scenario: Scenario) -> frozenset[date]:
-    last = scenario.start + timedelta(days=scenario.weeks * 7 - 1)
-    if scenario.holidays is not None:
-        return scenario.holidays
-    return rules.dutch_holidays(scenario.start, last)
 
 
 class _First(cp_model.CpSolverSolutionCallback):
