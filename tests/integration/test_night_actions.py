@@ -20,12 +20,13 @@ from regiozorg.config import Settings
 from regiozorg.errors import ConflictError, DomainError
 from regiozorg.network.models import Client
 from regiozorg.night import labels, team
+from regiozorg.night.console import actions as console
 from regiozorg.night.console import escalation, queries
+from regiozorg.night.console.schemas import CallIn
 from regiozorg.night.incidents import actions
 from regiozorg.night.incidents import queries as incident_queries
 from regiozorg.night.incidents.schemas import CloseIn, TriageIn
 from regiozorg.night.intake import actions as intake
-from regiozorg.night.intake.schemas import CallIn
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -586,7 +587,7 @@ def test_an_alarm_handled_from_a_distance_completes_without_a_visit(session: Ses
 def test_a_call_taken_at_the_desk_is_in_contact_at_once(session: Session) -> None:
     desk = actor_of(session, DESK)
     client_id = _device(session).client_id
-    incident_id = intake.record_call(
+    incident_id = console.record_call(
         session, desk, call=CallIn(client_id=client_id, summary="Kan niet slapen, wil praten")
     )
     incident = _incident(session, incident_id)

@@ -11,8 +11,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from regiozorg.auth import Permission, ensure_allowed
 from regiozorg.night import rules
-from regiozorg.night.console import queries
-from regiozorg.night.console.schemas import CarerOut, QueueRowOut
+from regiozorg.night.console import actions, queries
+from regiozorg.night.console.schemas import CallCreated, CallIn, CarerOut, QueueRowOut
 from regiozorg.night.intake import actions as intake
 from regiozorg.night.rules import IncidentState
 from regiozorg.web import sse
@@ -82,3 +82,26 @@ def night_carers(session: SessionDep, actor: CurrentActor) -> list[CarerOut]:
 def night_events(request: Request, actor: CurrentActor) -> Response:
     ensure_allowed(actor, Permission.NIGHT_HANDLE)
     return sse.stream_response(request, intake.NIGHT, heartbeat=False)
+
+
+@router.post(
+    "/calls",
+    status_code=201,
+    summary="Enter a phone call taken at the desk; its taker handles it",
+    description="Name the caller by `client_id` (their organisation and location follow), or by "
+    "`organisation_id` and/or `location_id` alone: the incident keeps them and is no unknown "
+    "sender. Named by none, it is an unknown sender to resolve.",
+    responses={
+        404: {
+            "model": Problem,
+            "description": "No such client, or one outside the night service: the same answer",
+        },
+        422: {
+            "model": Problem,
+            "description": "An organisation or location not in the night service, or not the "
+            "client's",
+        },
+    },
+)
+def post_call(data: CallIn, session: SessionDep, actor: CurrentActor) -> CallCreated:
+    return CallCreated(incident_id=actions.record_call(session, actor, call=data))

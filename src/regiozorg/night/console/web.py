@@ -17,9 +17,9 @@ from regiozorg.clock import utcnow
 from regiozorg.errors import N_, DomainError
 from regiozorg.i18n import translate
 from regiozorg.night import labels
-from regiozorg.night.console import queries
+from regiozorg.night.console import actions, queries
+from regiozorg.night.console.schemas import CallIn
 from regiozorg.night.intake import actions as intake
-from regiozorg.night.intake.schemas import CallIn
 from regiozorg.night.senders import queries as naming
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, SessionDep
@@ -133,7 +133,7 @@ def record_call(
             summary=summary,
             priority=priority,
         )
-        incident_id = intake.record_call(session, actor, call=call)
+        incident_id = actions.record_call(session, actor, call=call)
     except ValidationError:
         return _console(request, session, error=_call_problem(request), status_code=422)
     except DomainError as refused:

@@ -1,2 +1,2 @@
-"""Alarm intake: alarms of the alarm platforms (JSON and SCAIP) and calls taken at the desk
-become incidents, each counted once."""
+"""Alarm intake: alarms of the alarm platforms (JSON and SCAIP) become incidents, each
+counted once; a call taken at the desk (``night.console``) opens its incident the same way."""

@@ -1,11 +1,11 @@
-"""Alarms, resets, heartbeats and calls coming in: never dropped, never counted twice.
+"""Alarms, resets and heartbeats coming in: never dropped, never counted twice. A call taken
+at the desk (``console.actions``) opens its incident here too.
 
 Every message is stored once under (source, reference); a retry finds the incident its first
 try opened. A message from an unknown controller, device or client still becomes an incident,
 marked "unknown sender", for the handler to resolve.
 
-Reads other features' tables: ``network`` (clients and locations: whose device it is, where a
-caller is).
+Reads other features' tables: ``network`` (clients: whose device it is).
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from regiozorg import audit, events
 from regiozorg.auth import AccessDeniedError, Actor, Decision, Permission, ensure_allowed
 from regiozorg.clock import utcnow
 from regiozorg.db import Base
-from regiozorg.errors import N_, DomainError
-from regiozorg.network.models import Client, Location
+from regiozorg.errors import N_
+from regiozorg.network.models import Client
 from regiozorg.night import rules
 from regiozorg.night.events import IncidentChanged
 from regiozorg.night.intake.scaip import MessageType
-from regiozorg.night.intake.schemas import AlarmIn, CallIn
+from regiozorg.night.intake.schemas import AlarmIn
 from regiozorg.night.models import (
     AlarmController,
     AlarmDevice,
@@ -41,11 +41,9 @@ from regiozorg.night.models import (
     EscalationStepRow,
     Incident,
     IncidentEvent,
-    NightLocation,
     NightPlan,
 )
 from regiozorg.night.rules import IncidentKind, IncidentState, Outcome, UnknownSender
-from regiozorg.night.team import ensure_on_shift
 from regiozorg.transaction import unit_of_work
 
 NIGHT = IncidentChanged.topic
@@ -246,7 +244,7 @@ def _insert_once(
     return session.execute(statement.returning(*model.__table__.primary_key)).first() is not None
 
 
-class _ClientRef(NamedTuple):
+class ClientRef(NamedTuple):
     id: UUID
     organisation_id: UUID
     location_id: UUID | None
@@ -259,7 +257,7 @@ class _Sender(NamedTuple):
     known_controller: bool
     known_device: bool
     room: str
-    client: _ClientRef | None
+    client: ClientRef | None
     enrolled: bool
     risks: list[str]
 
@@ -300,7 +298,7 @@ def _sender_of(session: Session, controller_id: str, device_id: str | None) -> _
         known_controller=True,
         known_device=device is not None,
         room=room or "",
-        client=_ClientRef(client, organisation, client_location) if client else None,
+        client=ClientRef(client, organisation, client_location) if client else None,
         enrolled=bool(enrolled),
         risks=list(risks or ()),
     )
@@ -323,7 +321,7 @@ def _open_incident(session: Session, actor: Actor, message: AlarmIn) -> UUID:
         if part
     )
     client = sender.client
-    return _create_incident(
+    return create_incident(
         session,
         actor,
         kind=kind,
@@ -351,13 +349,13 @@ def _unknown_reason(sender: _Sender) -> UnknownSender | None:
     return None
 
 
-def _create_incident(
+def create_incident(
     session: Session,
     actor: Actor,
     *,
     kind: IncidentKind,
     priority: int,
-    client: Client | _ClientRef | None,
+    client: Client | ClientRef | None,
     location_id: UUID | None,
     unknown: UnknownSender | None,
     organisation_id: UUID | None = None,
@@ -521,98 +519,3 @@ def no_such_client(actor: Actor, client_id: UUID) -> AccessDeniedError:
     return AccessDeniedError(
         actor, Permission.NIGHT_HANDLE, Decision.NOT_FOUND, target=("client", client_id)
     )
-
-
-class _CallOrigin(NamedTuple):
-    """Where a call comes from, as far as the desk could tell."""
-
-    client: _ClientRef | None
-    organisation_id: UUID | None
-    location_id: UUID | None
-
-
-def _call_origin(session: Session, actor: Actor, call: CallIn) -> _CallOrigin:
-    """The call's client, organisation and location, checked. A client the night team may not
-    see (not enrolled, or no such id) is refused exactly like an id that exists nowhere: 404,
-    one denied audit row, so the API cannot be used to find out which clients exist."""
-    if call.client_id is not None:
-        row = session.execute(
-            select(Client.organisation_id, Client.location_id, NightPlan.enrolled)
-            .join(NightPlan, NightPlan.client_id == Client.id)
-            .join(NightLocation, NightLocation.location_id == Client.location_id)
-            .where(Client.id == call.client_id)
-        ).first()
-        if row is None or not row.enrolled:
-            raise no_such_client(actor, call.client_id)
-        named = {call.organisation_id, call.location_id} - {None}
-        if not named <= {row.organisation_id, row.location_id}:
-            raise DomainError(PLACE_MISMATCH)
-        client = _ClientRef(call.client_id, row.organisation_id, row.location_id)
-        return _CallOrigin(client, row.organisation_id, row.location_id)
-    if call.location_id is not None:
-        organisation = session.scalar(
-            select(Location.organisation_id)
-            .join(NightLocation, NightLocation.location_id == Location.id)
-            .where(Location.id == call.location_id)
-        )
-        if organisation is None:
-            raise DomainError(NOT_IN_NIGHT_SERVICE)
-        if call.organisation_id not in (None, organisation):
-            raise DomainError(PLACE_MISMATCH)
-        return _CallOrigin(None, organisation, call.location_id)
-    if call.organisation_id is not None:
-        taking_part = session.scalar(
-            select(Location.id)
-            .join(NightLocation, NightLocation.location_id == Location.id)
-            .where(Location.organisation_id == call.organisation_id)
-            .limit(1)
-        )
-        if taking_part is None:
-            raise DomainError(NOT_IN_NIGHT_SERVICE)
-        return _CallOrigin(None, call.organisation_id, None)
-    return _CallOrigin(None, None, None)
-
-
-def record_call(session: Session, actor: Actor, *, call: CallIn) -> UUID:
-    """A call taken by phone at the desk: the person who took it is its handler at once. A
-    caller named by organisation or location, without a client, is no unknown sender: the
-    incident keeps where the call came from (for the escalation and the location's own
-    staff), and a client can still be linked to it later."""
-    with unit_of_work(session):
-        # Only the team on the roster takes calls: an off-shift account would own the incident
-        # and nobody on shift could take its next step.
-        ensure_on_shift(session, actor)
-        origin = _call_origin(session, actor, call)
-        incident_id = _create_incident(
-            session,
-            actor,
-            kind=IncidentKind.CALL,
-            priority=call.priority,
-            client=origin.client,
-            organisation_id=origin.organisation_id,
-            location_id=origin.location_id,
-            unknown=None if origin.organisation_id else UnknownSender.CALLER,
-            summary=call.summary,
-        )
-        incident = session.get(Incident, incident_id)
-        assert incident is not None
-        now = utcnow()
-        incident.state = IncidentState.TRIAGE
-        incident.handler_id = actor.user_id
-        incident.acknowledged_at = incident.triage_at = now
-        incident.contact_mode = rules.ContactMode.PHONE
-        incident.next_escalation_at = None
-        session.add(
-            IncidentEvent(incident_id=incident_id, at=now, kind="triage", by_user_id=actor.user_id)
-        )
-        session.add(
-            AlarmMessage(
-                source=f"manual/{actor.user_id}",
-                reference=str(incident_id),
-                message_type="CALL",
-                incident_id=incident_id,
-                payload=call.model_dump(mode="json"),
-            )
-        )
-        publish_change(session, incident_id, "triage", call.priority)
-    return incident_id

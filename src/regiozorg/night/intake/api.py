@@ -25,10 +25,8 @@ from regiozorg.night.intake.schemas import (
     CALLBACK_LENGTH,
     AlarmAccepted,
     AlarmIn,
-    CallCreated,
-    CallIn,
 )
-from regiozorg.web.deps import CurrentActor, SessionDep, actor_of
+from regiozorg.web.deps import actor_of
 from regiozorg.web.input import CLEANED
 from regiozorg.web.no_store import PrivacyRoute
 from regiozorg.web.openapi import Problem
@@ -290,26 +288,3 @@ def alarm_from_scaip(message: ScaipMessage) -> AlarmIn:
         # A number cut short would call someone else: one too long is only kept as sent.
         callback=callback if len(callback) <= CALLBACK_LENGTH else "",
     )
-
-
-@router.post(
-    "/calls",
-    status_code=201,
-    summary="Enter a phone call taken at the desk; its taker handles it",
-    description="Name the caller by `client_id` (their organisation and location follow), or by "
-    "`organisation_id` and/or `location_id` alone: the incident keeps them and is no unknown "
-    "sender. Named by none, it is an unknown sender to resolve.",
-    responses={
-        404: {
-            "model": Problem,
-            "description": "No such client, or one outside the night service: the same answer",
-        },
-        422: {
-            "model": Problem,
-            "description": "An organisation or location not in the night service, or not the "
-            "client's",
-        },
-    },
-)
-def post_call(data: CallIn, session: SessionDep, actor: CurrentActor) -> CallCreated:
-    return CallCreated(incident_id=intake.record_call(session, actor, call=data))

@@ -78,28 +78,3 @@ class AlarmIn(BaseModel):
 class AlarmAccepted(BaseModel):
     incident_id: UUID | None
     duplicate: bool
-
-
-class CallIn(BaseModel):
-    """A phone call taken by hand at the desk. The caller is named by a client, or only by
-    the organisation and location they call from (a colleague on the ward, a neighbour who
-    knows the house); named by neither, the incident is an unknown sender to resolve."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    client_id: UUID | None = Field(
-        default=None, description="An enrolled client; their organisation and location follow."
-    )
-    organisation_id: UUID | None = Field(
-        default=None, description="The caller's organisation, when no client is named."
-    )
-    location_id: UUID | None = Field(
-        default=None,
-        description="The caller's location in the night service; its organisation follows.",
-    )
-    summary: Annotated[str, Field(min_length=1, max_length=500)]
-    priority: Annotated[int, Field(ge=1, le=5)] = 2
-
-
-class CallCreated(BaseModel):
-    incident_id: UUID
