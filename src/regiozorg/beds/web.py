@@ -37,6 +37,7 @@ from regiozorg.i18n import translate
 from regiozorg.network import queries as network
 from regiozorg.web import sse
 from regiozorg.web.deps import CurrentActor, MaybeSignedIn, SessionDep, SettingsDep
+from regiozorg.web.forms import PageAgain, run_form_step
 from regiozorg.web.labels import label
 from regiozorg.web.no_store import PrivacyRoute, no_store
 from regiozorg.web.pages import error_message, page_locale, render
@@ -519,15 +520,12 @@ def hold(
     bed_id: Annotated[UUID, Form()],
 ) -> Response:
     ttl = timedelta(minutes=settings.bed_hold_minutes)
-    try:
-        actions.hold_bed(session, actor, request_id=request_id, bed_id=bed_id, ttl=ttl)
-    except DomainError as refused:
-        message = error_message(request, refused)
-        return _request_page(
-            request, session, settings, actor, request_id, error=message,
-            status_code=refused.status_code,
-        )  # fmt: skip
-    return RedirectResponse(f"/beds/requests/{request_id}", status_code=303)
+    return run_form_step(
+        request,
+        lambda: actions.hold_bed(session, actor, request_id=request_id, bed_id=bed_id, ttl=ttl),
+        then=RedirectResponse(f"/beds/requests/{request_id}", status_code=303),
+        again=_request_again(request, session, settings, actor, request_id),
+    )
 
 
 @router.post("/beds/requests/{request_id}/status")
@@ -541,15 +539,27 @@ def change_request(
     target: Annotated[RequestStatus, Form()],
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    try:
-        actions.change_request(session, actor, request_id=request_id, target=target, note=note)
-    except DomainError as refused:
-        message = error_message(request, refused)
-        return _request_page(
-            request, session, settings, actor, request_id, error=message,
-            status_code=refused.status_code,
-        )  # fmt: skip
-    return RedirectResponse(f"/beds/requests/{request_id}", status_code=303)
+    return run_form_step(
+        request,
+        lambda: actions.change_request(
+            session, actor, request_id=request_id, target=target, note=note
+        ),
+        then=RedirectResponse(f"/beds/requests/{request_id}", status_code=303),
+        again=_request_again(request, session, settings, actor, request_id),
+    )
+
+
+def _request_again(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    request_id: UUID,
+) -> PageAgain:
+    """The request's page once more, with why a step on it was refused."""
+    return lambda message, status: _request_page(
+        request, session, settings, actor, request_id, error=message, status_code=status
+    )
 
 
 # --- the provider's offers -------------------------------------------------------------------
@@ -576,12 +586,17 @@ def offers_fragment(request: Request, session: SessionDep, actor: CurrentActor) 
 def _after_offer(
     request: Request, session: Session, actor: Actor, step: Callable[[], object]
 ) -> Response:
-    try:
-        step()
-    except DomainError as refused:
-        context = _offers_context(session, actor) | {"error": error_message(request, refused)}
-        return render(request, "beds/offers.html", context, refused.status_code)
-    return RedirectResponse("/beds/offers", status_code=303)
+    return run_form_step(
+        request,
+        step,
+        then=RedirectResponse("/beds/offers", status_code=303),
+        again=lambda message, status: render(
+            request,
+            "beds/offers.html",
+            _offers_context(session, actor) | {"error": message},
+            status,
+        ),
+    )
 
 
 @router.post("/beds/offers/{hold_id}/decision")

@@ -22,7 +22,6 @@ from regiozorg.network.models import Location, Organisation
 from regiozorg.night import figures, rules
 from regiozorg.night.console.schemas import QueueRowOut
 from regiozorg.night.models import (
-    AlarmController,
     AlarmDevice,
     Incident,
     IncidentEvent,
@@ -145,15 +144,6 @@ def _norms(answer_seconds: int | None, on_site_minutes: int | None) -> figures.N
     return figures.Norms(
         answer_seconds or figures.DEFAULT_ANSWER_NORM_SECONDS,
         on_site_minutes or figures.DEFAULT_ON_SITE_NORM_MINUTES,
-    )
-
-
-def heartbeat_interval(session: Session, controller_id: str) -> int | None:
-    """Seconds between a controller's heartbeats, None for a controller we do not know."""
-    return session.scalar(
-        select(AlarmController.heartbeat_interval_seconds).where(
-            AlarmController.controller_id == controller_id
-        )
     )
 
 

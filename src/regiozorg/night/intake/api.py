@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from regiozorg.auth import Actor, Permission, ensure_allowed
 from regiozorg.night import rules
-from regiozorg.night.console import queries
 from regiozorg.night.intake import actions as intake
-from regiozorg.night.intake import scaip
+from regiozorg.night.intake import queries, scaip
 from regiozorg.night.intake.scaip import ScaipError, ScaipMessage, Snu
 from regiozorg.night.intake.schemas import (
     CALLBACK_LENGTH,
