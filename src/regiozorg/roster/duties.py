@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -66,12 +67,10 @@ class DutyProblem:
     posts: tuple[Post, ...]
     people: tuple[Person, ...]
 
-    def duty(self, duty_id: str) -> Duty:
-        return self._duties[duty_id]
-
-    @property
-    def _duties(self) -> dict[str, Duty]:
-        return {duty.id: duty for duty in self.duties}
+    @cached_property
+    def day_of(self) -> dict[str, int]:
+        """The day each duty (by id) belongs to: every rule counting by day asks this."""
+        return {duty.id: duty.day for duty in self.duties}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ortools.sat.python import cp_model
 
-from regiozorg.roster.duties import MINUTES_PER_DAY, DutyProblem, DutyRoster, Post
+from regiozorg.roster.duties import MINUTES_PER_DAY, DutyProblem, DutyRoster
 
 Subject = tuple[tuple[str, Any], ...]  # sorted (name, value) pairs: hashable, readable
 
@@ -51,7 +51,7 @@ class DutyModel:
     by_person: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        days = {duty.id: duty.day for duty in self.problem.duties}
+        days = self.problem.day_of
         for p, person in enumerate(self.problem.people):
             self.by_person[p] = defaultdict(list)
             for q, post in enumerate(self.problem.posts):
@@ -96,10 +96,6 @@ class SoftRule(Rule, Protocol):
     def costs(self, problem: DutyProblem, roster: DutyRoster) -> list[Cost]: ...
 
 
-def _post_at(problem: DutyProblem) -> dict[tuple[str, str, str], Post]:
-    return {post.key: post for post in problem.posts}
-
-
 @dataclass(frozen=True)
 class ExactCover:
     """Every post is filled by exactly as many people as it needs, each allowed to fill it."""
@@ -134,7 +130,7 @@ class Away:
     hard: bool = True
 
     def post(self, m: DutyModel) -> None:
-        days = {duty.id: duty.day for duty in m.problem.duties}
+        days = m.problem.day_of
         for (p, q), var in m.x.items():
             person, post = m.problem.people[p], m.problem.posts[q]
             day = days[post.duty]
@@ -143,7 +139,7 @@ class Away:
                 m.model.add(var == 0).only_enforce_if(m.guard(self.code, about))
 
     def check(self, problem: DutyProblem, roster: DutyRoster) -> list[Breach]:
-        days = {duty.id: duty.day for duty in problem.duties}
+        days = problem.day_of
         return [
             Breach(self.code, subject(person=person.id, day=days[key[0]]))
             for person in problem.people
@@ -212,7 +208,7 @@ class MostInWindow:
         return range(max(1, horizon - self.days + 1))
 
     def post(self, m: DutyModel) -> None:
-        day_of = {duty.id: duty.day for duty in m.problem.duties}
+        day_of = m.problem.day_of
         for p, person in enumerate(m.problem.people):
             taking = m.taking(p)
             about = subject(person=person.id)
@@ -227,7 +223,7 @@ class MostInWindow:
                     m.model.add(sum(inside) <= self.most).only_enforce_if(m.guard(self.code, about))
 
     def check(self, problem: DutyProblem, roster: DutyRoster) -> list[Breach]:
-        day_of = {duty.id: duty.day for duty in problem.duties}
+        day_of = problem.day_of
         breaches = []
         for person in problem.people:
             days = [day_of[key[0]] for key in roster.duties_of(person.id)]
@@ -251,7 +247,7 @@ class Pinned:
             for key in person.pinned:
                 about = subject(person=person.id, duty=key[0], role=key[1], area=key[2])
                 var = m.x.get((p, index[key])) if key in index else None
-                if var is None:
+                if var is None:  # pinned where they may not be: that alone leaves no roster
                     m.model.add_bool_or([]).only_enforce_if(m.guard(self.code, about))
                 else:
                     m.model.add(var == 1).only_enforce_if(m.guard(self.code, about))
@@ -368,7 +364,7 @@ class ApartDays:
     hard: bool = False
 
     def post(self, m: DutyModel) -> None:
-        day_of = {duty.id: duty.day for duty in m.problem.duties}
+        day_of = m.problem.day_of
         for p, person in enumerate(m.problem.people):
             per_day: dict[int, list[Any]] = defaultdict(list)
             for duty, choices in m.taking(p).items():
@@ -383,7 +379,7 @@ class ApartDays:
         return []
 
     def costs(self, problem: DutyProblem, roster: DutyRoster) -> list[Cost]:
-        day_of = {duty.id: duty.day for duty in problem.duties}
+        day_of = problem.day_of
         found = []
         for person in problem.people:
             days = {day_of[key[0]] for key in roster.duties_of(person.id)}
