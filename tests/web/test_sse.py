@@ -4,6 +4,7 @@ and how it ends: when the browser goes away, and when the sign-in it was opened 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from uuid import UUID
 
@@ -220,9 +221,13 @@ def test_the_night_api_stream_ends_when_its_token_is_revoked(
     token = actions.create_api_token(session, SYSTEM, user_email=DESK, name="stream")
     checks: list[bool] = []
     check = account_queries.still_signed_in
+    # The stream checks from a worker thread on the test's one connection: the revocation
+    # below must not run in the middle of a check (their savepoints would interleave).
+    one_at_a_time = threading.Lock()
 
     def counted(session: Session, *, cookie: str | None, token: str | None) -> bool:
-        checks.append(check(session, cookie=cookie, token=token))
+        with one_at_a_time:
+            checks.append(check(session, cookie=cookie, token=token))
         return checks[-1]
 
     monkeypatch.setattr(account_queries, "still_signed_in", counted)
@@ -236,8 +241,9 @@ def test_the_night_api_stream_ends_when_its_token_is_revoked(
                 while len(checks) < 2:
                     await asyncio.sleep(0.01)
             assert not stream.finished  # still signed in: it goes on
-            actions.revoke_api_token(session, SYSTEM, reference=token[:10])
-            before = len(checks)
+            with one_at_a_time:
+                actions.revoke_api_token(session, SYSTEM, reference=token[:10])
+                before = len(checks)
             async with asyncio.timeout(5):
                 while not stream.finished:
                     stream._news.clear()
